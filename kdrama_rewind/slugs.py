@@ -1,0 +1,21 @@
+"""The one slug rule every model follows.
+
+Slugs are Django's ``slugify`` of a name or title (``/dramas/run-on/``); a name
+with no Latin letters keeps a Unicode slug (``/dramas/런-온/``).
+"""
+
+from django.utils.text import slugify
+
+
+def slug_for(text: str) -> str:
+    return slugify(text) or slugify(text, allow_unicode=True)
+
+
+def split_lines(text: str) -> list[str]:
+    """The non-empty, stripped, de-duplicated lines of a one-per-line field."""
+    seen: dict[str, None] = {}
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line:
+            seen.setdefault(line, None)
+    return list(seen)

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
+
+from people.sitemaps import AuthorSitemap, PersonSitemap
+from reviews.sitemaps import ColumnSitemap, DramaSitemap, ReviewSitemap, TagSitemap
+
+sitemaps = {
+    "reviews": ReviewSitemap,
+    "dramas": DramaSitemap,
+    "people": PersonSitemap,
+    "authors": AuthorSitemap,
+    "columns": ColumnSitemap,
+    "tags": TagSitemap,
+}
+
+admin.site.site_header = "K-Drama Rewind newsroom"
+admin.site.site_title = "K-Drama Rewind admin"
+admin.site.index_title = "Write, edit and schedule"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("", include("people.urls")),
+    path("", include("reviews.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

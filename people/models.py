@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from kdrama_rewind.images import RenditionImageField
+from kdrama_rewind.slugs import slug_for, split_lines
+
+IMAGE_ALT_REQUIRED = "Describe the image for readers who cannot see it."
+
+
+class Person(models.Model):
+    """An actor or other figure a review can write about."""
+
+    name = models.CharField(
+        max_length=200,
+        help_text="The romanized name as the desk spells it, e.g. “Shin Se-kyung”.",
+    )
+    hangul_name = models.CharField(
+        "Hangul name", max_length=100, blank=True, help_text="e.g. 신세경"
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings and romanizations readers use, one per line "
+        "(e.g. “Shin Se-kyeong”).",
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text="The address of the person’s page: /people/<slug>/.",
+    )
+    photo = RenditionImageField(
+        upload_to="people/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="JPEG, PNG or WebP. The original is kept; smaller copies are made for pages.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        "photo alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
+    )
+    bio = models.TextField(blank=True, help_text="A short biography shown on the person’s page.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="person_name_not_empty",
+                violation_error_message="A name is required.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="person_slug_not_empty",
+                violation_error_message="A slug is required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="person_photo_has_alt",
+                violation_error_message="Add alt text describing the photo.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:person_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.aliases = "\n".join(split_lines(self.aliases))
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+    @property
+    def known_names(self) -> list[str]:
+        """Every name the person is known by: canonical, Hangul, aliases."""
+        return [n for n in [self.name, self.hangul_name, *self.alias_list] if n]
+
+
+class Author(models.Model):
+    """A bylined member of staff."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text="The address of the byline page: /authors/<slug>/.",
+    )
+    job_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Shown in the byline, e.g. “Assistant Features Editor”.",
+    )
+    bio = models.TextField(blank=True)
+    photo = RenditionImageField(
+        upload_to="authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        help_text="JPEG, PNG or WebP.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_alt = models.CharField(
+        "photo alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="The login this author writes under, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="author_name_not_empty",
+                violation_error_message="A name is required.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="author_slug_not_empty",
+                violation_error_message="A slug is required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(photo="") | ~Q(photo_alt=""),
+                name="author_photo_has_alt",
+                violation_error_message="Add alt text describing the photo.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:author_detail", kwargs={"slug": self.slug})
+
+
+class Subscriber(models.Model):
+    """A reader who signed up for the Daily Briefing newsletter."""
+
+    email = models.EmailField(max_length=254, help_text="Stored lower-cased.")
+    subscribed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-subscribed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="subscriber_email_unique_ci",
+                violation_error_message="This address is already subscribed.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.email

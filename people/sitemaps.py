@@ -1,0 +1,21 @@
+from django.contrib.sitemaps import Sitemap
+
+from .models import Author, Person
+
+
+class PersonSitemap(Sitemap):
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return Person.objects.only("slug", "modified_at").order_by("pk")
+
+    def lastmod(self, person):
+        return person.modified_at
+
+
+class AuthorSitemap(Sitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Author.objects.only("slug").order_by("pk")

@@ -1,0 +1,61 @@
+"""Review bodies: Markdown in, sanitized HTML out.
+
+markdown-it-py in its safe preset (raw HTML is escaped, dangerous link
+schemes refused) renders the Markdown; nh3 then keeps only the tags and
+attributes on the allow-list below, so nothing an editor or an import types
+can run in a reader's browser. Typographic quotes and Hangul pass through
+exactly as written.
+"""
+
+import html
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote",
+    "ul", "ol", "li", "strong", "em", "s", "del", "code", "pre", "a",
+    "table", "thead", "tbody", "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def _page_headings(state) -> None:
+    """The page's only h1 is the headline: a ``#`` heading in a body becomes h2."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
+            token.tag = "h2"
+
+
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    """Body images are not embedded (pages take images from the hero and
+    the media library); the alt text is kept as plain text."""
+    return html.escape(tokens[idx].content)
+
+
+_markdown = MarkdownIt("js-default")
+_markdown.core.ruler.push("page_headings", _page_headings)
+_markdown.add_render_rule("image", _image_as_text)
+
+
+def sanitize_html(markup: str) -> str:
+    return nh3.clean(
+        markup,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str) -> str:
+    return sanitize_html(_markdown.render(text or ""))
+
+
+def plain_text(markup: str) -> str:
+    """Text content of sanitized HTML, for word counts and summaries."""
+    return html.unescape(nh3.clean(markup, tags=set()))

@@ -1,0 +1,183 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from kdrama_rewind.images import RenditionImageField
+from kdrama_rewind.slugs import slug_for, split_lines
+from people.models import IMAGE_ALT_REQUIRED, Person
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:drama_list") + f"?genre={self.slug}"
+
+
+class Drama(models.Model):
+    title = models.CharField(max_length=200, help_text="The English title, e.g. “Run On”.")
+    original_title = models.CharField(
+        max_length=200, blank=True, help_text="The title in Korean, e.g. 런 온."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text="The address of the drama’s page: /dramas/<slug>/.",
+    )
+    year = models.PositiveSmallIntegerField(help_text="The year it first aired.")
+    network = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Broadcaster or streaming platform, e.g. JTBC, Netflix.",
+    )
+    episodes = models.PositiveSmallIntegerField(null=True, blank=True)
+    synopsis = models.TextField(blank=True)
+    poster = RenditionImageField(
+        upload_to="dramas/",
+        blank=True,
+        width_field="poster_width",
+        height_field="poster_height",
+        help_text="JPEG, PNG or WebP.",
+    )
+    poster_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    poster_alt = models.CharField(
+        "poster alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
+    )
+    genres = models.ManyToManyField(Genre, blank=True, related_name="dramas")
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="drama_title_not_empty",
+                violation_error_message="A title is required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=1950) & Q(year__lte=2100),
+                name="drama_year_plausible",
+                violation_error_message="The year must be between 1950 and 2100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(episodes__isnull=True) | Q(episodes__gte=1),
+                name="drama_episodes_positive",
+                violation_error_message="A drama has at least one episode.",
+            ),
+            models.CheckConstraint(
+                condition=Q(poster="") | ~Q(poster_alt=""),
+                name="drama_poster_has_alt",
+                violation_error_message="Add alt text describing the poster.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:drama_detail", kwargs={"slug": self.slug})
+
+
+class Character(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        SUPPORTING = "supporting", "Supporting"
+
+    drama = models.ForeignKey(Drama, on_delete=models.CASCADE, related_name="characters")
+    name = models.CharField(max_length=200, help_text="As the drama’s English subtitles spell it.")
+    hangul_name = models.CharField("Hangul name", max_length=100, blank=True)
+    aliases = models.TextField(
+        blank=True, help_text="Other names or spellings the character goes by, one per line."
+    )
+    played_by = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text="The actor who plays the character.",
+    )
+    role = models.CharField(max_length=20, choices=Role, default=Role.SUPPORTING)
+    billing = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the cast list; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["role", "billing", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["drama", "name"],
+                name="character_unique_name_per_drama",
+                violation_error_message="This drama already has a character of that name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="character_name_not_empty",
+                violation_error_message="A name is required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["lead", "supporting"]),
+                name="character_role_valid",
+                violation_error_message="A character is a lead or supporting role.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.drama.title})"
+
+    def get_absolute_url(self):
+        return self.drama.get_absolute_url() + f"#character-{self.pk}"
+
+    def clean(self):
+        self.aliases = "\n".join(split_lines(self.aliases))
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+
+class Quote(models.Model):
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="quotes")
+    text = models.TextField(help_text="The words as the character says them.")
+    episode = models.PositiveSmallIntegerField(null=True, blank=True)
+    context = models.TextField(blank=True, help_text="Optional: the scene, for readers.")
+
+    class Meta:
+        ordering = ["episode", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="quote_text_not_empty",
+                violation_error_message="A quote needs its words.",
+            ),
+            models.CheckConstraint(
+                condition=Q(episode__isnull=True) | Q(episode__gte=1),
+                name="quote_episode_positive",
+                violation_error_message="Episodes are numbered from 1.",
+            ),
+        ]
+
+    def __str__(self):
+        text = self.text if len(self.text) <= 60 else self.text[:59] + "…"
+        return f"“{text}” ({self.character.name})"
+
+    def get_absolute_url(self):
+        return self.character.drama.get_absolute_url() + f"#quote-{self.pk}"

@@ -1,0 +1,289 @@
+import math
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
+
+from kdrama_rewind.images import RenditionImageField
+from kdrama_rewind.slugs import slug_for
+from people.models import IMAGE_ALT_REQUIRED, Author, Person
+from reviews.markdown import plain_text, render_markdown
+
+from .dramas import Drama, Quote
+
+
+class Column(models.Model):
+    """A recurring column, such as “K-Drama Rewind”."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text="The address of the column’s archive: /columns/<slug>/.",
+    )
+    description = models.TextField(
+        blank=True, help_text="Shown at the top of the column’s archive."
+    )
+    is_featured = models.BooleanField(
+        "featured on the front page",
+        default=False,
+        help_text="The column’s latest review leads the front page. "
+        "Only one column can be featured.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_featured"],
+                condition=Q(is_featured=True),
+                name="column_one_featured",
+                violation_error_message="Another column is already featured on the front page.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:column_detail", kwargs={"slug": self.slug})
+
+
+class TagQuerySet(models.QuerySet):
+    def in_use(self):
+        """Tags on at least one public review: the only ones with a public page."""
+        return self.filter(
+            pk__in=TaggedReview.objects.filter(
+                content_object__in=Review.objects.published()
+            ).values("tag_id")
+        )
+
+
+class Tag(TagBase):
+    """A review tag, slugged by the project's one slug rule."""
+
+    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+
+    def slugify(self, tag, i=None):
+        slug = slug_for(tag)
+        return f"{slug}-{i}" if i is not None else slug
+
+    def get_absolute_url(self):
+        return reverse("reviews:tag_detail", kwargs={"slug": self.slug})
+
+
+class TaggedReview(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_reviews")
+    content_object = models.ForeignKey(
+        "Review", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_review_unique"),
+        ]
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of “public”: approved to go out (published or
+        scheduled) and its publish time has come. Every public surface uses it."""
+        return self.filter(status__in=Review.LIVE_STATUSES, published_at__lte=timezone.now())
+
+    def upcoming(self):
+        """Approved reviews whose publish time is still ahead."""
+        return self.filter(status__in=Review.LIVE_STATUSES, published_at__gt=timezone.now())
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_cards(self):
+        """What a review card shows: the byline and column, in one query."""
+        return self.select_related("author", "column").newest_first()
+
+
+class Review(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
+    LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+
+    title = models.CharField(
+        "headline", max_length=300, help_text="The headline readers see at the top of the page."
+    )
+    slug = models.SlugField(
+        max_length=300,
+        unique=True,
+        allow_unicode=True,
+        help_text="The address: /reviews/<slug>/. "
+        "Changing it on a published review breaks old links.",
+    )
+    standfirst = models.TextField(
+        max_length=600, blank=True, help_text="One or two sentences under the headline."
+    )
+    body = models.TextField(
+        help_text="Markdown: blank lines between paragraphs, *italics*, **bold**, "
+        "[links](https://…), > quotes, ## subheadings."
+    )
+    hero_image = RenditionImageField(
+        upload_to="reviews/%Y/%m/",
+        blank=True,
+        width_field="hero_width",
+        height_field="hero_height",
+        help_text="JPEG, PNG or WebP, at least 1200 pixels wide for sharp pages.",
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        "hero alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
+    )
+    hero_caption = models.CharField(max_length=500, blank=True)
+    hero_credit = models.CharField(
+        max_length=200, blank=True, help_text="Who took or owns the image, e.g. “Photo: JTBC”."
+    )
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="reviews")
+    column = models.ForeignKey(
+        "Column", on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    dramas = models.ManyToManyField(Drama, blank=True, related_name="reviews")
+    featured_people = models.ManyToManyField(
+        Person, blank=True, related_name="reviews", help_text="People the review writes about."
+    )
+    quotes = models.ManyToManyField(
+        Quote, blank=True, related_name="reviews", verbose_name="pull quotes"
+    )
+    up_next_picks = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="picked_by",
+        verbose_name="pinned “Up Next” picks",
+        help_text="Shown first under “Up Next” (only once they are published).",
+    )
+    tags = TaggableManager(through=TaggedReview, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When the review goes public. A future time schedules it.",
+    )
+    updated_at = models.DateTimeField(
+        "last updated",
+        null=True,
+        blank=True,
+        help_text="Set for a real update or correction; readers see it as “Last updated”.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_review", "Can publish, schedule and unpublish reviews"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="review_status_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "scheduled", "published"]),
+                name="review_status_valid",
+                violation_error_message="Unknown status.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["scheduled", "published"]) | Q(published_at__isnull=False),
+                name="review_live_has_publish_time",
+                violation_error_message="A scheduled or published review needs a publish time.",
+            ),
+            models.CheckConstraint(
+                condition=Q(updated_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(updated_at__gte=models.F("published_at")),
+                name="review_updated_after_published",
+                violation_error_message="“Last updated” cannot be before the publish time.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="review_title_not_empty",
+                violation_error_message="A headline is required.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(slug=""),
+                name="review_slug_not_empty",
+                violation_error_message="A slug is required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""),
+                name="review_hero_has_alt",
+                violation_error_message="Add alt text describing the hero image.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(self.title)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("reviews:review_detail", kwargs={"slug": self.slug})
+
+    def is_published(self) -> bool:
+        """Agrees with ``Review.objects.published()``."""
+        return (
+            self.status in self.LIVE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def state_label(self) -> str:
+        """The status as an editor thinks of it: a scheduled review whose time
+        has come is live."""
+        if self.status in self.LIVE_STATUSES and self.published_at:
+            return "Published" if self.is_published() else "Scheduled"
+        return self.get_status_display()
+
+    @property
+    def last_updated(self):
+        """What readers see as “Last updated”: the update time, else the publish time."""
+        return self.updated_at or self.published_at
+
+    @cached_property
+    def body_html(self) -> str:
+        return render_markdown(self.body)
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        words = len(plain_text(self.body_html).split())
+        return max(1, math.ceil(words / settings.READING_WORDS_PER_MINUTE))

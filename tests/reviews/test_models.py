@@ -1,0 +1,176 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.test import TestCase
+from django.utils import timezone
+
+from reviews.models import Review, Tag
+from tests.clock import clock_at
+from tests.factories import (
+    image_upload,
+    make_author,
+    make_character,
+    make_drama,
+    make_review,
+)
+
+
+class PublishedQuerySetTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        cls.live = make_review("Live")
+        cls.draft = make_review("Draft", published=False)
+        cls.in_review = make_review("In review", status=Review.Status.REVIEW)
+        cls.scheduled = make_review(
+            "Scheduled", status=Review.Status.SCHEDULED, published_at=now + timedelta(days=1)
+        )
+        cls.published_future = make_review(
+            "Published, future time",
+            status=Review.Status.PUBLISHED,
+            published_at=now + timedelta(hours=2),
+        )
+        cls.scheduled_past = make_review(
+            "Scheduled, time has come",
+            status=Review.Status.SCHEDULED,
+            published_at=now - timedelta(minutes=5),
+        )
+        cls.draft_with_old_time = make_review(
+            "Unpublished draft", status=Review.Status.DRAFT, published_at=now - timedelta(days=3)
+        )
+
+    def test_published_is_live_status_with_a_past_publish_time(self):
+        self.assertQuerySetEqual(
+            Review.objects.published().order_by("title"),
+            [self.live, self.scheduled_past],
+            ordered=True,
+        )
+
+    def test_is_published_agrees_with_the_queryset_for_every_review(self):
+        public = set(Review.objects.published())
+        for review in Review.objects.all():
+            with self.subTest(review=review.title):
+                self.assertEqual(review.is_published(), review in public)
+
+    def test_a_scheduled_review_becomes_public_when_its_time_comes(self):
+        moment = self.scheduled.published_at
+        with clock_at(moment - timedelta(seconds=1)):
+            self.assertNotIn(self.scheduled, Review.objects.published())
+            self.assertFalse(Review.objects.get(pk=self.scheduled.pk).is_published())
+        with clock_at(moment):
+            self.assertIn(self.scheduled, Review.objects.published())
+            self.assertTrue(Review.objects.get(pk=self.scheduled.pk).is_published())
+
+    def test_upcoming_lists_approved_reviews_still_ahead(self):
+        self.assertCountEqual(Review.objects.upcoming(), [self.scheduled, self.published_future])
+
+    def test_state_label_reads_as_an_editor_thinks(self):
+        self.assertEqual(self.scheduled.state_label, "Scheduled")
+        self.assertEqual(self.scheduled_past.state_label, "Published")
+        self.assertEqual(self.published_future.state_label, "Scheduled")
+        self.assertEqual(self.in_review.state_label, "In review")
+        self.assertEqual(self.draft.state_label, "Draft")
+
+
+class ReviewConstraintTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.author = make_author()
+
+    def make(self, **fields):
+        fields.setdefault("title", "A headline")
+        fields.setdefault("body", "Text")
+        return Review(author=self.author, **fields)
+
+    def test_database_refuses_a_published_review_without_publish_time(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            self.make(status=Review.Status.PUBLISHED).save()
+
+    def test_database_refuses_a_scheduled_review_without_publish_time(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            self.make(status=Review.Status.SCHEDULED).save()
+
+    def test_database_refuses_an_unknown_status(self):
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            self.make(status="archived").save()
+
+    def test_database_refuses_last_updated_before_publish_time(self):
+        now = timezone.now()
+        review = self.make(
+            status=Review.Status.PUBLISHED, published_at=now, updated_at=now - timedelta(days=1)
+        )
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            review.save()
+
+    def test_database_refuses_a_duplicate_slug(self):
+        self.make(slug="same").save()
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            self.make(slug="same", title="Other").save()
+
+    def test_full_clean_explains_a_missing_publish_time_in_words(self):
+        review = self.make(status=Review.Status.PUBLISHED, slug="x")
+        with self.assertRaises(ValidationError) as caught:
+            review.full_clean()
+        self.assertIn(
+            "A scheduled or published review needs a publish time.", str(caught.exception)
+        )
+
+    def test_full_clean_requires_alt_text_with_a_hero_image(self):
+        review = self.make(slug="x", hero_image=image_upload())
+        with self.assertRaises(ValidationError) as caught:
+            review.full_clean()
+        self.assertIn("Add alt text describing the hero image.", str(caught.exception))
+
+
+class SlugTests(TestCase):
+    def test_slug_is_slugify_of_the_title(self):
+        self.assertEqual(
+            make_review("Run On: Gentle, and Towering!").slug, "run-on-gentle-and-towering"
+        )
+
+    def test_a_hangul_only_title_keeps_a_unicode_slug(self):
+        drama = make_drama("런 온")
+        self.assertEqual(drama.slug, "런-온")
+        self.assertEqual(drama.get_absolute_url(), "/dramas/%EB%9F%B0-%EC%98%A8/")
+
+    def test_a_mixed_title_uses_its_latin_letters(self):
+        self.assertEqual(make_drama("Run On 런 온").slug, "run-on")
+
+    def test_tags_follow_the_same_slug_rule(self):
+        review = make_review(tags=["Run On", "런 온"])
+        self.assertEqual(sorted(t.slug for t in review.tags.all()), ["run-on", "런-온"])
+        self.assertEqual(Tag.objects.get(name="Run On").get_absolute_url(), "/tags/run-on/")
+
+
+class ReadingTimeTests(TestCase):
+    def test_reading_time_rounds_up_at_230_words_a_minute(self):
+        cases = {1: 1, 230: 1, 231: 2, 460: 2, 690: 3, 691: 4}
+        for words, minutes in cases.items():
+            with self.subTest(words=words):
+                review = Review(body=" ".join(["word"] * words))
+                self.assertEqual(review.reading_minutes, minutes)
+
+    def test_markdown_syntax_does_not_count_as_words(self):
+        # 230 list items: 460 tokens as typed, 230 words as read.
+        body = "\n".join(["- word"] * 230)
+        self.assertEqual(Review(body=body).reading_minutes, 1)
+        self.assertEqual(Review(body=body + "\n- word").reading_minutes, 2)
+
+    def test_an_empty_body_still_reads_as_one_minute(self):
+        self.assertEqual(Review(body="").reading_minutes, 1)
+
+
+class CharacterTests(TestCase):
+    def test_character_names_are_unique_within_a_drama_only(self):
+        first = make_drama("First")
+        make_character(first, "Oh Mi-joo")
+        make_character(make_drama("Second"), "Oh Mi-joo")
+        with self.assertRaises(IntegrityError), transaction.atomic():
+            make_character(first, "Oh Mi-joo")
+
+    def test_aliases_are_cleaned_to_one_per_line(self):
+        character = make_character(aliases="  Mi-joo \n\nMijoo\nMi-joo\n")
+        character.full_clean()
+        self.assertEqual(character.aliases, "Mi-joo\nMijoo")
+        self.assertEqual(character.alias_list, ["Mi-joo", "Mijoo"])
