@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import ImageField, ImageFieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> file extensions a file of that format may carry.
@@ -214,3 +215,16 @@ class RenditionImageField(ImageField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
+
+
+def thumbnail_html(file, *, alt: str = "", width: int = 80) -> str:
+    """A small preview for the admin: the smallest rendition, or nothing."""
+    renditions = file.renditions if file else []
+    if not renditions:
+        return ""
+    return format_html(
+        '<img class="kdr-thumb" src="{}" alt="{}" width="{}" loading="lazy">',
+        renditions[0].url,
+        alt,
+        width,
+    )

@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from kdrama_rewind.images import thumbnail_html
+
+from .models import Author, Person, Subscriber
+
+ADMIN_MEDIA_CSS = {"all": ["admin/kdr/admin.css"]}
+
+
+class PhotoPreviewMixin:
+    """A read-only preview of the stored photo next to its upload field."""
+
+    @admin.display(description="")
+    def photo_thumbnail(self, obj):
+        return thumbnail_html(obj.photo, alt=obj.photo_alt)
+
+    @admin.display(description="Current photo")
+    def photo_preview(self, obj):
+        return thumbnail_html(obj.photo, alt=obj.photo_alt, width=240)
+
+
+@admin.register(Person)
+class PersonAdmin(PhotoPreviewMixin, admin.ModelAdmin):
+    list_display = ["photo_thumbnail", "name", "hangul_name", "slug", "modified_at"]
+    list_display_links = ["name"]
+    search_fields = ["name", "hangul_name", "aliases", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["photo_preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "hangul_name", "aliases", "slug"]}),
+        ("Photo", {"fields": ["photo", "photo_preview", "photo_alt"]}),
+        ("About", {"fields": ["bio"]}),
+    ]
+
+    class Media:
+        css = ADMIN_MEDIA_CSS
+
+
+@admin.register(Author)
+class AuthorAdmin(PhotoPreviewMixin, admin.ModelAdmin):
+    list_display = ["photo_thumbnail", "name", "job_title", "user"]
+    list_display_links = ["name"]
+    list_select_related = ["user"]
+    search_fields = ["name", "job_title", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    readonly_fields = ["photo_preview"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "job_title", "user"]}),
+        ("Photo", {"fields": ["photo", "photo_preview", "photo_alt"]}),
+        ("About", {"fields": ["bio"]}),
+    ]
+
+    class Media:
+        css = ADMIN_MEDIA_CSS
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "subscribed_at"]
+    search_fields = ["email"]
+    date_hierarchy = "subscribed_at"
+    readonly_fields = ["subscribed_at"]
