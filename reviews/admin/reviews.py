@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from kdrama_rewind.images import thumbnail_html
 from people.admin import ADMIN_MEDIA_CSS
 
-from ..models import Column, Review, Tag
+from ..models import Column, Quote, Review, Tag
 from ..services import publish_review, unpublish_review
 
 PUBLISH_PERMISSION = "reviews.publish_review"
@@ -38,6 +38,15 @@ class ReviewAdminForm(forms.ModelForm):
             self.add_error("published_at", "Set a publish time to schedule this review.")
         if self.user is not None and not self.user.has_perm(PUBLISH_PERMISSION):
             self._check_publishing_unchanged(status, published_at)
+        dramas, quotes = cleaned.get("dramas"), cleaned.get("quotes")
+        if quotes is not None and dramas is not None:
+            strays = [q for q in quotes if q.character.drama not in dramas]
+            if strays:
+                self.add_error(
+                    "quotes",
+                    "Pull quotes must come from the review’s dramas: "
+                    + ", ".join(str(q) for q in strays),
+                )
         return cleaned
 
     def _check_publishing_unchanged(self, status, published_at):
@@ -121,6 +130,11 @@ class ReviewAdmin(admin.ModelAdmin):
                 if value not in Review.LIVE_STATUSES
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "quotes":
+            kwargs["queryset"] = Quote.objects.select_related("character__drama")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -258,6 +258,10 @@ class Review(models.Model):
     def get_absolute_url(self):
         return reverse("reviews:review_detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        # Browsers send textarea line breaks as CRLF; keep bodies in one form.
+        self.body = self.body.replace("\r\n", "\n")
+
     def is_published(self) -> bool:
         """Agrees with ``Review.objects.published()``."""
         return (

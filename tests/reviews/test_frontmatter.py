@@ -1,0 +1,177 @@
+from datetime import datetime, timedelta, timezone
+
+from django.test import SimpleTestCase
+
+from reviews.frontmatter import (
+    CastEntry,
+    DramaEntry,
+    FrontMatterError,
+    HeroEntry,
+    QuoteEntry,
+    ReviewDocument,
+    dump,
+    parse,
+)
+
+GST = timezone(timedelta(hours=4))
+MINIMAL = '+++\ntitle = "A headline"\nauthor = "Mina Park"\n+++\nBody.\n'
+
+
+class ParseTests(SimpleTestCase):
+    def test_minimal_file(self):
+        document = parse(MINIMAL)
+        self.assertEqual(
+            (document.title, document.author, document.status), ("A headline", "Mina Park", "draft")
+        )
+        self.assertEqual(document.body, "Body.\n")
+
+    def test_the_body_is_kept_exactly(self):
+        body = "First “line”.\n\n  indented 런 온\n+++ not a fence inside text\n\n"
+        self.assertEqual(parse(f'+++\ntitle = "T"\nauthor = "A"\n+++\n{body}').body, body)
+
+    def test_datetimes_keep_their_offset(self):
+        document = parse(
+            '+++\ntitle = "T"\nauthor = "A"\nstatus = "published"\n'
+            "published = 2024-07-04T09:00:00+04:00\n+++\n"
+        )
+        self.assertEqual(document.published, datetime(2024, 7, 4, 9, tzinfo=GST))
+
+    def assert_error(self, text, message, line):
+        with self.assertRaises(FrontMatterError) as caught:
+            parse(text)
+        self.assertIn(message, caught.exception.message)
+        self.assertEqual(caught.exception.line, line)
+
+    def test_errors_name_the_problem_and_the_line(self):
+        cases = [
+            ("no fence", "title = 'x'\n", "must begin with a +++ line", 1),
+            ("unclosed", '+++\ntitle = "x"\n', "never closed", 1),
+            ("broken toml", '+++\ntitle = "x"\nauthor = \n+++\n', "not valid TOML", 3),
+            ("missing title", '+++\nauthor = "A"\n+++\n', "“title” is required", None),
+            (
+                "empty title",
+                '+++\ntitle = "  "\nauthor = "A"\n+++\n',
+                "“title” must not be empty",
+                2,
+            ),
+            ("title not text", '+++\ntitle = 3\nauthor = "A"\n+++\n', "must be a string", 2),
+            ("missing author", '+++\ntitle = "T"\n+++\n', "“author” is required", None),
+            (
+                "unknown key",
+                '+++\ntitle = "T"\nauthor = "A"\ntitel = "x"\n+++\n',
+                "unknown key “titel”",
+                4,
+            ),
+            (
+                "unknown status",
+                '+++\ntitle = "T"\nauthor = "A"\nstatus = "live"\n+++\n',
+                "unknown status “live”",
+                4,
+            ),
+            (
+                "date as text",
+                '+++\ntitle = "T"\nauthor = "A"\npublished = "2024-07-04"\n+++\n',
+                "must be a TOML date-time",
+                4,
+            ),
+            (
+                "no offset",
+                '+++\ntitle = "T"\nauthor = "A"\npublished = 2024-07-04T09:00:00\n+++\n',
+                "needs a UTC offset",
+                4,
+            ),
+            (
+                "date only",
+                '+++\ntitle = "T"\nauthor = "A"\npublished = 2024-07-04\n+++\n',
+                "needs a time",
+                4,
+            ),
+            (
+                "published without time",
+                '+++\ntitle = "T"\nauthor = "A"\nstatus = "published"\n+++\n',
+                "needs a “published” date-time",
+                4,
+            ),
+            (
+                "updated before published",
+                '+++\ntitle = "T"\nauthor = "A"\nstatus = "published"\n'
+                "published = 2024-07-04T09:00:00+04:00\nupdated = 2024-07-03T09:00:00+04:00\n+++\n",
+                "cannot be before",
+                6,
+            ),
+            (
+                "tags not a list",
+                '+++\ntitle = "T"\nauthor = "A"\ntags = "a, b"\n+++\n',
+                "list of strings",
+                4,
+            ),
+            (
+                "year as text",
+                '+++\ntitle = "T"\nauthor = "A"\n[drama]\ntitle = "D"\nyear = "2020"\n+++\n',
+                "“year” in [drama] must be a whole number",
+                6,
+            ),
+            (
+                "cast without drama",
+                '+++\ntitle = "T"\nauthor = "A"\n[[cast]]\nperson = "P"\ncharacter = "C"\n+++\n',
+                "[[cast]] needs a [drama]",
+                4,
+            ),
+            (
+                "quote of an unknown character",
+                '+++\ntitle = "T"\nauthor = "A"\n[drama]\ntitle = "D"\nyear = 2020\n'
+                '[[quotes]]\ncharacter = "Nobody"\ntext = "Hi"\n+++\n',
+                "“Nobody” is not a character in [[cast]]",
+                7,
+            ),
+            (
+                "hero without alt",
+                '+++\ntitle = "T"\nauthor = "A"\n[hero]\nfile = "a.jpg"\n+++\n',
+                "“alt” in [hero] (describe the image) is required",
+                None,
+            ),
+        ]
+        for name, text, message, line in cases:
+            with self.subTest(name):
+                self.assert_error(text, message, line)
+
+
+class DumpTests(SimpleTestCase):
+    def document(self):
+        return ReviewDocument(
+            title='Quotes " and \\ back\nslash',
+            slug="quotes",
+            author="Mina Park",
+            author_title="Assistant Features Editor",
+            standfirst="Tab\there, bell \x07, 런 온 “curly”",
+            status="published",
+            published=datetime(2024, 7, 4, 9, tzinfo=GST),
+            tags=["Run On", "Rewind"],
+            dramas=[DramaEntry("Run On", 2020, "런 온", "JTBC", 16)],
+            cast=[
+                CastEntry("Oh Mi-joo", "Shin Se-kyung", ["Mi-joo"], "lead", "Run On"),
+                CastEntry("Quoted only", "Someone", None, None, "Run On", featured=False),
+            ],
+            featured=["Kang Tae-oh"],
+            quotes=[QuoteEntry("Oh Mi-joo", "Say it.", 2, "At the track")],
+            hero=HeroEntry("quotes.jpg", "Alt", "Caption", "Credit"),
+            body="Body with +++\n\nand “quotes”.",
+        )
+
+    def test_dump_then_parse_gives_the_same_document(self):
+        document = self.document()
+        self.assertEqual(parse(dump(document)), document)
+
+    def test_dump_is_deterministic_and_keeps_non_ascii_literally(self):
+        text = dump(self.document())
+        self.assertEqual(text, dump(self.document()))
+        self.assertIn('standfirst = "Tab\\there, bell \\u0007, 런 온 “curly”"', text)
+        self.assertIn("published = 2024-07-04T09:00:00+04:00", text)
+
+    def test_several_dramas_use_an_array_and_cast_names_its_drama(self):
+        document = self.document()
+        document.dramas.append(DramaEntry("Other", 2021))
+        text = dump(document)
+        self.assertEqual(text.count("[[drama]]"), 2)
+        self.assertIn('drama = "Run On"', text)
+        self.assertEqual(parse(text), document)
