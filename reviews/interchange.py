@@ -255,7 +255,7 @@ class _Importer:
             review.hero_image = None
             self.changed = True
             return old
-        if current and _same_bytes(current, hero):
+        if current and same_bytes(current, hero):
             return []
         old = [current.name, *(r.name for r in current.renditions)] if current else []
         review.hero_image.save(hero.name, hero, save=False)
@@ -290,7 +290,8 @@ class _Importer:
         return found
 
 
-def _same_bytes(stored, content: ContentFile) -> bool:
+def same_bytes(stored, content: ContentFile) -> bool:
+    """Whether the stored file holds exactly ``content``'s bytes."""
     try:
         with stored.storage.open(stored.name, "rb") as existing:
             same = existing.read() == content.read()

@@ -1,53 +1,108 @@
-# Shared set-up for scripts/run and scripts/test: find Python 3.12+, make the
-# virtual environment, install the project. Sourced, not run.
+# shellcheck shell=bash
+# Shared set-up for scripts/run, scripts/test and .ci/run: find Python 3.12+,
+# make the virtual environment in .venv, install the project into it.
+# Sourced, not run.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
 cd "$ROOT"
 
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# True if $1 runs and is Python 3.12 or newer. (A pyenv shim for a version
+# that is not selected exists on PATH but fails when run.)
 python_ok() {
-  "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1
+  "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1
 }
 
+# Print the interpreter to build .venv with: $PYTHON, then python3.14/3.13/3.12
+# and python3 on PATH, then versions installed by pyenv.
 find_python() {
-  local candidate
-  for candidate in ${PYTHON:-} python3.14 python3.13 python3.12 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 && python_ok "$(command -v "$candidate")"; then
-      command -v "$candidate"
-      return 0
+  local candidate path root
+  if [ -n "${PYTHON:-}" ]; then
+    python_ok "$PYTHON" || die "PYTHON=$PYTHON is not a working Python 3.12 or newer."
+    "$PYTHON" -c 'import sys; print(sys.executable)'
+    return
+  fi
+  for candidate in python3.14 python3.13 python3.12 python3; do
+    path="$(command -v "$candidate" 2>/dev/null)" || continue
+    if python_ok "$path"; then
+      "$path" -c 'import sys; print(sys.executable)'
+      return
     fi
   done
-  # pyenv keeps interpreters outside PATH until one is selected.
-  local root
-  root="$(pyenv root 2>/dev/null || echo "${PYENV_ROOT:-$HOME/.pyenv}")"
-  for candidate in $(ls -d "$root"/versions/3.* 2>/dev/null | sort -Vr); do
-    if [ -x "$candidate/bin/python" ] && python_ok "$candidate/bin/python"; then
-      echo "$candidate/bin/python"
-      return 0
-    fi
-  done
-  return 1
+  if root="$(pyenv root 2>/dev/null)" || root="${PYENV_ROOT:-$HOME/.pyenv}"; then
+    while read -r candidate; do
+      if [ -n "$candidate" ] && python_ok "$candidate/bin/python"; then
+        echo "$candidate/bin/python"
+        return
+      fi
+    done < <(printf '%s\n' "$root"/versions/3.* | sort -Vr)
+  fi
+  cat >&2 <<'TXT'
+error: K-Drama Rewind needs Python 3.12 or newer, and none was found
+(tried $PYTHON, python3.14, python3.13, python3.12, python3 and pyenv's versions).
+Install one, for example:
+    sudo apt-get install python3 python3-venv     # Debian 13 / Ubuntu 24.04 ship 3.12+
+    pyenv install 3.13                            # anywhere pyenv works
+or point the scripts at one: PYTHON=/path/to/python3.13 ./scripts/run
+TXT
+  exit 1
 }
 
+# Make .venv (again, if its Python is gone or too old) and install the
+# project, with the extra named in $1 (e.g. "dev"). The install is skipped
+# when pyproject.toml has not changed since the last one.
 ensure_venv() {
-  local extra="${1:-}"
-  if [ -x "$VENV/bin/python" ] && ! python_ok "$VENV/bin/python"; then
-    echo "The virtual environment in .venv uses a Python older than 3.12; making a new one."
+  local extra="${1:-}" python spec stamp digest log
+  if [ -e "$VENV" ] && ! python_ok "$VENV/bin/python"; then
+    say "Replacing .venv: its Python is missing or older than 3.12"
     rm -rf "$VENV"
   fi
-  if [ ! -x "$VENV/bin/python" ]; then
-    local python
-    if ! python="$(find_python)"; then
-      echo "K-Drama Rewind needs Python 3.12 or newer, and none was found." >&2
-      echo "Install one (for example: apt-get install python3.12, or pyenv install 3.13)," >&2
-      echo "or point PYTHON at it: PYTHON=/path/to/python3.13 $0" >&2
-      exit 1
+  if [ ! -e "$VENV" ]; then
+    python="$(find_python)"
+    say "Creating .venv with $("$python" --version) ($python)"
+    if ! "$python" -m venv "$VENV"; then
+      rm -rf "$VENV"
+      die "$python could not make a virtual environment; on Debian or Ubuntu: sudo apt-get install python3-venv (or python3.X-venv for that version)"
     fi
-    echo "Creating .venv with $python ($("$python" --version))"
-    "$python" -m venv "$VENV"
   fi
-  echo "Installing K-Drama Rewind${extra:+ with [$extra]} into .venv"
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".${extra:+[$extra]}"
+
+  spec=".${extra:+[$extra]}"
+  stamp="$VENV/.kdr-installed"
+  digest="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  # A dev install also satisfies a plain one.
+  if [ -f "$stamp" ] && grep -qx "$digest ${extra:-.*}" "$stamp"; then
+    return
+  fi
+  say "Installing K-Drama Rewind${extra:+ with its $extra tools} into .venv (a minute the first time)"
+  # pip's output is shown only if the install fails.
+  if ! log="$("$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" 2>&1)"; then
+    printf '%s\n' "$log" >&2
+    die "pip could not install the project (its output is above)"
+  fi
+  echo "$digest ${extra:-base}" >"$stamp"
+}
+
+# The browser test drives Debian's Chromium (Playwright's own download is
+# not used). Install it when we can; otherwise say how.
+ensure_chromium() {
+  local chromium="${KDR_CHROMIUM:-/usr/bin/chromium}"
+  if [ -x "$chromium" ]; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Chromium for the browser test (apt-get install chromium chromium-driver)"
+    export DEBIAN_FRONTEND=noninteractive
+    if apt-get install -y -qq chromium chromium-driver >/dev/null \
+      || { apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; }; then
+      return
+    fi
+    echo "warning: Chromium could not be installed; the browser test will be skipped." >&2
+  else
+    echo "warning: Chromium is not installed, so the browser test will be skipped." >&2
+    echo "         Install it with: sudo apt-get install chromium chromium-driver" >&2
+  fi
 }

@@ -1,3 +1,4 @@
+import shutil
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -56,6 +57,12 @@ Seon-gyeom runs and Mi-joo translates. It’s “simple”: 런 온.
 """
 
 
+def temporary_folder(test, prefix: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    test.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def media_files() -> set[str]:
     root = Path(default_storage.location)
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
@@ -63,7 +70,7 @@ def media_files() -> set[str]:
 
 class ImportTestCase(TestCase):
     def setUp(self):
-        self.folder = Path(tempfile.mkdtemp(prefix="kdr-import-"))
+        self.folder = temporary_folder(self, "kdr-import-")
         (self.folder / "images").mkdir()
         (self.folder / "images" / "run-on.jpg").write_bytes(HERO)
 
@@ -286,7 +293,7 @@ class CommandTests(ImportTestCase):
 
 class ExportTests(ImportTestCase):
     def export(self) -> dict[str, bytes]:
-        folder = Path(tempfile.mkdtemp(prefix="kdr-export-"))
+        folder = temporary_folder(self, "kdr-export-")
         call_command("export_reviews", str(folder), stdout=StringIO())
         return {p.name: p.read_bytes() for p in folder.iterdir()}
 
@@ -306,7 +313,7 @@ class ExportTests(ImportTestCase):
 
         for model in (Review, Quote, Character, Drama, Person, Author, Column, Tag):
             model.objects.all().delete()
-        folder = Path(tempfile.mkdtemp(prefix="kdr-reimport-"))
+        folder = temporary_folder(self, "kdr-reimport-")
         for name, data in first.items():
             (folder / name).write_bytes(data)
         call_command("import_reviews", str(folder), stdout=StringIO())
@@ -325,12 +332,12 @@ class ExportTests(ImportTestCase):
         for i in range(25):
             make_review(f"Review {i}")
         out = StringIO()
-        call_command("export_reviews", tempfile.mkdtemp(), stdout=out)
+        call_command("export_reviews", str(temporary_folder(self, "kdr-export-")), stdout=out)
         self.assertIn("Exported 20/25", out.getvalue())
         self.assertIn("Exported 25 review(s)", out.getvalue())
 
     def test_export_function_returns_what_it_wrote(self):
         import_review_file(path=self.write(FULL))
-        folder = Path(tempfile.mkdtemp())
+        folder = temporary_folder(self, "kdr-export-")
         written = export_reviews(directory=folder)
         self.assertEqual(sorted(p.name for p in written), sorted(p.name for p in folder.iterdir()))

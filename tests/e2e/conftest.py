@@ -1,0 +1,68 @@
+"""Browser tests: Playwright driving Debian's Chromium against ``live_server``.
+
+Playwright's own browser download is not used; the tests need a Chromium at
+``KDR_CHROMIUM`` (``/usr/bin/chromium`` by default). Without one they are
+skipped, unless ``KDR_REQUIRE_BROWSER=1`` (as in CI), when they fail.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.db import connections
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-gpu",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("KDR_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (KDR_REQUIRE_BROWSER=1, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def chromium_path() -> str | None:
+    wanted = os.environ.get("KDR_CHROMIUM", "/usr/bin/chromium")
+    if os.path.isfile(wanted) and os.access(wanted, os.X_OK):
+        return wanted
+    return shutil.which("chromium")
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    executable = chromium_path()
+    if executable is None:
+        _unavailable(
+            "Chromium is not installed: apt-get install chromium chromium-driver "
+            "(or point KDR_CHROMIUM at a Chromium binary)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: pip install -e '.[dev]'")
+    # Playwright's sync API runs an event loop in this thread, and the test
+    # still makes plain ORM calls, which Django would otherwise refuse.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # While Playwright's loop runs, Django keeps this thread's connections
+        # apart from the usual ones; close them now or they outlive the test
+        # (and PostgreSQL then refuses to drop the test database).
+        connections.close_all()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where screenshots go (git ignores it)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
