@@ -110,18 +110,13 @@ class DramaListView(ForgivingPaginationMixin, ListView):
 class DramaDetailView(DetailView):
     context_object_name = "drama"
     queryset = Drama.objects.prefetch_related(
-        "genres",
-        Prefetch(
-            "characters",
-            queryset=Character.objects.select_related("played_by").prefetch_related("quotes"),
-        ),
+        "genres", Prefetch("characters", queryset=Character.objects.select_related("played_by"))
     )
 
     def get_context_data(self, **kwargs):
-        characters = list(self.object.characters.all())
         return super().get_context_data(
-            characters=characters,
-            quotes=[quote for character in characters for quote in character.quotes.all()],
+            characters=self.object.characters.all(),
+            quotes=Quote.objects.filter(character__drama=self.object).select_related("character"),
             reviews=self.object.reviews.published().for_cards(),
             **kwargs,
         )

@@ -28,7 +28,7 @@ class QueryCountTests(PublicSiteTestCase):
         "drama list": 3,
         # genre, count, page, genres
         "drama list by genre": 4,
-        # drama, genres, characters with actors, their quotes, reviews
+        # drama, genres, characters with actors, quotes with characters, reviews
         "drama": 5,
         # person, count, page, roles
         "person": 4,
