@@ -19,3 +19,15 @@ def split_lines(text: str) -> list[str]:
         if line:
             seen.setdefault(line, None)
     return list(seen)
+
+
+class AutoSlugMixin:
+    """For models with a ``slug``: an empty one is filled from the field
+    named by ``slug_source`` when the object is saved."""
+
+    slug_source = "name"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slug_for(getattr(self, self.slug_source))
+        super().save(*args, **kwargs)

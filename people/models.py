@@ -5,12 +5,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import slug_for, split_lines
+from kdrama_rewind.slugs import AutoSlugMixin, split_lines
 
 IMAGE_ALT_REQUIRED = "Describe the image for readers who cannot see it."
 
 
-class Person(models.Model):
+class Person(AutoSlugMixin, models.Model):
     """An actor or other figure a review can write about."""
 
     name = models.CharField(
@@ -71,11 +71,6 @@ class Person(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("people:person_detail", kwargs={"slug": self.slug})
 
@@ -92,7 +87,7 @@ class Person(models.Model):
         return [n for n in [self.name, self.hangul_name, *self.alias_list] if n]
 
 
-class Author(models.Model):
+class Author(AutoSlugMixin, models.Model):
     """A bylined member of staff."""
 
     name = models.CharField(max_length=200)
@@ -151,11 +146,6 @@ class Author(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("people:author_detail", kwargs={"slug": self.slug})

@@ -3,11 +3,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import slug_for, split_lines
+from kdrama_rewind.slugs import AutoSlugMixin, split_lines
 from people.models import IMAGE_ALT_REQUIRED, Person
 
 
-class Genre(models.Model):
+class Genre(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
@@ -17,16 +17,13 @@ class Genre(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("reviews:drama_list") + f"?genre={self.slug}"
 
 
-class Drama(models.Model):
+class Drama(AutoSlugMixin, models.Model):
+    slug_source = "title"
+
     title = models.CharField(max_length=200, help_text="The English title, e.g. “Run On”.")
     original_title = models.CharField(
         max_length=200, blank=True, help_text="The title in Korean, e.g. 런 온."
@@ -86,11 +83,6 @@ class Drama(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.year})"
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(self.title)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("reviews:drama_detail", kwargs={"slug": self.slug})

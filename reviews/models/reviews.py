@@ -10,14 +10,14 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.slugs import AutoSlugMixin, slug_for
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.markdown import plain_text, render_markdown
 
 from .dramas import Drama, Quote
 
 
-class Column(models.Model):
+class Column(AutoSlugMixin, models.Model):
     """A recurring column, such as “K-Drama Rewind”."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -50,11 +50,6 @@ class Column(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("reviews:column_detail", kwargs={"slug": self.slug})
@@ -116,7 +111,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.select_related("author", "column").newest_first()
 
 
-class Review(models.Model):
+class Review(AutoSlugMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "In review"
@@ -124,6 +119,7 @@ class Review(models.Model):
         PUBLISHED = "published", "Published"
 
     LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+    slug_source = "title"
 
     title = models.CharField(
         "headline", max_length=300, help_text="The headline readers see at the top of the page."
@@ -249,11 +245,6 @@ class Review(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slug_for(self.title)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", kwargs={"slug": self.slug})
