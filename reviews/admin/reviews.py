@@ -28,6 +28,17 @@ class ReviewAdminForm(forms.ModelForm):
 
     user = None  # set per request by ReviewAdmin.get_form
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields.get("status")
+        if status and self.user and not self.user.has_perm(PUBLISH_PERMISSION):
+            # Offer only what this user may choose, and the review's own status.
+            status.choices = [
+                (value, label)
+                for value, label in status.choices
+                if value not in Review.LIVE_STATUSES or value == self.instance.status
+            ]
+
     def clean(self):
         cleaned = super().clean()
         status = cleaned.get("status")
@@ -120,16 +131,6 @@ class ReviewAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, **kwargs)
         form.user = request.user  # modelform_factory made a new class for this request
         return form
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not request.user.has_perm(PUBLISH_PERMISSION):
-            # Only the choices this user may pick (the form still checks on save).
-            kwargs["choices"] = [
-                (value, label)
-                for value, label in Review.Status.choices
-                if value not in Review.LIVE_STATUSES
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quotes":

@@ -315,6 +315,27 @@ class PublishPermissionTests(TestCase):
         self.assertEqual(live.status, Review.Status.PUBLISHED)
         self.assertEqual(live.published_at, when)
 
+    def test_a_writer_may_correct_the_words_of_a_live_review(self):
+        live = make_review("Live", author=self.author)
+        self.client.force_login(self.writer)
+        url = f"/admin/reviews/review/{live.pk}/change/"
+        form = self.client.get(url).context["adminform"].form
+        self.assertEqual(
+            [v for v, _ in form.fields["status"].choices], ["draft", "review", "published"]
+        )
+        when = timezone.localtime(live.published_at)
+        data = review_form(
+            self.author,
+            title="Live, with a typo fixed",
+            slug=live.slug,
+            status="published",
+            published_at_0=f"{when:%Y-%m-%d}",
+            published_at_1=f"{when:%H:%M:%S.%f}",
+        )
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        live.refresh_from_db()
+        self.assertEqual((live.title, live.status), ("Live, with a typo fixed", "published"))
+
     def test_a_writer_may_send_a_draft_for_review(self):
         self.client.force_login(self.writer)
         response = self.client.post(
