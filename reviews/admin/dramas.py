@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
 from kdrama_rewind.images import thumbnail_html
@@ -14,12 +16,48 @@ class GenreAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class RowAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete for an inline row that labels its chosen option from the
+    row's own object, where Django would run one query per row to find it."""
+
+    chosen = None  # set per row by CastRowForm
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        if chosen is None or {str(v) for v in value if v} != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(chosen)
+        options.append(self.create_option(name, chosen.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class CastRowForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("played_by")
+        if field is not None and self.instance.played_by_id:
+            field.widget.widget.chosen = self.instance.played_by  # inside the +/✎ wrapper
+
+
 class CharacterInline(admin.TabularInline):
     model = Character
+    form = CastRowForm
     fields = ["name", "hangul_name", "played_by", "role", "billing"]
     autocomplete_fields = ["played_by"]
     extra = 0
     show_change_link = True
+
+    def get_queryset(self, request):
+        # Each row links to its page (which names the drama) and shows its actor.
+        return super().get_queryset(request).select_related("drama", "played_by")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "played_by":
+            kwargs["widget"] = RowAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Drama)
@@ -57,12 +95,19 @@ class QuoteInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def get_queryset(self, request):
+        # Each row links to its page, which is found through the character's drama.
+        return super().get_queryset(request).select_related("character__drama")
+
 
 @admin.register(Character)
 class CharacterAdmin(admin.ModelAdmin):
     list_display = ["name", "hangul_name", "drama", "played_by", "role", "quote_count"]
     list_filter = ["role"]
     list_select_related = ["drama", "played_by"]
+    # Explicit, because the quote count's GROUP BY drops Meta.ordering and the
+    # autocomplete would page through unordered rows.
+    ordering = ["drama__title", "role", "billing", "name"]
     search_fields = ["name", "hangul_name", "aliases", "drama__title", "played_by__name"]
     autocomplete_fields = ["drama", "played_by"]
     inlines = [QuoteInline]

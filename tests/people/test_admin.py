@@ -109,3 +109,27 @@ class PeopleAdminTests(AdminSmokeMixin, TestCase):
                 self.assertTrue(response.context["adminform"].form.errors["photo"])
         self.assertFalse(Person.objects.filter(slug="bad").exists())
         self.assertEqual(Author.objects.count(), 1)
+
+    def test_change_pages_cost_a_fixed_number_of_queries(self):
+        pages = {
+            # session, user, the person
+            f"/admin/people/person/{self.person.pk}/change/": 3,
+            # session, user, the author, and the login that labels the user picker
+            f"/admin/people/author/{self.author.pk}/change/": 4,
+        }
+        for url, expected in pages.items():
+            with self.subTest(url=url):
+                self.client.get(url)  # content types are cached from the first page on
+                with self.assertNumQueries(expected):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_subscriber_list_cost_does_not_grow(self):
+        # session, user, count, filtered count, the page, and the date hierarchy's
+        # first and last dates and the dates between
+        with self.assertNumQueries(7):
+            self.client.get("/admin/people/subscriber/")
+        for i in range(10):
+            Subscriber.objects.create(email=f"reader{i}@example.com")
+        with self.assertNumQueries(7):
+            response = self.client.get("/admin/people/subscriber/", {"q": "reader"})
+        self.assertContains(response, "reader9@example.com")
