@@ -64,6 +64,11 @@ def inspect_image(file) -> ImageInfo:
                 info = ImageInfo(image.format or "", image.width, image.height)
                 _check_format_and_size(info, name)
                 image.verify()
+            # verify() checks structure only; decoding finds a truncated file
+            # now, not when the renditions are made.
+            file.seek(0)
+            with Image.open(file) as image:
+                image.load()
     except ValidationError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):

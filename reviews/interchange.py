@@ -3,9 +3,17 @@
 Import rule: the file is the whole review. Its fields, dramas, featured
 people, pull quotes, tags and hero image are set exactly as the file says.
 The things a review shares with others (author, column, drama, people,
-characters, quotes) are created when missing and otherwise updated only with
-the values the file gives. Each file is one transaction: a file that fails
+characters, quotes) are found by slug (or, failing that, by name), created
+when missing, and otherwise updated only with the values the file gives: an
+import never renames what the desk has named. Each file is one transaction,
+and its hero image is checked before anything is written: a file that fails
 leaves nothing behind, in the database or in media storage.
+
+Export writes ``<slug>.md`` for every review, whatever its status, with its
+hero image beside it as ``<slug>.<ext>`` (the original bytes). Date-times are
+written in ``settings.TIME_ZONE`` with their offset. Same database, same bytes;
+and importing an export into an empty database and exporting again gives the
+same files.
 """
 
 import posixpath
@@ -13,19 +21,21 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from django.utils import timezone
 
 from kdrama_rewind.images import inspect_image
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.slugs import slug_for, split_lines
 from people.models import Author, Person
 
 from . import frontmatter
-from .models import Character, Column, Drama, Quote, Review
+from .models import Character, Column, Correction, Drama, Quote, Review, Revision
+from .names import Registry, check_cast, check_names, mentioned_people
+from .services import record_revision
 
 
 class ImportFailed(Exception):
@@ -40,6 +50,10 @@ class ImportFailed(Exception):
         return f"{where}: {self.message}"
 
 
+class ExportFailed(Exception):
+    """A review could not be written out."""
+
+
 @dataclass
 class ImportResult:
     path: Path
@@ -49,25 +63,42 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def import_review_file(*, path: Path) -> ImportResult:
+# ---------------------------------------------------------------- import
+
+
+def read_review_file(*, path: Path) -> frontmatter.ReviewDocument:
+    """Read and check a file without touching the database."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ImportFailed(path, "the file is not UTF-8 text") from None
+        data = path.read_bytes()
     except OSError as error:
         raise ImportFailed(path, f"cannot read the file ({error.strerror})") from None
     try:
-        document = frontmatter.parse(text)
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFailed(path, "the file is not UTF-8 text", line) from None
+    try:
+        return frontmatter.parse(text)
     except frontmatter.FrontMatterError as error:
         raise ImportFailed(path, error.message, error.line) from None
-    hero = _read_hero(path, document)
 
+
+def import_review_file(*, path: Path) -> ImportResult:
+    """Create or update the review in the file at ``path``, all or nothing.
+
+    Raises :class:`ImportFailed` saying what is wrong with the file.
+    """
+    path = Path(path)
+    document = read_review_file(path=path)
+    hero = _read_hero(path, document)
     written: list[str] = []
     try:
         with transaction.atomic():
-            importer = _Importer(document, path, written)
-            result = importer.run(hero)
+            return _Importer(document=document, path=path, written=written).run(hero)
+    except ImportFailed:
+        _delete_files(written)
+        raise
     except ValidationError as error:
         _delete_files(written)
         raise ImportFailed(path, "; ".join(_messages(error))) from None
@@ -77,34 +108,44 @@ def import_review_file(*, path: Path) -> ImportResult:
     except BaseException:
         _delete_files(written)
         raise
-    return result
 
 
-def _read_hero(path: Path, document) -> ContentFile | None:
+def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile | None:
+    """Read and check the hero image, before anything is written."""
     if document.hero is None:
         return None
     relative = document.hero.file
+    line = document.locator.line("hero", 0, "file")
+
+    def fail(problem: str):
+        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
+        raise ImportFailed(path, f"[hero] file “{shown}” {problem}", line)
+
     if Path(relative).is_absolute():
-        raise ImportFailed(
-            path, f"[hero] file “{relative}” must be a path relative to the .md file"
-        )
+        fail("must be a path relative to the .md file")
     image_path = path.parent / relative
     try:
         content = ContentFile(image_path.read_bytes(), name=image_path.name)
-    except OSError:
-        raise ImportFailed(
-            path, f"[hero] file “{relative}” was not found next to the .md file"
-        ) from None
+    except FileNotFoundError:
+        fail("was not found next to the .md file")
+    except (OSError, ValueError):
+        fail("cannot be read")
     try:
-        inspect_image(content)
+        inspect_image(content)  # decodes every pixel: a cut-short file is refused here
     except ValidationError as error:
-        raise ImportFailed(path, f"[hero] file “{relative}”: {' '.join(error.messages)}") from None
+        fail(f"is refused: {' '.join(error.messages)}")
+    finally:
+        content.seek(0)
     return content
 
 
 def _messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
-        return [f"{name}: {m}" for name, errors in error.message_dict.items() for m in errors]
+        return [
+            message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
     return error.messages
 
 
@@ -113,87 +154,247 @@ def _delete_files(names: Iterable[str]) -> None:
         default_storage.delete(name)
 
 
-def _upsert(
-    model: type[Model], lookup: dict, values: dict, *, defaults: dict | None = None
-) -> tuple[Model, bool]:
-    """Get by ``lookup`` and set ``values`` (``None`` means leave as is); save
-    only when something differs. ``defaults`` are used only to create, so an
-    import never renames what the desk has named. Returns (object, changed)."""
-    values = {k: v for k, v in values.items() if v is not None}
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model(**lookup, **(defaults or {}), **values)
-    elif all(getattr(obj, k) == v for k, v in values.items()):
-        return obj, False
-    else:
-        for key, value in values.items():
-            setattr(obj, key, value)
-    obj.full_clean()
-    obj.save()
-    return obj, True
+def same_bytes(stored, content: ContentFile) -> bool:
+    """Whether the stored file holds exactly ``content``'s bytes."""
+    try:
+        with stored.storage.open(stored.name, "rb") as existing:
+            same = existing.read() == content.read()
+    except FileNotFoundError:
+        return False
+    finally:
+        content.seek(0)
+    return same
+
+
+# Where a model field's value comes from in the file: (table, key).
+REVIEW_KEYS = {
+    "title": ("", "title"),
+    "slug": ("", "slug"),
+    "standfirst": ("", "standfirst"),
+    "status": ("", "status"),
+    "published_at": ("", "published"),
+    "updated_at": ("", "updated"),
+    "hero_alt": ("hero", "alt"),
+    "hero_caption": ("hero", "caption"),
+    "hero_credit": ("hero", "credit"),
+}
+AUTHOR_KEYS = {"name": ("", "author"), "slug": ("", "author"), "job_title": ("", "author_title")}
+COLUMN_KEYS = {"name": ("", "column"), "slug": ("", "column")}
+DRAMA_KEYS = {name: ("drama", name) for name in frontmatter.DRAMA_KEYS} | {
+    "slug": ("drama", "slug")
+}
+CHARACTER_KEYS = {"name": ("cast", "character"), "aliases": ("cast", "aliases")}
+QUOTE_KEYS = {name: ("quotes", name) for name in frontmatter.QUOTE_KEYS}
 
 
 class _Importer:
-    def __init__(self, document, path: Path, written: list[str]):
+    def __init__(self, *, document: frontmatter.ReviewDocument, path: Path, written: list[str]):
         self.document = document
         self.path = path
         self.written = written
         self.changed = False
+        self.notes: list[str] = []
 
-    def note(self, changed: bool) -> None:
-        self.changed = self.changed or changed
+    # -------------------------------------------------------- helpers
+
+    def refuse(self, error: ValidationError, what: str, keys: dict, index: int = 0):
+        """Turn a model's ValidationError into an ImportFailed at the file's line."""
+        line, messages = None, []
+        by_field = getattr(error, "message_dict", {NON_FIELD_ERRORS: error.messages})
+        for name, errors in by_field.items():
+            table, key = keys.get(name, ("", None))
+            if name == "body":
+                where, here = "the body (after the closing +++)", self.document.body_line
+            elif key:
+                where, here = f"“{key}”", self.document.locator.line(table, index, key)
+            else:
+                where, here = what, None
+            messages += [f"{where}: {message}" for message in errors]
+            line = line or here
+        return ImportFailed(self.path, "; ".join(messages), line)
+
+    def save(self, obj: Model, *, what: str, keys: dict, index: int = 0, exclude=()) -> None:
+        try:
+            obj.full_clean(exclude=exclude)
+        except ValidationError as error:
+            raise self.refuse(error, what, keys, index) from None
+        obj.save()
+        self.changed = True
+
+    def upsert(self, model: type[Model], obj: Model | None, values: dict, *, create: dict, **how):
+        """Set ``values`` on ``obj`` (a ``None`` value leaves the field as it
+        is) and save only when something differs; with no ``obj``, create a
+        ``model`` from ``create`` and ``values``. ``how`` says where errors point."""
+        values = {k: v for k, v in values.items() if v is not None}
+        if obj is None:
+            obj = model(**create, **values)
+        elif all(getattr(obj, k) == v for k, v in values.items()):
+            return obj
+        else:
+            for key, value in values.items():
+                setattr(obj, key, value)
+        self.save(obj, **how)
+        return obj
+
+    # -------------------------------------------------------- finding
+
+    @staticmethod
+    def find(model: type[Model], slug: str, **name) -> Model | None:
+        """By slug; else, when exactly one row has that name, that row (a
+        slug the desk chose is not derived from the name)."""
+        found = model.objects.filter(slug=slug).first()
+        if found is None:
+            named = list(model.objects.filter(**name)[:2])
+            found = named[0] if len(named) == 1 else None
+        return found
+
+    def person(self, name: str, index: int, key: str) -> Person:
+        """The person the desk knows by this name or one of its aliases, else a new one."""
+        found = self.find(Person, slug_for(name), name=name)
+        if found is None:
+            candidates = Person.objects.filter(aliases__icontains=name)
+            found = next((p for p in candidates if name in p.alias_list), None)
+            if found is not None:
+                self.notes.append(
+                    f"“{name}” is another name of {found.name}; linked to {found.name}"
+                )
+        table = "cast" if key == "person" else ""
+        keys = {"name": (table, key), "slug": (table, key)}
+        return self.upsert(
+            Person,
+            found,
+            {},
+            create={"name": name, "slug": slug_for(name)},
+            what=f"person “{name}”",
+            keys=keys,
+            index=index,
+        )
+
+    # -------------------------------------------------------- the import
 
     def run(self, hero: ContentFile | None) -> ImportResult:
         d = self.document
         author = self.upsert(
             Author,
-            {"slug": slug_for(d.author)},
+            self.find(Author, slug_for(d.author), name=d.author),
             {"job_title": d.author_title},
-            defaults={"name": d.author},
+            create={"name": d.author, "slug": slug_for(d.author)},
+            what=f"author “{d.author}”",
+            keys=AUTHOR_KEYS,
         )
         column = None
         if d.column:
             column = self.upsert(
-                Column, {"slug": slug_for(d.column)}, {}, defaults={"name": d.column}
+                Column,
+                self.find(Column, slug_for(d.column), name=d.column),
+                {},
+                create={"name": d.column, "slug": slug_for(d.column)},
+                what=f"column “{d.column}”",
+                keys=COLUMN_KEYS,
             )
-        dramas = {
-            entry.title: self.upsert(
-                Drama,
-                {"slug": slug_for(entry.title)},
-                {
-                    "year": entry.year,
-                    "original_title": entry.original_title,
-                    "network": entry.network,
-                    "episodes": entry.episodes,
-                },
-                defaults={"title": entry.title},
-            )
-            for entry in d.dramas
-        }
-        featured = [self.person(name) for name in d.featured]
+        dramas = {entry.title: self.drama(entry, index) for index, entry in enumerate(d.dramas)}
+        featured = [self.person(name, 0, "featured") for name in d.featured]
         characters = {}
-        for entry in d.cast:
-            person = self.person(entry.person) if entry.person else None
-            characters[entry.character] = self.upsert(
+        for index, entry in enumerate(d.cast):
+            person = self.person(entry.person, index, "person") if entry.person else None
+            drama = dramas[entry.drama]
+            characters[entry.drama, entry.character] = self.upsert(
                 Character,
-                {"drama": dramas[entry.drama], "name": entry.character},
+                Character.objects.filter(drama=drama, name=entry.character).first(),
                 {
                     "played_by": person,
-                    "aliases": "\n".join(entry.aliases) if entry.aliases is not None else None,
+                    "aliases": (
+                        "\n".join(split_lines("\n".join(entry.aliases)))
+                        if entry.aliases is not None
+                        else None
+                    ),
                     "role": entry.role,
                 },
+                create={"drama": drama, "name": entry.character},
+                what=f"cast entry {index + 1}",
+                keys=CHARACTER_KEYS,
+                index=index,
             )
             if person and entry.featured and person not in featured:
                 featured.append(person)
-        quotes = [
-            self.upsert(
-                Quote,
-                {"character": characters[q.character], "text": q.text},
-                {"episode": q.episode, "context": q.context},
+        quotes = []
+        for index, entry in enumerate(d.quotes):
+            drama = entry.drama or next(c.drama for c in d.cast if c.character == entry.character)
+            character = characters[drama, entry.character]
+            quotes.append(
+                self.upsert(
+                    Quote,
+                    Quote.objects.filter(character=character, text=entry.text).first(),
+                    {"episode": entry.episode, "context": entry.context},
+                    create={"character": character, "text": entry.text},
+                    what=f"quote {index + 1}",
+                    keys=QUOTE_KEYS,
+                    index=index,
+                )
             )
-            for q in d.quotes
-        ]
+        review, created = self.review(author, column, hero)
+        reviewed = [dramas[e.title] for e in d.dramas if e.featured]
+        registry = Registry.load()
+        # People the body names are featured, as when an editor saves it.
+        mentioned = Person.objects.filter(pk__in=mentioned_people(d.body, registry))
+        featured += [person for person in mentioned if person not in featured]
+        self.set_related(review.dramas, reviewed)
+        self.set_related(review.featured_people, featured)
+        self.set_related(review.quotes, quotes)
+        self.set_tags(review, d.tags)
+        self.set_corrections(review)
+        if self.changed or created:
+            record_revision(review=review, by=None, kind=Revision.Kind.IMPORT)
+        name_checks = self.name_checks(review, {d.pk for d in reviewed}, registry)
+        return ImportResult(
+            self.path, review, created, self.changed, [*self.notes, *self.warnings(), *name_checks]
+        )
 
+    def set_corrections(self, review: Review) -> None:
+        """The review's notes to readers are exactly the file's."""
+        wanted = [(c.kind, c.date, c.text) for c in self.document.corrections]
+        current = [(c.kind, c.noted_at, c.text) for c in review.corrections.all()]
+        if current == wanted:
+            return
+        review.corrections.all().delete()
+        for index, (kind, noted_at, text) in enumerate(wanted):
+            correction = Correction(review=review, kind=kind, noted_at=noted_at, text=text)
+            self.save(correction, what=f"correction {index + 1}", keys={}, index=index)
+        self.changed = True
+
+    def name_checks(self, review: Review, drama_ids: set[int], registry) -> list[str]:
+        """The spelling and cast checks an editor sees before saving."""
+        texts = {"headline": review.title, "standfirst": review.standfirst, "body": review.body}
+        found = check_names(texts=texts, drama_ids=drama_ids, registry=registry)
+        found += check_cast(texts=texts, drama_ids=drama_ids, registry=registry)
+        dismissed = set(review.name_checks_dismissed)
+        return [w.message for w in found if w.key not in dismissed]
+
+    def drama(self, entry: frontmatter.DramaEntry, index: int) -> Drama:
+        slug = entry.slug or slug_for(entry.title)
+        found = (
+            Drama.objects.filter(slug=slug).first()
+            if entry.slug
+            else self.find(Drama, slug, title=entry.title)
+        )
+        return self.upsert(
+            Drama,
+            found,
+            {
+                "year": entry.year,
+                "first_aired": entry.first_aired,
+                "original_title": entry.original_title,
+                "network": entry.network,
+                "episodes": entry.episodes,
+            },
+            create={"title": entry.title, "slug": slug},
+            what=f"drama “{entry.title}”",
+            keys=DRAMA_KEYS,
+            index=index,
+        )
+
+    def review(self, author: Author, column: Column | None, hero) -> tuple[Review, bool]:
+        d = self.document
         slug = d.slug or slug_for(d.title)
         review = Review.objects.filter(slug=slug).first()
         created = review is None
@@ -211,56 +412,44 @@ class _Importer:
             "hero_caption": d.hero.caption if d.hero else "",
             "hero_credit": d.hero.credit if d.hero else "",
         }
-        if created or any(getattr(review, k) != v for k, v in fields.items()):
-            for key, value in fields.items():
-                setattr(review, key, value)
-            self.changed = True
-        old_files = self.set_hero(review, hero)
-        if self.changed or created:
-            review.full_clean(exclude=["hero_image"])
-            review.save()
-        self.set_related(review.dramas, dramas.values())
-        self.set_related(review.featured_people, featured)
-        self.set_related(review.quotes, quotes)
-        self.set_tags(review, d.tags)
-        if old_files:
-            transaction.on_commit(lambda: _delete_files(old_files))
-        return ImportResult(
-            self.path, review, created, self.changed or created, self.warnings(review)
-        )
+        differs = created or any(getattr(review, k) != v for k, v in fields.items())
+        for key, value in fields.items():
+            setattr(review, key, value)
+        replaced = self.set_hero(review, hero)
+        if differs or replaced is not None:
+            # The hero image was checked when read; the rest is checked here.
+            keys = REVIEW_KEYS if d.slug else REVIEW_KEYS | {"slug": ("", "title")}
+            self.save(review, what="the review", keys=keys, exclude=["hero_image"])
+        if replaced:
+            transaction.on_commit(lambda: _delete_files(replaced))
+        return review, created
 
-    def upsert(self, model, lookup, values, *, defaults=None):
-        obj, changed = _upsert(model, lookup, values, defaults=defaults)
-        self.note(changed)
-        return obj
-
-    def person(self, name: str) -> Person:
-        """The person the desk knows by this name or one of its aliases, else a new one."""
-        person = Person.objects.filter(slug=slug_for(name)).first() or next(
-            (p for p in Person.objects.filter(aliases__icontains=name) if name in p.alias_list),
-            None,
-        )
-        if person is None:
-            person = self.upsert(Person, {"slug": slug_for(name)}, {}, defaults={"name": name})
-        return person
-
-    def set_hero(self, review: Review, hero: ContentFile | None) -> list[str]:
-        """Store the hero unless the same bytes are already stored; return the
-        names of files it replaces (deleted once the import commits)."""
+    def set_hero(self, review: Review, hero: ContentFile | None) -> list[str] | None:
+        """Store the hero unless the same bytes are stored already. Returns
+        None when nothing changes, else the names of the files it replaces
+        (deleted once the import commits)."""
         current = review.hero_image
-        if hero is None:
-            if not current:
-                return []
-            old = [current.name, *(r.name for r in current.renditions)]
-            review.hero_image = None
-            self.changed = True
-            return old
-        if current and same_bytes(current, hero):
-            return []
+        if hero is not None and current and same_bytes(current, hero):
+            return None
+        if hero is None and not current:
+            return None
         old = [current.name, *(r.name for r in current.renditions)] if current else []
-        review.hero_image.save(hero.name, hero, save=False)
-        self.written += [review.hero_image.name, *(r.name for r in review.hero_image.renditions)]
-        self.changed = True
+        if hero is None:
+            review.hero_image = None
+            return old
+        try:
+            review.hero_image.save(hero.name, hero, save=False)
+        except OSError as error:
+            raise ImportFailed(
+                self.path,
+                f"[hero] file “{self.document.hero.file}” could not be stored: {error}",
+                self.document.locator.line("hero", 0, "file"),
+            ) from None
+        finally:
+            # Whatever was written before a failure is deleted with the rest.
+            stored = review.hero_image
+            if stored.name and stored.name not in old:
+                self.written += [stored.name, *(r.name for r in stored.renditions)]
         return old
 
     def set_related(self, manager, objects: Iterable[Model]) -> None:
@@ -275,7 +464,8 @@ class _Importer:
             review.tags.set(names, clear=True)
             self.changed = True
 
-    def warnings(self, review: Review) -> list[str]:
+    def warnings(self) -> list[str]:
+        """Cast members the body never mentions, by any of their names."""
         body = self.document.body.casefold()
         found = []
         for entry in self.document.cast:
@@ -290,18 +480,6 @@ class _Importer:
         return found
 
 
-def same_bytes(stored, content: ContentFile) -> bool:
-    """Whether the stored file holds exactly ``content``'s bytes."""
-    try:
-        with stored.storage.open(stored.name, "rb") as existing:
-            same = existing.read() == content.read()
-    except FileNotFoundError:
-        return False
-    finally:
-        content.seek(0)
-    return same
-
-
 # ---------------------------------------------------------------- export
 
 
@@ -309,13 +487,25 @@ def export_reviews(
     *, directory: Path, progress: Callable[[int, int], None] | None = None
 ) -> list[Path]:
     """Write every review, whatever its status, as ``<slug>.md`` with its hero
-    image beside it as ``<slug>.<ext>`` (the original bytes). Same database,
-    same bytes."""
+    image beside it as ``<slug>.<ext>`` (the original bytes); return the paths
+    written. ``progress(done, total)`` is called after each review."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     reviews = (
         Review.objects.select_related("author", "column")
-        .prefetch_related("dramas", "featured_people", "tags", "quotes__character__drama")
+        .prefetch_related(
+            "featured_people",
+            "tags",
+            "corrections",
+            "quotes__character__played_by",
+            "quotes__character__drama",
+            Prefetch(
+                "dramas",
+                queryset=Drama.objects.prefetch_related(
+                    Prefetch("characters", queryset=Character.objects.select_related("played_by"))
+                ),
+            ),
+        )
         .order_by("slug")
     )
     total = reviews.count()
@@ -327,30 +517,37 @@ def export_reviews(
     return written
 
 
-def _export_review(review: Review, directory: Path) -> list[Path]:
-    dramas = sorted(review.dramas.all(), key=lambda d: (d.title, d.pk))
-    featured = list(review.featured_people.all())
-    quotes = list(review.quotes.all())
-    quoted = {q.character_id for q in quotes}
-    characters = (
-        Character.objects.filter(drama__in=dramas)
-        .select_related("drama", "played_by")
-        .order_by("drama__title", "role", "billing", "name", "pk")
+def review_document(review: Review, *, hero_file: str | None) -> frontmatter.ReviewDocument:
+    """The review as a document: what its file says, in a fixed order."""
+    featured = set(review.featured_people.all())
+    quotes = sorted(
+        review.quotes.all(),
+        key=lambda q: (q.episode or 0, q.character.drama.title, q.character.name, q.text, q.pk),
     )
-    cast = [c for c in characters if c.played_by in featured or c.pk in quoted]
-    in_cast = {c.played_by_id for c in cast if c.played_by in featured}
+    reviewed = sorted(review.dramas.all(), key=lambda d: (d.title, d.slug))
+    quoted_only = sorted(
+        {q.character.drama for q in quotes} - set(reviewed), key=lambda d: (d.title, d.slug)
+    )
+    dramas = [*reviewed, *quoted_only]
+    several = len(dramas) > 1
+    quoted = {q.character for q in quotes}
+    cast = [
+        c
+        for drama in reviewed
+        for c in drama.characters.all()
+        if c.played_by in featured or c in quoted
+    ]
+    cast += [c for c in quoted if c.drama in quoted_only]
+    order = {drama: index for index, drama in enumerate(dramas)}
+    cast.sort(key=lambda c: (order[c.drama], c.role != Character.Role.LEAD, c.name))
+    in_cast = {c.played_by for c in cast if c.played_by in featured}
+    ambiguous = {name for name in (c.name for c in cast) if [x.name for x in cast].count(name) > 1}
     hero = None
-    paths = [directory / f"{review.slug}.md"]
-    if review.hero_image:
-        extension = posixpath.splitext(review.hero_image.name)[1].lower()
-        hero_name = f"{review.slug}{extension}"
+    if hero_file:
         hero = frontmatter.HeroEntry(
-            hero_name, review.hero_alt, review.hero_caption, review.hero_credit
+            hero_file, review.hero_alt, review.hero_caption, review.hero_credit
         )
-        with review.hero_image.open("rb") as original:
-            (directory / hero_name).write_bytes(original.read())
-        paths.append(directory / hero_name)
-    document = frontmatter.ReviewDocument(
+    return frontmatter.ReviewDocument(
         title=review.title,
         slug=review.slug,
         standfirst=review.standfirst,
@@ -360,11 +557,18 @@ def _export_review(review: Review, directory: Path) -> list[Path]:
         status=review.status,
         published=_local(review.published_at),
         updated=_local(review.updated_at),
-        tags=sorted((t.name for t in review.tags.all()), key=str.casefold),
-        featured=sorted(p.name for p in featured if p.pk not in in_cast),
+        tags=sorted((t.name for t in review.tags.all()), key=lambda n: (n.casefold(), n)),
+        featured=sorted(p.name for p in featured - in_cast),
         dramas=[
             frontmatter.DramaEntry(
-                d.title, d.year, d.original_title or None, d.network or None, d.episodes
+                title=d.title,
+                year=d.year,
+                original_title=d.original_title or None,
+                network=d.network or None,
+                episodes=d.episodes,
+                slug=d.slug if d.slug != slug_for(d.title) else None,
+                featured=d not in quoted_only,
+                first_aired=d.first_aired,
             )
             for d in dramas
         ],
@@ -380,15 +584,45 @@ def _export_review(review: Review, directory: Path) -> list[Path]:
             for c in cast
         ],
         quotes=[
-            frontmatter.QuoteEntry(q.character.name, q.text, q.episode, q.context or None)
+            frontmatter.QuoteEntry(
+                character=q.character.name,
+                text=q.text,
+                episode=q.episode,
+                context=q.context or None,
+                drama=q.character.drama.title if several or q.character.name in ambiguous else None,
+            )
             for q in quotes
+        ],
+        corrections=[
+            frontmatter.CorrectionEntry(c.kind, _local(c.noted_at), c.text)
+            for c in review.corrections.all()
         ],
         hero=hero,
         body=review.body,
     )
-    paths[0].write_text(frontmatter.dump(document), encoding="utf-8", newline="\n")
+
+
+def _export_review(review: Review, directory: Path) -> list[Path]:
+    paths = [directory / f"{review.slug}.md"]
+    hero_file = None
+    if review.hero_image:
+        extension = posixpath.splitext(review.hero_image.name)[1].lower()
+        hero_file = f"{review.slug}{extension}"
+        try:
+            with review.hero_image.storage.open(review.hero_image.name, "rb") as original:
+                data = original.read()
+        except FileNotFoundError:
+            raise ExportFailed(
+                f"review “{review.slug}”: its hero image {review.hero_image.name} "
+                "is missing from media storage"
+            ) from None
+        (directory / hero_file).write_bytes(data)
+        paths.append(directory / hero_file)
+    text = frontmatter.dump(review_document(review, hero_file=hero_file))
+    paths[0].write_bytes(text.encode("utf-8"))
     return paths
 
 
 def _local(moment):
-    return timezone.localtime(moment) if moment else None
+    """Date-times are written in the site's time zone, with their offset."""
+    return timezone.localtime(moment, timezone.get_default_timezone()) if moment else None

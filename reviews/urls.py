@@ -15,4 +15,10 @@ urlpatterns = [
     path("feeds/reviews/", feeds.LatestReviewsFeed(), name="feed_rss"),
     path("feeds/reviews/atom/", feeds.LatestReviewsAtomFeed(), name="feed_atom"),
     path("robots.txt", views.RobotsView.as_view(), name="robots"),
+    path("preview/<str:token>/", views.PreviewLinkView.as_view(), name="preview"),
+    path(
+        "desk/calendar/<str:key>.ics",
+        views.DeskCalendarFeedView.as_view(),
+        name="desk_calendar_feed",
+    ),
 ]

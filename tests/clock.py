@@ -2,10 +2,12 @@
 
 from contextlib import contextmanager
 from datetime import datetime
-from unittest import mock
+
+import time_machine
 
 
 @contextmanager
 def clock_at(moment: datetime):
-    with mock.patch("django.utils.timezone.now", return_value=moment):
+    """Stop the clock at ``moment`` for everything inside the block."""
+    with time_machine.travel(moment, tick=False):
         yield moment

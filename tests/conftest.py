@@ -15,3 +15,16 @@ def _media_root():
     ):
         yield media
     shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_scheduled_update_pending():
+    """Start each test with an empty cache that knows no scheduled update is
+    due, so page query counts do not depend on an earlier test. Tests of
+    scheduled updates let on-commit callbacks run, which clears this."""
+    from django.core.cache import cache
+
+    from reviews.services.revisions import NEXT_UPDATE_CACHE_KEY
+
+    cache.clear()
+    cache.set(NEXT_UPDATE_CACHE_KEY, None, 3600)

@@ -86,3 +86,15 @@ def make_user(username=None, *, staff=False, superuser=False, perms=()):
             Permission.objects.get(content_type__app_label=app_label, codename=codename)
         )
     return user
+
+
+def make_role_user(role: str, username=None, *, author_name=None):
+    """A staff user in one of the newsroom's groups (Writer, Editor, Desk),
+    with an author byline of their own when ``author_name`` is given."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username or f"{role.lower()}{next(_counter)}", staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    if author_name:
+        make_author(author_name, user=user)
+    return get_user_model().objects.get(pk=user.pk)  # fresh permission cache

@@ -1,78 +1,107 @@
+from datetime import timedelta
+
 import taggit.models
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from kdrama_rewind.images import thumbnail_html
 from people.admin import ADMIN_MEDIA_CSS
 
-from ..models import Column, Quote, Review, Tag
-from ..services import publish_review, unpublish_review
+from .. import permissions
+from ..desk import assign_to_slot, build_calendar
+from ..models import (
+    CalendarToken,
+    Column,
+    Correction,
+    PreviewLink,
+    Quote,
+    Review,
+    Revision,
+    Tag,
+)
+from ..models.workflow import new_key
+from ..names import mentioned_people
+from ..services import (
+    TransitionError,
+    approve_review,
+    cancel_schedule,
+    cancel_update,
+    publish_review,
+    record_revision,
+    restore_revision,
+    schedule_update,
+    submit_for_review,
+    unpublish_review,
+)
+from ..services.revisions import build_snapshot, compare
+from ..services.workflow import change_state, note_correction, save_review_content
+from .forms import ReviewAdminForm
 
-PUBLISH_PERMISSION = "reviews.publish_review"
 STATUS_STYLES = {
     "Draft": "draft",
     "In review": "review",
     "Scheduled": "scheduled",
     "Published": "published",
 }
+PREVIEW_DAYS = 7
 
 # Reviews use their own tag model; taggit's default one would only confuse editors.
 admin.site.unregister(taggit.models.Tag)
 
 
-class ReviewAdminForm(forms.ModelForm):
-    """Enforces on the server who may publish, whatever the browser sends."""
+class SlotAssignmentForm(forms.Form):
+    review = forms.ModelChoiceField(queryset=Review.objects.select_related("author"))
+    column = forms.ModelChoiceField(queryset=Column.objects.all())
+    at = forms.DateTimeField()
+    remove = forms.BooleanField(required=False)
 
-    user = None  # set per request by ReviewAdmin.get_form
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    fields = ["kind", "noted_at", "text"]
+    extra = 0
+    verbose_name = "correction, clarification or update"
+
+
+class PreviewLinkForm(forms.ModelForm):
+    revoke = forms.BooleanField(required=False, help_text="The link stops working at once.")
+
+    class Meta:
+        model = PreviewLink
+        fields = ["expires_at"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        status = self.fields.get("status")
-        if status and self.user and not self.user.has_perm(PUBLISH_PERMISSION):
-            # Offer only what this user may choose, and the review's own status.
-            status.choices = [
-                (value, label)
-                for value, label in status.choices
-                if value not in Review.LIVE_STATUSES or value == self.instance.status
-            ]
+        if not self.instance.pk:
+            self.fields["expires_at"].initial = timezone.now() + timedelta(days=PREVIEW_DAYS)
 
-    def clean(self):
-        cleaned = super().clean()
-        status = cleaned.get("status")
-        published_at = cleaned.get("published_at")
-        if status == Review.Status.PUBLISHED and not published_at:
-            cleaned["published_at"] = published_at = timezone.now()
-        if status == Review.Status.SCHEDULED and not published_at:
-            self.add_error("published_at", "Set a publish time to schedule this review.")
-        if self.user is not None and not self.user.has_perm(PUBLISH_PERMISSION):
-            self._check_publishing_unchanged(status, published_at)
-        dramas, quotes = cleaned.get("dramas"), cleaned.get("quotes")
-        if quotes is not None and dramas is not None:
-            strays = [q for q in quotes if q.character.drama not in dramas]
-            if strays:
-                self.add_error(
-                    "quotes",
-                    "Pull quotes must come from the review’s dramas: "
-                    + ", ".join(str(q) for q in strays),
-                )
-        return cleaned
 
-    def _check_publishing_unchanged(self, status, published_at):
-        original = self.instance
-        was_live = original.pk is not None and original.status in Review.LIVE_STATUSES
-        if status in Review.LIVE_STATUSES and status != original.status:
-            self.add_error(
-                "status",
-                "You can’t publish or schedule reviews. Set the status to “In review” "
-                "and an editor will publish it.",
-            )
-        elif was_live and status != original.status:
-            self.add_error("status", "You can’t take a published or scheduled review down.")
-        if was_live and published_at != original.published_at:
-            self.add_error("published_at", "You can’t change the publish time of a live review.")
+class PreviewLinkInline(admin.TabularInline):
+    model = PreviewLink
+    form = PreviewLinkForm
+    fields = ["address", "expires_at", "revoke", "created_by", "revoked_at"]
+    readonly_fields = ["address", "created_by", "revoked_at"]
+    extra = 0
+    can_delete = False
+    verbose_name = "shareable preview link"
+    verbose_name_plural = "shareable preview links (for readers without an account)"
+
+    @admin.display(description="address")
+    def address(self, link):
+        if not link.pk:
+            return "Saved with the review"
+        url = link.get_absolute_url()
+        state = "usable" if link.is_usable() else "expired or revoked"
+        return format_html('<a href="{}" rel="noreferrer">{}</a> ({})', url, url, state)
 
 
 @admin.register(Review)
@@ -107,25 +136,66 @@ class ReviewAdmin(admin.ModelAdmin):
         "up_next_picks",
     ]
     readonly_fields = ["hero_preview", "last_edited_by", "created_at", "modified_at"]
-    actions = ["publish_now", "move_to_draft"]
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "standfirst", "author", "column"]}),
-        ("Body", {"fields": ["body"]}),
-        (
-            "Hero image",
-            {"fields": ["hero_image", "hero_preview", "hero_alt", "hero_caption", "hero_credit"]},
-        ),
-        ("Drama, people and quotes", {"fields": ["dramas", "featured_people", "quotes", "tags"]}),
-        ("Publishing", {"fields": ["status", "published_at", "updated_at"]}),
-        ("Up Next", {"fields": ["up_next_picks"], "classes": ["collapse"]}),
-        (
-            "Record",
-            {"fields": ["last_edited_by", "created_at", "modified_at"], "classes": ["collapse"]},
-        ),
+    inlines = [CorrectionInline, PreviewLinkInline]
+    actions = [
+        "submit_selected",
+        "approve_selected",
+        "publish_now",
+        "cancel_schedules",
+        "move_to_draft",
     ]
 
     class Media:
         css = ADMIN_MEDIA_CSS
+
+    def get_fieldsets(self, request, obj=None):
+        publishing = ["status", "published_at", "updated_at", "minor_edit"]
+        if obj is not None and obj.is_published() and permissions.can_schedule(request.user):
+            publishing.append("update_at")
+        return [
+            (
+                None,
+                {
+                    "fields": [
+                        "confirm_names",
+                        "overwrite",
+                        "title",
+                        "slug",
+                        "standfirst",
+                        "author",
+                        "column",
+                        "opened_version",
+                        "seen_version",
+                    ]
+                },
+            ),
+            ("Body", {"fields": ["body"]}),
+            (
+                "Hero image",
+                {
+                    "fields": [
+                        "hero_image",
+                        "hero_preview",
+                        "hero_alt",
+                        "hero_caption",
+                        "hero_credit",
+                    ]
+                },
+            ),
+            (
+                "Drama, people and quotes",
+                {"fields": ["dramas", "featured_people", "quotes", "tags"]},
+            ),
+            ("Publishing", {"fields": publishing}),
+            ("Up Next", {"fields": ["up_next_picks"], "classes": ["collapse"]}),
+            (
+                "Record",
+                {
+                    "fields": ["last_edited_by", "created_at", "modified_at"],
+                    "classes": ["collapse"],
+                },
+            ),
+        ]
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -144,19 +214,148 @@ class ReviewAdmin(admin.ModelAdmin):
             initial.setdefault("author", author.pk)
         return initial
 
-    def save_model(self, request, obj, form, change):
-        obj.last_edited_by = request.user
-        super().save_model(request, obj, form, change)
+    # -------------------------------------------------------------- permissions
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_edit(request.user, obj)
 
     def has_publish_permission(self, request):
-        return request.user.has_perm(PUBLISH_PERMISSION)
+        return permissions.can_publish(request.user)
+
+    def has_schedule_permission(self, request):
+        return permissions.can_schedule(request.user)
+
+    # -------------------------------------------------------------- saving
+
+    def save_model(self, request, obj, form, change):
+        stored = form.stored
+        if form.cleaned_data.get("update_at"):
+            request._scheduled_update = form.scheduled_update = schedule_update(
+                review=stored,
+                content=self.snapshot_from_form(form, stored),
+                at=form.cleaned_data["update_at"],
+                by=request.user,
+            )
+            return
+        form.target_state = (obj.status, obj.published_at)
+        obj.status = stored.status if stored else Review.Status.DRAFT
+        obj.published_at = stored.published_at if stored else None
+        save_review_content(
+            review=obj, original=stored, by=request.user, minor=form.cleaned_data["minor_edit"]
+        )
+
+    def save_related(self, request, form, formsets, change):
+        if getattr(form, "scheduled_update", None):
+            return  # the edit waits in the scheduled update
+        super().save_related(request, form, formsets, change)
+        review = form.instance
+        mentioned = mentioned_people(review.body, form.registry)
+        if mentioned:
+            review.featured_people.add(*mentioned)
+        if form.cleaned_data.get("confirm_names") and form.name_warnings:
+            dismissed = set(review.name_checks_dismissed) | {w.key for w in form.name_warnings}
+            review.name_checks_dismissed = sorted(dismissed)
+            review.save(update_fields=["name_checks_dismissed"])
+        status, at = form.target_state
+        change_state(review=review, by=request.user, status=status, at=at, record=False)
+        record_revision(review=review, by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PreviewLink:
+            for link_form in formset.forms:
+                link = link_form.instance
+                if link_form.cleaned_data.get("revoke") and link.pk and not link.revoked_at:
+                    link.revoked_at = timezone.now()
+                if not link.pk:
+                    link.created_by = request.user
+        new = formset.save(commit=False) if formset.model is Correction else None
+        if new is None:
+            formset.save()
+            return
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for correction in new:
+            correction.created_by = correction.created_by or request.user
+            correction.save()
+            note_correction(review=form.instance, correction=correction)
+
+    def response_change(self, request, obj):
+        update = getattr(request, "_scheduled_update", None)
+        if update is not None:
+            when = timezone.localtime(update.apply_at)
+            self.message_user(
+                request,
+                f"Your changes to “{obj}” are scheduled for {when:%d %b %Y, %H:%M}. "
+                "Readers see the review as it was until then.",
+                messages.SUCCESS,
+            )
+            return redirect(reverse("admin:reviews_review_history", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_scheduled_update", None) is not None:
+            return []  # nothing has changed yet
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_scheduled_update", None) is None:  # nothing changed yet
+            return super().log_change(request, obj, message)
+        return None
+
+    def snapshot_from_form(self, form, stored: Review) -> dict:
+        data = form.cleaned_data
+        hero = data.get("hero_image")
+        if isinstance(hero, UploadedFile):
+            field = stored.hero_image.field
+            name = field.generate_filename(stored, hero.name)
+            name = stored.hero_image.storage.save(name, hero)
+            stored_file = field.attr_class(stored, field, name)
+            stored_file.make_renditions()
+            hero_name = name
+        elif hero is False:
+            hero_name = ""
+        else:
+            hero_name = stored.hero_image.name
+        return build_snapshot(
+            values={
+                **{
+                    key: data.get(key, getattr(stored, key))
+                    for key in (
+                        "title",
+                        "slug",
+                        "standfirst",
+                        "body",
+                        "hero_alt",
+                        "hero_caption",
+                        "hero_credit",
+                        "updated_at",
+                    )
+                },  # fmt: skip
+                "hero_image": hero_name,
+                "status": stored.status,
+                "published_at": stored.published_at,
+            },
+            author=data.get("author", stored.author),
+            column=data.get("column", stored.column),
+            dramas=data.get("dramas", stored.dramas.all()),
+            people=data.get("featured_people", stored.featured_people.all()),
+            quotes=data.get("quotes", stored.quotes.all()),
+            tags=data.get("tags", [t.name for t in stored.tags.all()]),
+            picks=data.get("up_next_picks", stored.up_next_picks.all()),
+            corrections=stored.corrections.all(),
+        )
+
+    # -------------------------------------------------------------- list display
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, review):
         state = review.state_label
         label = state
-        if state == "Scheduled":
-            label = f"Scheduled for {timezone.localtime(review.published_at):%d %b %Y, %H:%M}"
+        if review.published_at and state != "Published":
+            when = timezone.localtime(review.published_at)
+            label = f"{state} for {when:%d %b %Y, %H:%M}"
+            if state != "Scheduled":
+                label = f"{state}, planned for {when:%d %b %Y, %H:%M}"
         return format_html(
             '<span class="kdr-status kdr-status--{}">{}</span>', STATUS_STYLES[state], label
         )
@@ -173,28 +372,188 @@ class ReviewAdmin(admin.ModelAdmin):
     def hero_preview(self, review):
         return thumbnail_html(review.hero_image, alt=review.hero_alt, width=320)
 
+    # -------------------------------------------------------------- actions
+
+    def _move_each(self, request, queryset, move, done: str):
+        moved, refused = 0, []
+        for review in queryset.select_related("author"):
+            try:
+                move(review=review, by=request.user)
+            except TransitionError as error:
+                refused.append(f"“{review}”: {error}")
+            else:
+                moved += 1
+        if moved:
+            self.message_user(request, f"{done} {moved} review(s).", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, reason, messages.ERROR)
+
+    @admin.action(description="Send for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._move_each(request, queryset, submit_for_review, "Sent for review:")
+
+    @admin.action(description="Approve (scheduled or published)", permissions=["publish"])
+    def approve_selected(self, request, queryset):
+        self._move_each(request, queryset, approve_review, "Approved")
+
     @admin.action(description="Publish now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        published = 0
-        for review in queryset:
-            publish_review(review=review, by=request.user)
-            published += 1
-        self.message_user(request, f"Published {published} review(s).", messages.SUCCESS)
+        self._move_each(
+            request,
+            queryset,
+            lambda review, by: publish_review(review=review, by=by, at=timezone.now()),
+            "Published",
+        )
 
-    @admin.action(description="Move back to draft", permissions=["publish"])
+    @admin.action(description="Cancel schedule", permissions=["schedule"])
+    def cancel_schedules(self, request, queryset):
+        self._move_each(request, queryset, cancel_schedule, "Took off the schedule:")
+
+    @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def move_to_draft(self, request, queryset):
-        moved = 0
-        for review in queryset:
-            unpublish_review(review=review, by=request.user)
-            moved += 1
-        self.message_user(request, f"Moved {moved} review(s) back to draft.", messages.SUCCESS)
+        self._move_each(request, queryset, unpublish_review, "Moved back to draft:")
+
+    # -------------------------------------------------------------- history
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(self.compare_view),
+                name="reviews_review_compare",
+            ),
+            path(
+                "<path:object_id>/history/<int:revision_id>/",
+                wrap(self.revision_view),
+                name="reviews_review_revision",
+            ),
+            path(
+                "<path:object_id>/history/<int:revision_id>/restore/",
+                wrap(require_POST(self.restore_view)),
+                name="reviews_review_restore",
+            ),
+            path(
+                "<path:object_id>/history/<int:revision_id>/cancel/",
+                wrap(require_POST(self.cancel_update_view)),
+                name="reviews_review_cancel_update",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _review_for(self, request, object_id) -> Review:
+        review = get_object_or_404(Review.objects.select_related("author"), pk=object_id)
+        if not self.has_view_or_change_permission(request, review):
+            raise PermissionDenied
+        return review
+
+    def _context(self, request, review, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": review,
+            "review": review,
+            "can_edit": permissions.can_edit(request.user, review),
+            "can_schedule": permissions.can_schedule(request.user),
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        review = self._review_for(request, object_id)
+        revisions = review.revisions.select_related("created_by")
+        context = self._context(
+            request, review, title=f"History of “{review}”", revisions=revisions
+        )
+        return TemplateResponse(request, "admin/reviews/review/history.html", context)
+
+    def revision_view(self, request, object_id, revision_id):
+        review = self._review_for(request, object_id)
+        revision = get_object_or_404(review.revisions.select_related("created_by"), pk=revision_id)
+        previous = (
+            review.revisions.filter(created_at__lt=revision.created_at)
+            .exclude(kind=Revision.Kind.SCHEDULED_UPDATE, applied_at__isnull=True)
+            .first()
+        )
+        changes = compare(previous.snapshot, revision.snapshot) if previous else []
+        context = self._context(
+            request,
+            review,
+            title=f"{revision} — {review}",
+            revision=revision,
+            previous=previous,
+            changes=changes,
+        )
+        return TemplateResponse(request, "admin/reviews/review/revision.html", context)
+
+    def compare_view(self, request, object_id):
+        review = self._review_for(request, object_id)
+        revisions = review.revisions.select_related("created_by")
+        try:
+            a = revisions.get(pk=int(request.GET.get("a", "")))
+            b = revisions.get(pk=int(request.GET.get("b", "")))
+        except (ValueError, Revision.DoesNotExist):
+            self.message_user(
+                request, "Choose two revisions of this review to compare.", messages.ERROR
+            )
+            return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
+        if a.created_at > b.created_at:
+            a, b = b, a
+        context = self._context(
+            request,
+            review,
+            title=f"Comparing two versions of “{review}”",
+            a=a,
+            b=b,
+            changes=compare(a.snapshot, b.snapshot),
+        )
+        return TemplateResponse(request, "admin/reviews/review/compare.html", context)
+
+    def restore_view(self, request, object_id, revision_id):
+        review = self._review_for(request, object_id)
+        if not permissions.can_edit(request.user, review):
+            raise PermissionDenied
+        revision = get_object_or_404(review.revisions, pk=revision_id)
+        restore_revision(review=review, revision=revision, by=request.user)
+        self.message_user(
+            request,
+            f"Restored the version of {revision.created_at:%d %b %Y, %H:%M}.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
+
+    def cancel_update_view(self, request, object_id, revision_id):
+        review = self._review_for(request, object_id)
+        if not permissions.can_schedule(request.user):
+            raise PermissionDenied
+        update = get_object_or_404(
+            Revision.objects.pending_updates(), pk=revision_id, review=review
+        )
+        cancel_update(update=update, by=request.user)
+        self.message_user(request, "The scheduled update is cancelled.", messages.SUCCESS)
+        return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
 
 
 @admin.register(Column)
 class ColumnAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "is_featured", "review_count"]
+    list_display = ["name", "slug", "is_featured", "cadence", "review_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    ordering = ["name"]  # the review count's GROUP BY drops Meta.ordering
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "is_featured"]}),
+        (
+            "Cadence",
+            {
+                "fields": [
+                    "cadence_weeks",
+                    "cadence_weekday",
+                    "cadence_time",
+                    "cadence_starts_on",
+                ],
+                "description": "When the column runs; the desk calendar shows its slots.",
+            },
+        ),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(review_count=Count("reviews"))
@@ -202,6 +561,87 @@ class ColumnAdmin(admin.ModelAdmin):
     @admin.display(description="reviews", ordering="review_count")
     def review_count(self, column):
         return column.review_count
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("calendar/", wrap(self.calendar_view), name="reviews_column_calendar"),
+            path(
+                "calendar/assign/",
+                wrap(require_POST(self.assign_view)),
+                name="reviews_column_calendar_assign",
+            ),
+            path(
+                "calendar/feed/",
+                wrap(require_POST(self.feed_token_view)),
+                name="reviews_column_calendar_feed",
+            ),
+            *super().get_urls(),
+        ]
+
+    def calendar_view(self, request):
+        if not permissions.can_view(request.user):
+            raise PermissionDenied
+        token = CalendarToken.objects.filter(user=request.user).first()
+        candidates = (
+            Review.objects.exclude(pk__in=Review.objects.published())
+            .select_related("column")
+            .order_by("title")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Rewind desk calendar",
+            "calendars": build_calendar(),
+            "candidates": candidates,
+            "can_schedule": permissions.can_schedule(request.user),
+            "feed_url": request.build_absolute_uri(token.get_absolute_url()) if token else "",
+        }
+        return TemplateResponse(request, "admin/reviews/column/calendar.html", context)
+
+    def assign_view(self, request):
+        if not permissions.can_schedule(request.user):
+            raise PermissionDenied
+        form = SlotAssignmentForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, form.errors.as_text(), messages.ERROR)
+        else:
+            review, column, at = (form.cleaned_data[k] for k in ("review", "column", "at"))
+            try:
+                if form.cleaned_data["remove"]:
+                    cancel_schedule(review=review, by=request.user)
+                    done = f"Took “{review}” off the calendar."
+                else:
+                    assign_to_slot(review=review, column=column, at=at, by=request.user)
+                    review.refresh_from_db()
+                    when = f"{timezone.localtime(at):%d %b %Y, %H:%M}"
+                    if review.status in Review.LIVE_STATUSES:
+                        done = f"“{review}” is scheduled for {when}."
+                    else:
+                        done = f"“{review}” is planned for {when}; an editor must approve it."
+            except TransitionError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+        return redirect(reverse("admin:reviews_column_calendar"))
+
+    def feed_token_view(self, request):
+        if not permissions.can_view(request.user):
+            raise PermissionDenied
+        CalendarToken.objects.update_or_create(user=request.user, defaults={"key": new_key()})
+        self.message_user(
+            request,
+            "Your calendar address is new; the old one no longer works.",
+            messages.SUCCESS,
+        )
+        return redirect(reverse("admin:reviews_column_calendar"))
+
+    @admin.display(description="cadence")
+    def cadence(self, column):
+        if not column.has_cadence:
+            return "—"
+        every = "Weekly" if column.cadence_weeks == 1 else f"Every {column.cadence_weeks} weeks"
+        return f"{every}, {column.get_cadence_weekday_display()} {column.cadence_time:%H:%M}"
 
 
 @admin.register(Tag)

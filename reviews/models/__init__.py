@@ -1,14 +1,21 @@
 from .dramas import Character, Drama, Genre, Quote
-from .reviews import Column, Review, ReviewQuerySet, Tag, TaggedReview
+from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
+from .workflow import CalendarToken, Correction, PreviewLink, Revision, SlugRedirect
 
 __all__ = [
+    "WEEKDAYS",
+    "CalendarToken",
     "Character",
     "Column",
+    "Correction",
     "Drama",
     "Genre",
+    "PreviewLink",
     "Quote",
     "Review",
     "ReviewQuerySet",
+    "Revision",
+    "SlugRedirect",
     "Tag",
     "TaggedReview",
 ]

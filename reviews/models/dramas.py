@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from kdrama_rewind.images import RenditionImageField
@@ -35,6 +35,12 @@ class Drama(AutoSlugMixin, models.Model):
         help_text="The address of the drama’s page: /dramas/<slug>/.",
     )
     year = models.PositiveSmallIntegerField(help_text="The year it first aired.")
+    first_aired = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date of the first episode, if known: "
+        "the Rewind desk plans anniversaries by it.",
+    )
     network = models.CharField(
         max_length=100,
         blank=True,
@@ -68,6 +74,11 @@ class Drama(AutoSlugMixin, models.Model):
                 condition=Q(year__gte=1950) & Q(year__lte=2100),
                 name="drama_year_plausible",
                 violation_error_message="The year must be between 1950 and 2100.",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_aired__isnull=True) | Q(first_aired__year=F("year")),
+                name="drama_first_aired_in_year",
+                violation_error_message="The first episode’s date must fall in the drama’s year.",
             ),
             models.CheckConstraint(
                 condition=Q(episodes__isnull=True) | Q(episodes__gte=1),

@@ -1,4 +1,5 @@
 import math
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -15,6 +16,16 @@ from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.markdown import plain_text, render_markdown
 
 from .dramas import Drama, Quote
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
 
 
 class Column(AutoSlugMixin, models.Model):
@@ -36,10 +47,38 @@ class Column(AutoSlugMixin, models.Model):
         help_text="The column’s latest review leads the front page. "
         "Only one column can be featured.",
     )
+    cadence_weeks = models.PositiveSmallIntegerField(
+        "runs every … weeks",
+        null=True,
+        blank=True,
+        help_text="1 for weekly, 2 for fortnightly. Leave empty for a column without fixed slots.",
+    )
+    cadence_weekday = models.PositiveSmallIntegerField(
+        "on", choices=WEEKDAYS, null=True, blank=True
+    )
+    cadence_time = models.TimeField(
+        "at", null=True, blank=True, help_text="In the newsroom’s time zone."
+    )
+    cadence_starts_on = models.DateField(
+        "first slot on or after",
+        null=True,
+        blank=True,
+        help_text="Fortnightly slots are counted from here.",
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_weeks__isnull=True)
+                | (
+                    Q(cadence_weeks__gte=1, cadence_weeks__lte=8)
+                    & Q(cadence_weekday__isnull=False, cadence_time__isnull=False)
+                ),
+                name="column_cadence_complete",
+                violation_error_message="A cadence needs a number of weeks (1–8), "
+                "a weekday and a time.",
+            ),
             models.UniqueConstraint(
                 fields=["is_featured"],
                 condition=Q(is_featured=True),
@@ -53,6 +92,30 @@ class Column(AutoSlugMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("reviews:column_detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_cadence(self) -> bool:
+        return bool(self.cadence_weeks and self.cadence_time is not None)
+
+    def slots_between(self, start: datetime, end: datetime) -> list[datetime]:
+        """The column's publishing slots from ``start`` up to ``end``, as aware
+        datetimes in the newsroom's time zone."""
+        if not self.has_cadence:
+            return []
+        zone = timezone.get_current_timezone()
+        anchor = self.cadence_starts_on or date(2000, 1, 3)  # a Monday
+        anchor += timedelta(days=(self.cadence_weekday - anchor.weekday()) % 7)
+        period = 7 * self.cadence_weeks
+        first = timezone.localtime(start, zone).date()
+        day = anchor + timedelta(days=max(0, -(-(first - anchor).days // period)) * period)
+        slots = []
+        while True:
+            slot = datetime.combine(day, self.cadence_time, tzinfo=zone)
+            if slot >= end:
+                return slots
+            if slot >= start:
+                slots.append(slot)
+            day += timedelta(days=period)
 
 
 class TagQuerySet(models.QuerySet):
@@ -197,13 +260,26 @@ class Review(AutoSlugMixin, models.Model):
         editable=False,
         related_name="+",
     )
+    version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts saves. A form opened at an older version is refused as a conflict.",
+    )
+    name_checks_dismissed = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Spelling warnings an editor has confirmed are not mistakes.",
+    )
 
     objects = ReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
         permissions = [
-            ("publish_review", "Can publish, schedule and unpublish reviews"),
+            ("publish_review", "Can approve, publish and unpublish reviews"),
+            ("schedule_review", "Can schedule reviews and plan the column calendar"),
+            ("edit_any_review", "Can edit any review, not only their own drafts"),
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="review_status_published_idx"),
@@ -245,6 +321,13 @@ class Review(AutoSlugMixin, models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # The version moves with every write, so a stale form can be told apart.
+        self.version += 1
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "modified_at"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", kwargs={"slug": self.slug})

@@ -1,16 +1,21 @@
 """An editor writes and publishes a review in the admin; a reader finds it."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+import time_machine
 from django.utils import formats, timezone
 
 from people.models import Author
-from reviews.models import Review
-from tests.factories import image_bytes, make_user
+from reviews.models import Column, Review
+from tests.factories import image_bytes, make_role_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback keeps the groups made by a data migration across tests.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 TITLE = "K-Drama Rewind, Run On: a romance that takes its time and earns it"
 SLUG = "k-drama-rewind-run-on-e2e"
@@ -22,13 +27,6 @@ Ki Seon-gyeom has spent his life running; Oh Mi-joo has spent hers working. \
 Neither has had much time for “nothing in particular”, and the drama is about \
 finding it.
 """
-EDITOR_PERMISSIONS = [
-    "reviews.view_review",
-    "reviews.add_review",
-    "reviews.change_review",
-    "reviews.publish_review",
-    "people.view_author",  # the author field's autocomplete looks authors up
-]
 
 
 def test_an_editor_publishes_a_review_and_a_reader_finds_it(
@@ -36,8 +34,10 @@ def test_an_editor_publishes_a_review_and_a_reader_finds_it(
 ):
     from playwright.sync_api import expect
 
+    editor_user = make_role_user("Editor", "editor")
+    editor_user.set_password("correct horse battery staple")
+    editor_user.save()
     author = Author.objects.create(name="Amira Haddad", job_title="Assistant Features Editor")
-    make_user("editor", staff=True, perms=EDITOR_PERMISSIONS)
     hero = tmp_path / "run-on-hero.jpg"
     hero.write_bytes(image_bytes(size=(1600, 900)))
     publish_at = timezone.localtime() - timedelta(minutes=5)
@@ -106,3 +106,53 @@ def choose_autocomplete(page, field_id: str, *, search: str, option: str) -> Non
     page.locator(".select2-container--open .select2-search__field").fill(search)
     page.locator(".select2-results__option", has_text=option).click()
     assert page.locator(f"#{field_id} option:checked").inner_text() == option
+
+
+def test_the_desk_schedules_a_review_in_the_calendar_and_it_goes_out_on_time(
+    live_server, browser, artifacts
+):
+    from playwright.sync_api import expect
+
+    column = Column.objects.create(
+        name="K-Drama Rewind", cadence_weeks=1, cadence_weekday=4, cadence_time=time(9, 0)
+    )
+    author = Author.objects.create(name="Amira Haddad", job_title="Assistant Features Editor")
+    review = Review.objects.create(
+        title="K-Drama Rewind, Misaeng: the office as a board game",
+        body="Jang Geu-rae learns the office one move at a time.",
+        author=author,
+        status=Review.Status.SCHEDULED,
+        published_at=timezone.now() + timedelta(days=30),
+    )
+    editor = make_role_user("Editor", "editor")
+    editor.set_password("correct horse battery staple")
+    editor.save()
+    slot = column.slots_between(timezone.now(), timezone.now() + timedelta(weeks=2))[0]
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/reviews/column/calendar/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "correct horse battery staple")
+    page.click("input[type=submit]")
+    expect(page.locator("h1")).to_have_text("Rewind desk calendar")
+    row = page.locator("tr", has_text=timezone.localtime(slot).strftime("%a %-d %b %Y, %H:%M"))
+    row.get_by_label(re.compile("Review for")).select_option(str(review.pk))
+    row.get_by_role("button", name="Assign").click()
+    expect(page.locator(".messagelist .success")).to_contain_text("is scheduled for")
+    expect(page.locator("tr", has=page.get_by_role("link", name=review.title))).to_contain_text(
+        "Scheduled"
+    )
+    page.screenshot(path=artifacts / "desk-calendar.png", full_page=True)
+    context.close()
+
+    review.refresh_from_db()
+    assert (review.status, review.column, review.published_at) == (
+        Review.Status.SCHEDULED,
+        column,
+        slot,
+    )
+    assert review not in Review.objects.published()
+    with time_machine.travel(slot, tick=False):
+        assert review in Review.objects.published()

@@ -116,3 +116,10 @@ class RenditionTests(TestCase):
             hero_image=SimpleUploadedFile("t.png", buffer.getvalue(), "image/png"), hero_alt="Alt"
         )
         self.assertTrue(all(default_storage.exists(r.name) for r in review.hero_image.renditions))
+
+
+class TruncatedImageTests(TestCase):
+    def test_a_jpeg_cut_short_is_refused_before_it_is_stored(self):
+        data = image_bytes(size=(800, 600), format="JPEG")
+        with self.assertRaisesMessage(ValidationError, "not a readable image"):
+            inspect_image(upload("cut.jpg", data[: len(data) * 2 // 3]))

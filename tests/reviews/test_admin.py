@@ -18,6 +18,7 @@ from tests.factories import (
     make_person,
     make_quote,
     make_review,
+    make_role_user,
     make_user,
 )
 
@@ -42,9 +43,20 @@ def review_form(author, **overrides):
         "published_at_1": "",
         "updated_at_0": "",
         "updated_at_1": "",
+        **inline_management("corrections"),
+        **inline_management("preview_links"),
     }
     data.update(overrides)
     return data
+
+
+def inline_management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
 
 
 class ReviewsAdminSmokeTests(AdminSmokeMixin, TestCase):
@@ -252,7 +264,8 @@ class ReviewAuthoringTests(TestCase):
             "Only JPEG, PNG or WebP": SimpleUploadedFile(
                 "a.gif", image_bytes(size=(20, 20), format="GIF")
             ),
-            "rename it to .jpg": SimpleUploadedFile("a.webp", image_bytes(size=(20, 20))),
+            "rename it to .jpg": SimpleUploadedFile("a.png", image_bytes(size=(20, 20))),
+            "Upload a valid image": SimpleUploadedFile("a.jpg", b"Dear editor, ...", "image/jpeg"),
         }
         for message, upload in cases.items():
             with self.subTest(message=message):
@@ -261,19 +274,42 @@ class ReviewAuthoringTests(TestCase):
                     review_form(self.author, hero_image=upload, hero_alt="x"),
                 )
                 self.assertContains(response, message)
+                self.assertTrue(response.context["adminform"].form.errors["hero_image"])
         self.assertFalse(Review.objects.exists())
 
 
-class PublishPermissionTests(TestCase):
+def change_form_data(client, review, **overrides):
+    """What the change form would post back unchanged, with ``overrides``."""
+    form = client.get(f"/admin/reviews/review/{review.pk}/change/").context["adminform"].form
+    data = review_form(review.author)
+    for name in form.fields:
+        value = form[name].value()
+        if name == "published_at" or name == "updated_at":
+            moment = value and timezone.localtime(value)
+            data[f"{name}_0"] = f"{moment:%Y-%m-%d}" if moment else ""
+            data[f"{name}_1"] = f"{moment:%H:%M:%S.%f}" if moment else ""
+        elif name == "tags":
+            data[name] = ", ".join(t.name for t in review.tags.all())
+        elif isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif name not in ("hero_image", "update_at"):
+            data[name] = "" if value is None else value
+    for key in ("minor_edit", "confirm_names", "overwrite"):
+        if not data.get(key) or data[key] == "False":
+            data.pop(key, None)
+    data.update(overrides)
+    return data
+
+
+class RoleTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.writer = make_user("writer", staff=True, perms=WRITER_PERMS)
-        cls.editor = make_user(
-            "editor", staff=True, perms=[*WRITER_PERMS, "reviews.publish_review"]
-        )
-        cls.author = make_author()
+        cls.writer = make_role_user("Writer", "writer", author_name="Mina Park")
+        cls.other = make_role_user("Writer", "other", author_name="Joel Fernandes")
+        cls.editor = make_role_user("Editor", "editor")
+        cls.desk = make_role_user("Desk", "desk")
 
-    def test_a_writer_is_not_offered_live_statuses(self):
+    def test_a_writer_is_offered_only_draft_and_review(self):
         self.client.force_login(self.writer)
         form = self.client.get("/admin/reviews/review/add/").context["adminform"].form
         self.assertEqual([v for v, _ in form.fields["status"].choices], ["draft", "review"])
@@ -283,7 +319,7 @@ class PublishPermissionTests(TestCase):
         for status in ("published", "scheduled"):
             with self.subTest(status=status):
                 data = review_form(
-                    self.author,
+                    self.writer.author,
                     status=status,
                     published_at_0="2024-07-04",
                     published_at_1="09:00:00",
@@ -292,67 +328,36 @@ class PublishPermissionTests(TestCase):
                 self.assertEqual(response.status_code, 200)
         self.assertFalse(Review.objects.exists())
 
-    def test_a_writer_cannot_take_down_or_move_a_live_review(self):
-        live = make_review("Live", author=self.author)
-        self.client.force_login(self.writer)
-        url = f"/admin/reviews/review/{live.pk}/change/"
-        when = timezone.localtime(live.published_at)
-        keep_time = {"published_at_0": f"{when:%Y-%m-%d}", "published_at_1": f"{when:%H:%M:%S.%f}"}
-        down = review_form(self.author, title="Live", slug=live.slug, status="draft", **keep_time)
-        self.assertContains(
-            self.client.post(url, down), "take a published or scheduled review down"
-        )
-        moved = review_form(
-            self.author,
-            title="Live",
-            slug=live.slug,
-            status="published",
-            published_at_0="2030-01-01",
-            published_at_1="09:00:00",
-        )
-        self.assertEqual(self.client.post(url, moved).status_code, 200)
-        live.refresh_from_db()
-        self.assertEqual(live.status, Review.Status.PUBLISHED)
-        self.assertEqual(live.published_at, when)
-
-    def test_a_writer_may_correct_the_words_of_a_live_review(self):
-        live = make_review("Live", author=self.author)
-        self.client.force_login(self.writer)
-        url = f"/admin/reviews/review/{live.pk}/change/"
-        form = self.client.get(url).context["adminform"].form
-        self.assertEqual(
-            [v for v, _ in form.fields["status"].choices], ["draft", "review", "published"]
-        )
-        when = timezone.localtime(live.published_at)
-        data = review_form(
-            self.author,
-            title="Live, with a typo fixed",
-            slug=live.slug,
-            status="published",
-            published_at_0=f"{when:%Y-%m-%d}",
-            published_at_1=f"{when:%H:%M:%S.%f}",
-        )
-        self.assertEqual(self.client.post(url, data).status_code, 302)
-        live.refresh_from_db()
-        self.assertEqual((live.title, live.status), ("Live, with a typo fixed", "published"))
-
-    def test_a_writer_may_send_a_draft_for_review(self):
+    def test_a_writer_writes_a_draft_and_sends_it_for_review(self):
         self.client.force_login(self.writer)
         response = self.client.post(
-            "/admin/reviews/review/add/", review_form(self.author, status="review")
+            "/admin/reviews/review/add/", review_form(self.writer.author, status="review")
         )
         self.assertEqual(response.status_code, 302)
-        self.assertEqual(Review.objects.get().status, Review.Status.REVIEW)
+        review = Review.objects.get()
+        self.assertEqual((review.status, review.last_edited_by), ("review", self.writer))
+
+    def test_a_writer_sees_but_cannot_change_a_live_review_or_someone_elses_draft(self):
+        live = make_review("Live", author=self.writer.author)
+        theirs = make_review("Theirs", published=False, author=self.other.author)
+        self.client.force_login(self.writer)
+        for review in (live, theirs):
+            with self.subTest(review=review.title):
+                url = f"/admin/reviews/review/{review.pk}/change/"
+                page = self.client.get(url)
+                self.assertEqual(page.status_code, 200)
+                self.assertFalse(page.context["has_change_permission"])
+                forged = review_form(self.writer.author, title="Hacked", slug=review.slug)
+                self.assertEqual(self.client.post(url, forged).status_code, 403)
+                review.refresh_from_db()
+                self.assertNotEqual(review.title, "Hacked")
 
     def test_the_publish_actions_are_not_offered_to_a_writer_and_refused_if_forged(self):
-        draft = make_review("Draft", published=False, author=self.author)
+        draft = make_review("Draft", published=False, author=self.writer.author)
         self.client.force_login(self.writer)
         changelist = self.client.get("/admin/reviews/review/")
-        action_form = changelist.context["action_form"]  # None when no action is offered
-        actions = (
-            [value for value, _ in action_form.fields["action"].choices] if action_form else []
-        )
-        self.assertNotIn("publish_now", actions)
+        actions = [v for v, _ in changelist.context["action_form"].fields["action"].choices]
+        self.assertEqual(actions, ["", "submit_selected"])
         self.client.post(
             "/admin/reviews/review/", {"action": "publish_now", "_selected_action": [draft.pk]}
         )
@@ -360,8 +365,8 @@ class PublishPermissionTests(TestCase):
         self.assertEqual(draft.status, Review.Status.DRAFT)
 
     def test_an_editor_publishes_and_unpublishes_with_the_actions(self):
-        first = make_review("First", published=False, author=self.author)
-        second = make_review("Second", published=False, author=self.author)
+        first = make_review("First", published=False, author=self.writer.author)
+        second = make_review("Second", published=False, author=self.writer.author)
         self.client.force_login(self.editor)
         response = self.client.post(
             "/admin/reviews/review/",
@@ -372,17 +377,31 @@ class PublishPermissionTests(TestCase):
         for review in (first, second):
             review.refresh_from_db()
             self.assertTrue(review.is_published())
-            self.assertEqual(review.last_edited_by, self.editor)
         response = self.client.post(
             "/admin/reviews/review/",
             {"action": "move_to_draft", "_selected_action": [first.pk]},
             follow=True,
         )
-        self.assertContains(response, "Moved 1 review(s) back to draft.")
+        self.assertContains(response, "Moved back to draft: 1 review(s).")
         first.refresh_from_db()
         self.assertEqual(first.status, Review.Status.DRAFT)
-        self.assertEqual(
-            self.client.get(first.get_absolute_url()).status_code, 200
-        )  # staff preview
-        self.client.logout()
-        self.assertEqual(self.client.get(first.get_absolute_url()).status_code, 404)
+        self.assertEqual(first.revisions.first().created_by, self.editor)
+
+    def test_an_action_that_is_not_allowed_for_one_review_says_why(self):
+        live = make_review("Live", author=self.writer.author)
+        self.client.force_login(self.desk)
+        response = self.client.post(
+            "/admin/reviews/review/",
+            {"action": "cancel_schedules", "_selected_action": [live.pk]},
+            follow=True,
+        )
+        self.assertContains(response, "already published")
+
+
+class ScheduledListTests(TestCase):
+    def test_scheduled_reviews_show_their_time_in_the_newsroom_time_zone(self):
+        at = timezone.now() + timedelta(days=2)
+        make_review("Coming", status=Review.Status.SCHEDULED, published_at=at)
+        self.client.force_login(make_user(superuser=True))
+        response = self.client.get("/admin/reviews/review/")
+        self.assertContains(response, f"Scheduled for {timezone.localtime(at):%d %b %Y, %H:%M}")

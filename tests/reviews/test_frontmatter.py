@@ -122,13 +122,13 @@ class ParseTests(SimpleTestCase):
                 '+++\ntitle = "T"\nauthor = "A"\n[drama]\ntitle = "D"\nyear = 2020\n'
                 '[[quotes]]\ncharacter = "Nobody"\ntext = "Hi"\n+++\n',
                 "“Nobody” is not a character in [[cast]]",
-                7,
+                8,
             ),
             (
                 "hero without alt",
                 '+++\ntitle = "T"\nauthor = "A"\n[hero]\nfile = "a.jpg"\n+++\n',
                 "“alt” in [hero] (describe the image) is required",
-                None,
+                4,
             ),
         ]
         for name, text, message, line in cases:

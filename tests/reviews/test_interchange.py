@@ -1,29 +1,52 @@
+"""``import_reviews`` and ``export_reviews``: the file format of DESIGN.md end to end.
+
+Files are written to throw-away folders; stored images go to the test
+MEDIA_ROOT (tests/conftest.py). Line numbers in error messages are checked
+against the line the test text puts the offending key on.
+"""
+
 import shutil
 import tempfile
+import tomllib
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.core.files.storage import default_storage
-from django.core.management import CommandError, call_command
-from django.test import TestCase, override_settings
+from django.core.management import CommandError, call_command, load_command_class
+from django.db import connections
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import timezone
 
 from people.models import Author, Person
+from reviews import frontmatter
 from reviews.interchange import ImportFailed, export_reviews, import_review_file
 from reviews.models import Character, Column, Drama, Quote, Review, Tag
-from tests.factories import image_bytes, make_person, make_review
+from tests.factories import (
+    image_bytes,
+    make_author,
+    make_character,
+    make_column,
+    make_drama,
+    make_person,
+    make_quote,
+    make_review,
+)
 
-HERO = image_bytes(size=(1400, 800))
+HERO = image_bytes(size=(1300, 700), color=(40, 90, 160))
 
 FULL = """+++
-title = "Run On, rewatched: kindness at full speed"
-standfirst = "Im Si-wan and Shin Se-kyung make tenderness look easy."
+title = "Rewind: Run On, a love story that keeps its pace"
+standfirst = "A sprinter and a subtitle translator learn to listen — still generous years on."
 column = "K-Drama Rewind"
-author = "Mina Park"
-author_title = "Assistant Features Editor"
+author = "Hana Seo"
+author_title = "Senior Culture Writer"
 status = "published"
 published = 2024-07-04T09:00:00+04:00
 updated = 2024-07-05T12:30:00+04:00
-tags = ["Run On", "Rewind"]
+tags = ["Run On", "Romance", "런 온"]
 
 [drama]
 title = "Run On"
@@ -35,32 +58,46 @@ episodes = 16
 [[cast]]
 person = "Im Si-wan"
 character = "Ki Seon-gyeom"
-aliases = ["Seon-gyeom"]
+aliases = ["Seon-gyeom", "Gyeom"]
 role = "lead"
 
 [[cast]]
 person = "Shin Se-kyung"
 character = "Oh Mi-joo"
+role = "lead"
+
+[[cast]]
+person = "Choi Soo-young"
+character = "Seo Dan-ah"
 
 [[quotes]]
 character = "Oh Mi-joo"
-text = "Say it in words."
-episode = 2
+text = "A subtitle is a promise: you will understand me."
+episode = 3
+context = "At a festival screening"
+
+[[quotes]]
+character = "Ki Seon-gyeom"
+text = "I only know how to run forward."
 
 [hero]
 file = "images/run-on.jpg"
-alt = "A running track under floodlights"
-caption = "Where it starts."
-credit = "Illustration: the desk"
+alt = "Two figures on an empty running track at dusk"
+caption = "Out of breath, and in no hurry."
+credit = "Illustration: the Rewind desk"
 +++
-Seon-gyeom runs and Mi-joo translates. It’s “simple”: 런 온.
+Seon-gyeom runs; Mi-joo translates. Dan-ah keeps the books — and “everyone’s” pace.
+
+A closing line in 런 온 and trailing spaces.\x20\x20
 """
+SLUG = "rewind-run-on-a-love-story-that-keeps-its-pace"
+MODELS = (Review, Quote, Character, Drama, Person, Author, Column, Tag)
 
 
-def temporary_folder(test, prefix: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
-    test.addCleanup(shutil.rmtree, folder, ignore_errors=True)
-    return folder
+def folder(test, prefix: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    test.addCleanup(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def media_files() -> set[str]:
@@ -68,276 +105,830 @@ def media_files() -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
-class ImportTestCase(TestCase):
+def stored_bytes(field_file) -> bytes:
+    with default_storage.open(field_file.name, "rb") as stored:
+        return stored.read()
+
+
+def line_of(text: str, start: str, occurrence: int = 0) -> int:
+    """The 1-based number of the line of ``text`` that begins with ``start``."""
+    numbers = [n for n, line in enumerate(text.split("\n"), 1) if line.startswith(start)]
+    return numbers[occurrence]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+class FilesTestCase(TestCase):
     def setUp(self):
-        self.folder = temporary_folder(self, "kdr-import-")
+        self.folder = folder(self, "kdr-import-")
         (self.folder / "images").mkdir()
         (self.folder / "images" / "run-on.jpg").write_bytes(HERO)
 
-    def write(self, text, name="run-on.md") -> Path:
+    def write(self, text: str, name: str = "run-on.md") -> Path:
         path = self.folder / name
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(text.encode("utf-8"))
         return path
 
-    def counts(self):
-        models = [Review, Drama, Character, Quote, Person, Author, Column, Tag]
-        return {m.__name__: m.objects.count() for m in models}
+    def run_command(self, name: str, *args: str) -> tuple[int, str, str]:
+        """Run a command as ``manage.py`` does: its exit status and output."""
+        out, err = StringIO(), StringIO()
+        # run_from_argv closes the connections when done; the test's
+        # transaction needs this one open.
+        with (
+            mock.patch.object(connections, "close_all"),
+            redirect_stdout(out),
+            redirect_stderr(err),
+        ):
+            command = load_command_class("reviews", name)
+            try:
+                command.run_from_argv(["manage.py", name, *args])
+                status = 0
+            except SystemExit as exit:
+                status = exit.code
+        return status, out.getvalue(), err.getvalue()
 
 
-class ImportTests(ImportTestCase):
+class ImportTests(FilesTestCase):
     def test_a_full_file_creates_the_review_and_everything_around_it(self):
         result = import_review_file(path=self.write(FULL))
-        self.assertTrue(result.created)
+
+        self.assertEqual((result.created, result.changed, result.warnings), (True, True, []))
         review = Review.objects.select_related("author", "column").get()
-        self.assertEqual(review.slug, "run-on-rewatched-kindness-at-full-speed")
+        self.assertEqual(review, result.review)
+        self.assertEqual(review.title, "Rewind: Run On, a love story that keeps its pace")
+        self.assertEqual(review.slug, SLUG)
         self.assertEqual(
-            review.standfirst, "Im Si-wan and Shin Se-kyung make tenderness look easy."
+            review.standfirst,
+            "A sprinter and a subtitle translator learn to listen — still generous years on.",
         )
         self.assertEqual(
-            review.body, "Seon-gyeom runs and Mi-joo translates. It’s “simple”: 런 온.\n"
+            review.body,
+            "Seon-gyeom runs; Mi-joo translates. Dan-ah keeps the books — and “everyone’s” "
+            "pace.\n\nA closing line in 런 온 and trailing spaces.  \n",
         )
         self.assertEqual(
-            (review.author.name, review.author.job_title),
-            ("Mina Park", "Assistant Features Editor"),
+            (review.column.name, review.column.slug), ("K-Drama Rewind", "k-drama-rewind")
         )
-        self.assertEqual(review.column.slug, "k-drama-rewind")
+        self.assertEqual(
+            (review.author.name, review.author.slug, review.author.job_title),
+            ("Hana Seo", "hana-seo", "Senior Culture Writer"),
+        )
+        self.assertEqual(review.status, Review.Status.PUBLISHED)
+        self.assertEqual(review.published_at, datetime(2024, 7, 4, 5, tzinfo=UTC))
+        self.assertEqual(review.updated_at, datetime(2024, 7, 5, 8, 30, tzinfo=UTC))
         self.assertTrue(review.is_published())
-        self.assertEqual(review.published_at.isoformat(), "2024-07-04T05:00:00+00:00")
-        self.assertEqual(review.updated_at.isoformat(), "2024-07-05T08:30:00+00:00")
-        self.assertCountEqual([t.name for t in review.tags.all()], ["Run On", "Rewind"])
+        self.assertEqual(sorted(t.name for t in review.tags.all()), ["Romance", "Run On", "런 온"])
+
         drama = review.dramas.get()
         self.assertEqual(
-            (drama.title, drama.original_title, drama.year, drama.network, drama.episodes),
-            ("Run On", "런 온", 2020, "JTBC", 16),
+            (drama.title, drama.slug, drama.original_title, drama.year, drama.network),
+            ("Run On", "run-on", "런 온", 2020, "JTBC"),
         )
-        lead = Character.objects.get(name="Ki Seon-gyeom")
+        self.assertEqual(drama.episodes, 16)
+        characters = {c.name: c for c in drama.characters.select_related("played_by")}
         self.assertEqual(
-            (lead.played_by.name, lead.role, lead.alias_list), ("Im Si-wan", "lead", ["Seon-gyeom"])
+            {name: (c.played_by.name, c.played_by.slug, c.role) for name, c in characters.items()},
+            {
+                "Ki Seon-gyeom": ("Im Si-wan", "im-si-wan", "lead"),
+                "Oh Mi-joo": ("Shin Se-kyung", "shin-se-kyung", "lead"),
+                "Seo Dan-ah": ("Choi Soo-young", "choi-soo-young", "supporting"),
+            },
         )
-        self.assertCountEqual(
-            [p.name for p in review.featured_people.all()], ["Im Si-wan", "Shin Se-kyung"]
-        )
-        quote = review.quotes.get()
+        self.assertEqual(characters["Ki Seon-gyeom"].alias_list, ["Seon-gyeom", "Gyeom"])
         self.assertEqual(
-            (quote.text, quote.episode, quote.character.name), ("Say it in words.", 2, "Oh Mi-joo")
+            sorted(p.name for p in review.featured_people.all()),
+            ["Choi Soo-young", "Im Si-wan", "Shin Se-kyung"],
         )
-        self.assertEqual(review.hero_alt, "A running track under floodlights")
-        with default_storage.open(review.hero_image.name, "rb") as stored:
-            self.assertEqual(stored.read(), HERO)
-        self.assertTrue(all(default_storage.exists(r.name) for r in review.hero_image.renditions))
+        self.assertEqual(
+            sorted((q.character.name, q.text, q.episode, q.context) for q in review.quotes.all()),
+            [
+                ("Ki Seon-gyeom", "I only know how to run forward.", None, ""),
+                (
+                    "Oh Mi-joo",
+                    "A subtitle is a promise: you will understand me.",
+                    3,
+                    "At a festival screening",
+                ),
+            ],
+        )
+
+        self.assertEqual(
+            (review.hero_alt, review.hero_caption, review.hero_credit),
+            (
+                "Two figures on an empty running track at dusk",
+                "Out of breath, and in no hurry.",
+                "Illustration: the Rewind desk",
+            ),
+        )
+        self.assertEqual((review.hero_width, review.hero_height), (1300, 700))
+        self.assertEqual(stored_bytes(review.hero_image), HERO)
+        renditions = review.hero_image.renditions
+        self.assertEqual([r.width for r in renditions], [480, 800, 1200, 1300])
+        self.assertTrue(all(default_storage.exists(r.name) for r in renditions))
 
     def test_importing_the_same_file_twice_changes_nothing(self):
         path = self.write(FULL)
         import_review_file(path=path)
-        before, files = self.counts(), media_files()
+        before, files = counts(), media_files()
         modified = Review.objects.get().modified_at
+
         result = import_review_file(path=path)
-        self.assertFalse(result.created)
-        self.assertFalse(result.changed)
-        self.assertEqual(self.counts(), before)
-        self.assertEqual(media_files(), files)
+
+        self.assertEqual((result.created, result.changed), (False, False))
+        self.assertEqual(counts(), before)
+        self.assertEqual(media_files(), files, "no second copy of the image")
         self.assertEqual(Review.objects.get().modified_at, modified)
 
-    def test_a_changed_file_updates_the_same_review(self):
+    def test_an_image_with_the_same_bytes_under_another_name_is_not_stored_again(self):
+        import_review_file(path=self.write(FULL))
+        stored = Review.objects.get().hero_image.name
+        files = media_files()
+        (self.folder / "images" / "renamed.jpg").write_bytes(HERO)
+
+        import_review_file(path=self.write(FULL.replace("run-on.jpg", "renamed.jpg")))
+
+        self.assertEqual(Review.objects.get().hero_image.name, stored)
+        self.assertEqual(media_files(), files)
+
+    def test_a_changed_file_updates_the_review_in_place(self):
         path = self.write(FULL)
         import_review_file(path=path)
-        old_hero = Review.objects.get().hero_image.name
-        (self.folder / "images" / "run-on.jpg").write_bytes(
-            image_bytes(size=(900, 600), color=(1, 2, 3))
-        )
-        with self.captureOnCommitCallbacks(execute=True):
-            result = import_review_file(
-                path=self.write(FULL.replace("Say it in words.", "Say it again."))
-            )
-        self.assertTrue(result.changed)
         review = Review.objects.get()
-        self.assertEqual(review.quotes.get().text, "Say it again.")
-        self.assertEqual(review.hero_width, 900)
-        self.assertFalse(default_storage.exists(old_hero), "the replaced image is removed")
-
-    def test_an_import_never_renames_what_the_desk_named(self):
-        make_person("Shin Se-kyung", aliases="Shin Se-kyeong")
-        import_review_file(
-            path=self.write(FULL.replace('person = "Shin Se-kyung"', 'person = "Shin Se-kyeong"'))
+        old_files = {review.hero_image.name, *(r.name for r in review.hero_image.renditions)}
+        new_hero = image_bytes(size=(900, 500), color=(200, 200, 20))
+        (self.folder / "images" / "run-on.jpg").write_bytes(new_hero)
+        changed = (
+            FULL.replace('title = "Rewind: Run On', 'slug = "' + SLUG + '"\ntitle = "Run On')
+            .replace('tags = ["Run On", "Romance", "런 온"]', 'tags = ["Run On", "Sports"]')
+            .replace("I only know how to run forward.", "Forward is the only way I know.")
+            .replace('character = "Seo Dan-ah"', 'character = "Seo Dan-ah"\nrole = "lead"')
+            .replace('status = "published"', 'status = "draft"')
+            .replace("updated = 2024-07-05T12:30:00+04:00", "updated = 2024-08-01T08:00:00+04:00")
+            .replace("Dan-ah keeps the books", "Dan-ah runs the agency")
         )
+
+        with self.captureOnCommitCallbacks(execute=True):
+            result = import_review_file(path=self.write(changed))
+
+        self.assertEqual((result.created, result.changed), (False, True))
+        review = Review.objects.get()
+        self.assertEqual(review.title, "Run On, a love story that keeps its pace")
+        self.assertEqual(review.slug, SLUG)
+        self.assertEqual(review.status, Review.Status.DRAFT)
+        self.assertEqual(review.updated_at, datetime(2024, 8, 1, 4, tzinfo=UTC))
+        self.assertIn("runs the agency", review.body)
+        self.assertEqual(sorted(t.name for t in review.tags.all()), ["Run On", "Sports"])
+        self.assertEqual(
+            sorted(q.text for q in review.quotes.all()),
+            ["A subtitle is a promise: you will understand me.", "Forward is the only way I know."],
+        )
+        self.assertEqual(Character.objects.get(name="Seo Dan-ah").role, "lead")
+        self.assertEqual(Character.objects.count(), 3)
+        self.assertEqual(stored_bytes(review.hero_image), new_hero)
+        self.assertEqual(review.hero_width, 900)
+        self.assertFalse(
+            any(default_storage.exists(name) for name in old_files),
+            "the replaced image and its renditions are deleted once the import commits",
+        )
+
+    def test_a_file_without_a_hero_removes_the_stored_one(self):
+        import_review_file(path=self.write(FULL))
+        hero = Review.objects.get().hero_image.name
+        without = FULL[: FULL.index("[hero]")] + FULL[FULL.index("+++\nSeon-gyeom") :]
+
+        with self.captureOnCommitCallbacks(execute=True):
+            import_review_file(path=self.write(without))
+
+        review = Review.objects.get()
+        self.assertFalse(review.hero_image)
+        self.assertEqual((review.hero_alt, review.hero_caption, review.hero_credit), ("", "", ""))
+        self.assertFalse(default_storage.exists(hero))
+
+    def test_what_the_desk_already_has_is_found_not_duplicated_or_renamed(self):
+        drama = make_drama("Run On", slug="run-on-2020", year=2020, synopsis="Kept.")
+        author = make_author("Hana Seo", slug="hana", job_title="Writer")
+        column = make_column("K-Drama Rewind", slug="rewind")
+        actor = make_person("Shin Se-kyung", aliases="Shin Se-kyeong")
+        make_character(drama, "Oh Mi-joo", played_by=actor, billing=2)
+        text = FULL.replace('person = "Shin Se-kyung"', 'person = "Shin Se-kyeong"')
+
+        result = import_review_file(path=self.write(text))
+
+        review = result.review
+        self.assertEqual(list(review.dramas.all()), [drama])
+        self.assertEqual((review.author, review.column), (author, column))
+        self.assertEqual(Drama.objects.get().synopsis, "Kept.")
+        self.assertEqual(Author.objects.get().job_title, "Senior Culture Writer")
+        mi_joo = Character.objects.get(name="Oh Mi-joo")
+        self.assertEqual((mi_joo.played_by, mi_joo.billing), (actor, 2))
         self.assertEqual(Person.objects.filter(name__startswith="Shin").count(), 1)
-        self.assertEqual(Character.objects.get(name="Oh Mi-joo").played_by.name, "Shin Se-kyung")
+        self.assertIn(
+            "“Shin Se-kyeong” is another name of Shin Se-kyung; linked to Shin Se-kyung",
+            result.warnings,
+        )
 
     def test_a_hangul_title_gets_a_unicode_slug(self):
-        result = import_review_file(
-            path=self.write('+++\ntitle = "런 온 다시 보기"\nauthor = "박민아"\n+++\n본문')
+        text = (
+            '+++\ntitle = "런 온 다시 보기"\nauthor = "서하나"\ncolumn = "다시 보기"\n'
+            'tags = ["로맨스"]\n\n[drama]\ntitle = "런 온"\nyear = 2020\n+++\n본문입니다.\n'
         )
-        self.assertEqual(result.review.slug, "런-온-다시-보기")
-        self.assertEqual(result.review.author.slug, "박민아")
+        review = import_review_file(path=self.write(text, "hangul.md")).review
+        self.assertEqual(review.slug, "런-온-다시-보기")
+        self.assertEqual(
+            (review.author.slug, review.column.slug, review.dramas.get().slug),
+            ("서하나", "다시-보기", "런-온"),
+        )
+        self.assertEqual(review.tags.get().slug, "로맨스")
 
-    def test_html_in_a_body_is_kept_but_sanitized_on_the_page(self):
-        text = FULL.replace("It’s “simple”", '<script>alert("x")</script> It’s “simple”')
+    def test_html_in_a_body_is_kept_as_written_and_sanitized_on_the_page(self):
+        text = FULL.replace(
+            "A closing line",
+            '<script>alert("rewind")</script>\n\n<b onclick="x()">Bold</b> A closing line',
+        )
         review = import_review_file(path=self.write(text)).review
-        self.assertIn("<script>", review.body)
-        page = self.client.get(review.get_absolute_url())
-        self.assertNotContains(page, "<script>alert")
+        self.assertIn('<script>alert("rewind")</script>', review.body)
 
-    def test_warns_about_a_cast_member_the_body_never_mentions(self):
-        text = FULL.replace("Seon-gyeom runs and Mi-joo translates.", "Mi-joo translates.")
+        page = self.client.get(review.get_absolute_url())
+
+        self.assertEqual(page.status_code, 200)
+        self.assertContains(page, "Mi-joo translates")
+        self.assertNotContains(page, "<script>alert")
+        self.assertNotContains(page, "<b onclick")
+
+    def test_the_body_is_everything_after_the_closing_line(self):
+        body = "\n  Leading blank line kept.\n+++\nA fence inside the body is text.\n\n\n"
+        review = import_review_file(
+            path=self.write(f'+++\ntitle = "T"\nauthor = "A"\n+++\n{body}')
+        ).review
+        self.assertEqual(review.body, body)
+
+    def test_windows_line_endings_and_a_byte_order_mark_are_read(self):
+        text = "\ufeff" + FULL.replace("\n", "\r\n")
+        review = import_review_file(path=self.write(text)).review
+        self.assertEqual(review.title, "Rewind: Run On, a love story that keeps its pace")
+        self.assertNotIn("\r", review.body)
+        self.assertEqual(import_review_file(path=self.write(text)).changed, False)
+
+    def test_updated_is_the_editorial_time_not_the_save_time(self):
+        first = import_review_file(path=self.write(FULL)).review
+        second = import_review_file(
+            path=self.write(FULL.replace("keeps the books", "keeps the accounts"))
+        ).review
+        self.assertGreater(second.modified_at, first.modified_at)
+        self.assertEqual(second.updated_at, datetime(2024, 7, 5, 8, 30, tzinfo=UTC))
+        self.assertEqual(second.last_updated, second.updated_at)
+
+    def test_a_draft_needs_no_publish_time(self):
+        review = import_review_file(
+            path=self.write('+++\ntitle = "Notes"\nauthor = "A"\nstatus = "review"\n+++\nText\n')
+        ).review
+        self.assertEqual((review.status, review.published_at), ("review", None))
+        self.assertFalse(review.is_published())
+
+    def test_several_dramas_and_people_featured_outside_the_cast(self):
+        text = """+++
+title = "Two runners"
+author = "Hana Seo"
+featured = ["Kang Tae-oh"]
+
+[[drama]]
+title = "Run On"
+year = 2020
+
+[[drama]]
+title = "Start-Up"
+year = 2020
+
+[[cast]]
+drama = "Run On"
+person = "Im Si-wan"
+character = "Ki Seon-gyeom"
+
+[[cast]]
+drama = "Start-Up"
+person = "Bae Suzy"
+character = "Seo Dal-mi"
+featured = false
+
+[[quotes]]
+character = "Seo Dal-mi"
+text = "Start again."
++++
+Seon-gyeom and Dal-mi. Kang Tae-oh appears too.
+"""
+        review = import_review_file(path=self.write(text)).review
+        self.assertEqual(sorted(d.title for d in review.dramas.all()), ["Run On", "Start-Up"])
+        self.assertEqual(
+            sorted(p.name for p in review.featured_people.all()), ["Im Si-wan", "Kang Tae-oh"]
+        )
+        self.assertEqual(review.quotes.get().character.drama.title, "Start-Up")
+
+    def test_warns_about_cast_the_body_never_mentions(self):
+        text = FULL.replace("Dan-ah keeps the books", "Someone keeps the books")
         result = import_review_file(path=self.write(text))
         self.assertEqual(
             result.warnings,
-            ["the cast lists Im Si-wan as Ki Seon-gyeom, but the body never mentions them"],
+            ["the cast lists Choi Soo-young as Seo Dan-ah, but the body never mentions them"],
         )
 
 
-class BadFileTests(ImportTestCase):
-    def assert_refused(self, text, message, line=None):
-        path = self.write(text)
-        before, files = self.counts(), media_files()
+class BadFileTests(FilesTestCase):
+    def assert_refused(self, text: str, message: str, line: int | None, *, path=None):
+        path = path or self.write(text)
+        before, files = counts(), media_files()
+
         with self.assertRaises(ImportFailed) as caught:
             import_review_file(path=path)
+
+        where = f"{path}:{line}: " if line else f"{path}: "
+        self.assertTrue(
+            str(caught.exception).startswith(where), f"{caught.exception!s} starts with {where}"
+        )
         self.assertIn(message, str(caught.exception))
-        self.assertTrue(str(caught.exception).startswith(f"{path}:{line}:" if line else f"{path}:"))
-        self.assertEqual(self.counts(), before, "nothing from the file is saved")
+        self.assertEqual(counts(), before, "nothing from the file is saved")
         self.assertEqual(media_files(), files, "no stray media file is left")
 
     def test_broken_toml(self):
-        self.assert_refused(FULL.replace("episodes = 16", "episodes = = 16"), "not valid TOML", 17)
-
-    def test_missing_title(self):
+        text = FULL.replace("episodes = 16", "episodes = = 16")
         self.assert_refused(
-            FULL.replace('title = "Run On, rewatched: kindness at full speed"\n', ""),
-            "“title” is required",
+            text, "the front matter is not valid TOML: Invalid value", line_of(text, "episodes")
         )
+
+    def test_a_front_matter_never_closed(self):
+        self.assert_refused('+++\ntitle = "T"\nauthor = "A"\nBody\n', "never closed", 1)
+
+    def test_a_file_without_front_matter(self):
+        self.assert_refused("# Just Markdown\n", "must begin with a +++ line", 1)
+
+    def test_missing_title_or_author(self):
+        for key in ("title", "author"):
+            with self.subTest(key):
+                start = FULL.index(f"\n{key} = ")
+                text = FULL[:start] + FULL[FULL.index("\n", start + 1) :]
+                self.assert_refused(text, f"“{key}” is required", None)
+
+    def test_an_unknown_key_is_named(self):
+        text = FULL.replace('title = "Rewind', 'titel = "Rewind')
+        self.assert_refused(text, "unknown key “titel”", 2)
+        text = FULL.replace("network =", "netwrok =")
+        self.assert_refused(text, "unknown key “netwrok” in [drama]", line_of(text, "netwrok"))
 
     def test_unknown_status(self):
-        self.assert_refused(
-            FULL.replace('status = "published"', 'status = "live"'), "unknown status “live”", 7
-        )
+        text = FULL.replace('status = "published"', 'status = "live"')
+        self.assert_refused(text, "unknown status “live”; use one of: draft, review", 7)
 
-    def test_bad_date(self):
+    def test_bad_dates(self):
+        cases = [
+            ('published = "2024-07-04 09:00"', "must be a TOML date-time such as"),
+            ("published = 2024-07-04T09:00:00", "“published” needs a UTC offset"),
+            ("published = 2024-07-04", "needs a time and a UTC offset"),
+            ("published = 2024", "must be a TOML date-time"),
+        ]
+        for value, message in cases:
+            with self.subTest(value):
+                text = FULL.replace("published = 2024-07-04T09:00:00+04:00", value)
+                self.assert_refused(text, message, 8)
+
+    def test_a_live_review_needs_a_publish_time(self):
+        for status in ("scheduled", "published"):
+            with self.subTest(status):
+                text = FULL.replace('status = "published"', f'status = "{status}"').replace(
+                    "published = 2024-07-04T09:00:00+04:00\n", ""
+                )
+                self.assert_refused(text, f"a {status} review needs a “published” date-time", 7)
+
+    def test_updated_before_published(self):
+        text = FULL.replace("updated = 2024-07-05", "updated = 2024-07-01")
+        self.assert_refused(text, "“updated” cannot be before “published”", 9)
+
+    def test_wrong_types(self):
+        cases = [
+            ("year = 2020", 'year = "2020"', "“year” in [drama] must be a whole number"),
+            ("episodes = 16", "episodes = 0", "“episodes” in [drama] must be at least 1"),
+            ('tags = ["Run On", "Romance", "런 온"]', 'tags = "Run On"', "list of strings"),
+            ("episode = 3", "episode = 3.5", "“episode” in quote 1 must be a whole number"),
+            ('role = "lead"', 'role = "star"', "“role” in cast entry 1 must be “lead”"),
+            ('aliases = ["Seon-gyeom", "Gyeom"]', 'aliases = "Gyeom"', "list of strings"),
+            ("[hero]", "[[hero]]", "“hero” must be a table"),
+            ('standfirst = "A sprinter', 'standfirst = ["A sprinter"]\n#', "must be a string"),
+        ]
+        for old, new, message in cases:
+            with self.subTest(new):
+                text = FULL.replace(old, new, 1)
+                self.assert_refused(text, message, line_of(text, new.split("\n")[0]))
+
+    def test_a_quote_must_name_a_cast_character(self):
+        text = FULL.replace('character = "Ki Seon-gyeom"\ntext', 'character = "Ki Sun-gyeom"\ntext')
         self.assert_refused(
-            FULL.replace("published = 2024-07-04T09:00:00+04:00", 'published = "4 July"'),
-            "date-time",
-            8,
+            text,
+            "quote 2: “Ki Sun-gyeom” is not a character in [[cast]]",
+            line_of(text, 'character = "Ki Sun-gyeom"'),
         )
 
     def test_missing_image(self):
+        text = FULL.replace("images/run-on.jpg", "images/missing.jpg")
         self.assert_refused(
-            FULL.replace("images/run-on.jpg", "images/missing.jpg"),
-            "“images/missing.jpg” was not found",
+            text,
+            "[hero] file “images/missing.jpg” was not found next to the .md file",
+            line_of(text, "file ="),
         )
 
     def test_invalid_images(self):
-        (self.folder / "images" / "anim.gif").write_bytes(image_bytes(size=(10, 10), format="GIF"))
-        (self.folder / "images" / "liar.png").write_bytes(image_bytes(size=(10, 10)))
-        (self.folder / "images" / "text.jpg").write_bytes(b"not an image")
-        for name, message in [
-            ("anim.gif", "Only JPEG, PNG or WebP"),
-            ("liar.png", "holds a JPEG image"),
-            ("text.jpg", "not a readable image"),
-        ]:
+        images = self.folder / "images"
+        (images / "still.gif").write_bytes(image_bytes(size=(20, 20), format="GIF"))
+        (images / "photo.png").write_bytes(image_bytes(size=(20, 20), format="JPEG"))
+        (images / "notes.jpg").write_bytes(b"not an image at all")
+        (images / "cut.jpg").write_bytes(HERO[: len(HERO) // 2])
+        cases = [
+            ("still.gif", "Only JPEG, PNG or WebP images are accepted; this file is GIF."),
+            ("photo.png", "is named “photo.png” but holds a JPEG image; rename it to .jpg"),
+            ("notes.jpg", "The file is not a readable image"),
+            ("cut.jpg", "is refused: The file is not a readable image (JPEG, PNG or WebP)."),
+        ]
+        for name, message in cases:
             with self.subTest(name):
-                self.assert_refused(FULL.replace("images/run-on.jpg", f"images/{name}"), message)
+                text = FULL.replace("run-on.jpg", name)
+                self.assert_refused(text, message, line_of(text, "file ="))
 
-    @override_settings(IMAGE_MAX_BYTES=100)
+    @override_settings(IMAGE_MAX_BYTES=1000)
     def test_an_image_over_the_size_limit(self):
-        self.assert_refused(FULL, "the limit is 100")
+        self.assert_refused(FULL, "the limit is 1000\xa0bytes", line_of(FULL, "file ="))
 
     def test_an_absolute_image_path(self):
+        text = FULL.replace("images/run-on.jpg", str(self.folder / "images" / "run-on.jpg"))
         self.assert_refused(
-            FULL.replace("images/run-on.jpg", "/etc/passwd"), "must be a path relative"
+            text, "must be a path relative to the .md file", line_of(text, "file =")
         )
 
-    def test_not_utf8(self):
+    def test_a_file_that_is_not_utf8(self):
         path = self.folder / "latin1.md"
-        path.write_bytes('+++\ntitle = "Caf\xe9"\nauthor = "A"\n+++\n'.encode("latin-1"))
-        with self.assertRaisesMessage(ImportFailed, "not UTF-8 text"):
-            import_review_file(path=path)
+        path.write_bytes('+++\ntitle = "Café"\nauthor = "A"\n+++\n'.encode("latin-1"))
+        self.assert_refused("", "the file is not UTF-8 text", 2, path=path)
 
-    def test_a_failure_after_the_image_was_stored_leaves_no_file_behind(self):
-        # The headline is checked against the database's limit only when the
-        # review itself is saved, after its hero image has been written.
-        self.assert_refused(
-            FULL.replace("Run On, rewatched: kindness at full speed", "x" * 400), "title"
-        )
+    def test_a_failure_after_the_image_is_stored_removes_it(self):
+        # The headline's length is checked against the model when the review
+        # is saved, after its hero image has been written to storage.
+        text = FULL.replace("Rewind: Run On, a love story that keeps its pace", "x" * 301)
+        self.assert_refused(text, "“title”: Ensure this value has at most 300 characters", 2)
 
-    def test_a_failed_update_leaves_the_previous_version_intact(self):
+    def test_a_failed_update_leaves_the_previous_version_and_image_intact(self):
         import_review_file(path=self.write(FULL))
-        before = Review.objects.values().get()
+        review = Review.objects.values().get()
+        hero = Review.objects.get().hero_image.name
+        (self.folder / "images" / "run-on.jpg").write_bytes(image_bytes(size=(600, 400)))
+
         self.assert_refused(
-            FULL.replace('status = "published"', 'status = "gone"'), "unknown status"
+            FULL.replace("Out of breath", "x" * 501), "“caption”: Ensure this value", 47
         )
-        self.assertEqual(Review.objects.values().get(), before)
+
+        self.assertEqual(Review.objects.values().get(), review)
+        self.assertEqual(stored_bytes(Review.objects.get().hero_image), HERO)
+        self.assertTrue(default_storage.exists(hero))
+
+    def test_a_name_without_letters_cannot_make_an_address(self):
+        text = FULL.replace('author = "Hana Seo"', 'author = "???"')
+        self.assert_refused(text, "“author” needs a letter or a digit", 5)
 
 
-class CommandTests(ImportTestCase):
-    def test_import_reports_per_file_and_exits_non_zero_when_one_fails(self):
-        self.write(FULL)
-        self.write('+++\ntitle = "No author"\n+++\n', name="bad.md")
-        out, err = StringIO(), StringIO()
-        with self.assertRaisesMessage(CommandError, "1 file(s) could not be imported"):
-            call_command("import_reviews", str(self.folder), stdout=out, stderr=err)
-        self.assertIn(f"error: {self.folder / 'bad.md'}: “author” is required", err.getvalue())
-        self.assertIn("2 file(s): 1 created, 0 updated, 0 unchanged, 1 failed.", out.getvalue())
-        self.assertEqual(Review.objects.count(), 1)
+class ImportCommandTests(FilesTestCase):
+    def test_a_bad_file_is_reported_and_the_others_still_import(self):
+        good = self.write(FULL)
+        bad = self.write('+++\ntitle = "No author"\nstatus = "published"\n+++\n', "a-bad.md")
 
-    def test_import_prints_warnings_naming_the_file(self):
-        path = self.write(
-            FULL.replace("Seon-gyeom runs and Mi-joo translates.", "Mi-joo translates.")
+        status, out, err = self.run_command("import_reviews", str(self.folder))
+
+        self.assertEqual(status, 1)
+        self.assertIn(f"error: {bad}: “author” is required\n", err)
+        self.assertIn("CommandError: 1 file(s) could not be imported", err)
+        self.assertNotIn("Traceback", err)
+        self.assertNotIn(str(good), err)
+        self.assertIn("2 file(s): 1 created, 0 updated, 0 unchanged, 1 failed.", out)
+        self.assertEqual(Review.objects.get().slug, SLUG)
+
+    def test_success_exits_zero_and_reports_what_changed(self):
+        path = self.write(FULL)
+        self.assertEqual(
+            self.run_command("import_reviews", str(path)),
+            (0, "1 file(s): 1 created, 0 updated, 0 unchanged, 0 failed.\n", ""),
         )
-        out = StringIO()
-        call_command("import_reviews", str(path), stdout=out)
-        self.assertIn(f"warning: {path}: the cast lists Im Si-wan as Ki Seon-gyeom", out.getvalue())
+        self.assertEqual(
+            self.run_command("import_reviews", str(path)),
+            (0, "1 file(s): 0 created, 0 updated, 1 unchanged, 0 failed.\n", ""),
+        )
 
-    def test_a_missing_path_is_a_clear_error(self):
-        with self.assertRaisesMessage(CommandError, "no such file or folder"):
-            call_command("import_reviews", str(self.folder / "nope.md"), stdout=StringIO())
+    def test_errors_name_the_file_and_line(self):
+        path = self.write(FULL.replace('status = "published"', 'status = "live"'))
+        status, out, err = self.run_command("import_reviews", str(path))
+        self.assertEqual(status, 1)
+        self.assertIn(f"error: {path}:7: unknown status “live”", err)
+
+    def test_warnings_go_to_the_output_one_line_each_naming_the_file(self):
+        body = FULL[FULL.index("+++\nSeon-gyeom") :]
+        path = self.write(FULL.replace(body, "+++\nSeon-gyeom runs alone.\n"))
+        status, out, err = self.run_command("import_reviews", str(path))
+        self.assertEqual((status, err), (0, ""))
+        warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+        self.assertEqual(
+            warnings,
+            [
+                f"warning: {path}: the cast lists Shin Se-kyung as Oh Mi-joo, "
+                "but the body never mentions them",
+                f"warning: {path}: the cast lists Choi Soo-young as Seo Dan-ah, "
+                "but the body never mentions them",
+            ],
+        )
+
+    def test_two_files_with_one_slug_are_pointed_out(self):
+        first = self.write(FULL, "a.md")
+        second = self.write(FULL.replace("Out of breath", "Still out of breath"), "b.md")
+        status, out, _ = self.run_command("import_reviews", str(first), str(second))
+        self.assertEqual(status, 0)
+        self.assertIn(f"warning: {second}: {first} has the same slug “{SLUG}”", out)
+
+    def test_long_runs_print_progress(self):
+        for number in range(25):
+            self.write(f'+++\ntitle = "Note {number}"\nauthor = "A"\n+++\nText\n', f"{number}.md")
+        status, out, _ = self.run_command("import_reviews", str(self.folder))
+        self.assertEqual(status, 0)
+        self.assertIn("Imported 20/25 …", out)
+        self.assertIn("25 file(s): 25 created", out)
+
+    def test_a_missing_path(self):
+        status, out, err = self.run_command("import_reviews", str(self.folder / "nope.md"))
+        self.assertEqual(status, 1)
+        self.assertIn("nope.md: no such file or folder", err)
 
 
-class ExportTests(ImportTestCase):
+class ExportTests(FilesTestCase):
     def export(self) -> dict[str, bytes]:
-        folder = temporary_folder(self, "kdr-export-")
-        call_command("export_reviews", str(folder), stdout=StringIO())
-        return {p.name: p.read_bytes() for p in folder.iterdir()}
+        target = folder(self, "kdr-export-")
+        call_command("export_reviews", str(target), stdout=StringIO())
+        return {
+            str(p.relative_to(target)): p.read_bytes() for p in target.rglob("*") if p.is_file()
+        }
 
-    def test_export_import_export_gives_identical_files(self):
+    def build_newsroom(self) -> None:
+        """Reviews that use every part of the format, some made as the admin would."""
         import_review_file(path=self.write(FULL))
-        make_review(
-            "A draft with no drama", published=False, standfirst='Line one\nline two "quoted"'
+        (self.folder / "images" / "poster.png").write_bytes(
+            image_bytes(size=(640, 360), format="PNG")
         )
-        several = make_review(
-            "Two dramas",
-            dramas=[Drama.objects.get(), Drama.objects.create(title="Other", year=2019)],
-        )
-        several.featured_people.add(make_person("Only featured"))
-        several.quotes.add(Quote.objects.get())
-        first = self.export()
-        self.assertEqual(first, self.export(), "same database, same bytes")
+        hangul = f"""+++
+title = "런 온, 다시 달리다"
+standfirst = "Quotes \\" and back\\\\slashes,\\na new line,\\ttab and a bell \\u0007 — “kept”."
+author = "Hana Seo"
+status = "scheduled"
+published = {(timezone.now() + timedelta(days=3)).replace(microsecond=0).isoformat()}
+tags = ["런 온", "Sports"]
+featured = ["Kang Tae-oh"]
 
-        for model in (Review, Quote, Character, Drama, Person, Author, Column, Tag):
+[[drama]]
+title = "Run On"
+year = 2020
+
+[[drama]]
+title = "Start-Up"
+original_title = "스타트업"
+year = 2020
+network = "tvN"
+
+[[cast]]
+drama = "Start-Up"
+person = "Bae Suzy"
+character = "Seo Dal-mi"
+aliases = ["Dal-mi"]
+
+[[cast]]
+drama = "Run On"
+person = "Shin Se-kyung"
+character = "Oh Mi-joo"
+featured = false
+
+[[quotes]]
+character = "Oh Mi-joo"
+text = "Slowly, please."
+
+[hero]
+file = "images/poster.png"
+alt = "A poster"
++++
+No final newline; Dal-mi and Mi-joo.   """
+        import_review_file(path=self.write(hangul, "hangul.md"))
+        # As an editor might leave things in the admin:
+        author = make_author("Min Ji-ho", slug="jiho", job_title="")
+        make_review("An idea, still a draft", published=False, author=author, body="Draft\n")
+        make_review("Waiting for the desk", status=Review.Status.REVIEW, author=author)
+        remake = make_drama("Hometown", slug="hometown-2021", year=2021, network="tvN")
+        other = make_drama("Other Drama", year=2019)
+        billed = make_character(remake, "Zoe", played_by=make_person("Actor Z"), billing=1)
+        make_character(remake, "Ann", played_by=make_person("Actor A"), billing=2)
+        review = make_review(
+            "Hometown revisited",
+            author=author,
+            dramas=[remake],
+            people=[billed.played_by, *Person.objects.filter(name="Actor A")],
+            tags=["hometown", "Mystery"],
+            column=make_column("Weekend Watch"),
+        )
+        review.quotes.add(
+            make_quote(make_character(other, "Stranger"), "Not from here.", episode=2)
+        )
+
+    def wipe(self) -> None:
+        for model in MODELS:
             model.objects.all().delete()
-        folder = temporary_folder(self, "kdr-reimport-")
+        self.assertEqual(set(counts().values()), {0})
+
+    def test_export_then_import_into_an_empty_database_then_export_gives_the_same_files(self):
+        self.build_newsroom()
+        first = self.export()
+        self.assertEqual(self.export(), first, "same database, same bytes")
+        self.assertEqual(len([name for name in first if name.endswith(".md")]), 5)
+        exported = folder(self, "kdr-reimport-")
         for name, data in first.items():
-            (folder / name).write_bytes(data)
-        call_command("import_reviews", str(folder), stdout=StringIO())
+            (exported / name).write_bytes(data)
+
+        before = counts()
+        status, out, err = self.run_command("import_reviews", str(exported))
+        self.assertEqual((status, err), (0, ""), out)
+        self.assertIn("5 file(s): 0 created, 0 updated, 5 unchanged, 0 failed.", out)
+        self.assertEqual(counts(), before, "over its own database an export changes nothing")
+
+        self.wipe()
+        status, out, err = self.run_command("import_reviews", str(exported))
+        self.assertEqual((status, err), (0, ""), out)
+        self.assertEqual(counts(), before)
         self.assertEqual(self.export(), first)
 
-    def test_every_status_is_exported_with_the_original_image_bytes(self):
-        import_review_file(path=self.write(FULL))
-        make_review("Still a draft", published=False)
-        make_review("In review", status=Review.Status.REVIEW)
+    def test_every_review_is_written_with_its_original_image_beside_it(self):
+        self.build_newsroom()
         files = self.export()
-        self.assertIn("still-a-draft.md", files)
-        self.assertIn('status = "review"', files["in-review.md"].decode())
-        self.assertEqual(files["run-on-rewatched-kindness-at-full-speed.jpg"], HERO)
+        self.assertEqual(
+            sorted(files),
+            sorted(
+                [
+                    f"{SLUG}.md",
+                    f"{SLUG}.jpg",
+                    "런-온-다시-달리다.md",
+                    "런-온-다시-달리다.png",
+                    "an-idea-still-a-draft.md",
+                    "waiting-for-the-desk.md",
+                    "hometown-revisited.md",
+                ]
+            ),
+        )
+        self.assertEqual(files[f"{SLUG}.jpg"], HERO)
+        self.assertEqual(
+            files["런-온-다시-달리다.png"], (self.folder / "images" / "poster.png").read_bytes()
+        )
+        statuses = {
+            name: tomllib.loads(data.decode().split("+++\n")[1])["status"]
+            for name, data in files.items()
+            if name.endswith(".md")
+        }
+        self.assertEqual(
+            sorted(statuses.values()), ["draft", "published", "published", "review", "scheduled"]
+        )
+        self.assertIn(f'file = "{SLUG}.jpg"', files[f"{SLUG}.md"].decode())
 
-    def test_export_reports_progress(self):
-        for i in range(25):
-            make_review(f"Review {i}")
-        out = StringIO()
-        call_command("export_reviews", str(temporary_folder(self, "kdr-export-")), stdout=out)
-        self.assertIn("Exported 20/25", out.getvalue())
-        self.assertIn("Exported 25 review(s)", out.getvalue())
-
-    def test_export_function_returns_what_it_wrote(self):
+    def test_an_exported_file_reads_back_as_the_review(self):
         import_review_file(path=self.write(FULL))
-        folder = temporary_folder(self, "kdr-export-")
-        written = export_reviews(directory=folder)
-        self.assertEqual(sorted(p.name for p in written), sorted(p.name for p in folder.iterdir()))
+        files = self.export()
+        text = files[f"{SLUG}.md"].decode()
+        document = frontmatter.parse(text)
+        original = frontmatter.parse(FULL)
+        self.assertEqual(document.body, original.body)
+        self.assertEqual(document.published, original.published)
+        self.assertEqual(document.cast, original.cast)
+        self.assertEqual(
+            sorted(document.quotes, key=lambda q: q.text),
+            sorted(original.quotes, key=lambda q: q.text),
+        )
+        self.assertEqual(document.hero.file, f"{SLUG}.jpg")
+        self.assertEqual(
+            (document.title, document.slug, document.standfirst, document.column),
+            (original.title, SLUG, original.standfirst, original.column),
+        )
+        self.assertEqual(sorted(document.tags), sorted(original.tags))
+
+    @override_settings(TIME_ZONE="Asia/Seoul")
+    def test_datetimes_are_written_in_the_site_time_zone_with_their_offset(self):
+        import_review_file(path=self.write(FULL))
+        text = self.export()[f"{SLUG}.md"].decode()
+        self.assertIn("\npublished = 2024-07-04T14:00:00+09:00\n", text)
+        self.assertIn("\nupdated = 2024-07-05T17:30:00+09:00\n", text)
+
+    def test_strings_are_escaped_for_toml_and_hangul_is_kept_literally(self):
+        make_review(
+            '큰따옴표 "와" 역슬래시 \\',
+            slug="escapes",
+            standfirst="Line one\nline two\ttabbed \x07 “curly” 런 온",
+            published=False,
+        )
+        text = self.export()["escapes.md"].decode()
+        self.assertIn('title = "큰따옴표 \\"와\\" 역슬래시 \\\\"\n', text)
+        self.assertIn('standfirst = "Line one\\nline two\\ttabbed \\u0007 “curly” 런 온"\n', text)
+        self.assertEqual(
+            frontmatter.parse(text).standfirst, "Line one\nline two\ttabbed \x07 “curly” 런 온"
+        )
+
+    def test_a_missing_image_file_is_a_clear_error(self):
+        import_review_file(path=self.write(FULL))
+        default_storage.delete(Review.objects.get().hero_image.name)
+        with self.assertRaisesMessage(CommandError, f"review “{SLUG}”: its hero image"):
+            call_command("export_reviews", str(folder(self, "kdr-export-")), stdout=StringIO())
+
+    def test_a_directory_that_cannot_be_written(self):
+        blocked = self.folder / "a-file"
+        blocked.write_text("in the way")
+        status, out, err = self.run_command("export_reviews", str(blocked))
+        self.assertEqual(status, 1)
+        self.assertIn("cannot write there", err)
+        self.assertNotIn("Traceback", err)
+
+    def test_long_runs_print_progress(self):
+        author = make_author()
+        for number in range(25):
+            make_review(f"Review {number}", author=author)
+        target = folder(self, "kdr-export-")
+        status, out, _ = self.run_command("export_reviews", str(target))
+        self.assertEqual(status, 0)
+        self.assertIn("Exported 20/25 …", out)
+        self.assertIn(f"Exported 25 review(s) to {target}.", out)
+
+    def test_the_function_returns_the_paths_it_wrote(self):
+        import_review_file(path=self.write(FULL))
+        target = folder(self, "kdr-export-")
+        written = export_reviews(directory=target)
+        self.assertEqual(sorted(written), sorted(target.iterdir()))
+
+
+class DemoRoundTripTests(FilesTestCase):
+    def test_the_demo_site_survives_export_and_import(self):
+        call_command("load_demo", stdout=StringIO())
+        first = folder(self, "kdr-demo-export-")
+        export_reviews(directory=first)
+        files = {p.name: p.read_bytes() for p in first.iterdir()}
+        for model in MODELS:
+            model.objects.all().delete()
+
+        status, out, err = self.run_command("import_reviews", str(first))
+        self.assertEqual((status, err), (0, ""), out)
+
+        second = folder(self, "kdr-demo-export-")
+        export_reviews(directory=second)
+        self.assertEqual({p.name: p.read_bytes() for p in second.iterdir()}, files)
+
+
+class FormatTests(SimpleTestCase):
+    """The file format alone: no database."""
+
+    def test_every_key_survives_dump_and_parse(self):
+        document = frontmatter.ReviewDocument(
+            title='Title with "quotes" and \\ and\nnewline',
+            slug="custom",
+            author="Hana Seo",
+            author_title="Editor",
+            standfirst="런 온 “curly”",
+            column="K-Drama Rewind",
+            status="published",
+            published=datetime(2024, 7, 4, 9, 0, 0, 123456, tzinfo=UTC),
+            updated=datetime(2024, 7, 5, 9, tzinfo=UTC),
+            tags=["a", "b"],
+            featured=["Kang Tae-oh"],
+            dramas=[
+                frontmatter.DramaEntry("Run On", 2020, "런 온", "JTBC", 16),
+                frontmatter.DramaEntry("Other", 2019, slug="other-2019", featured=False),
+            ],
+            cast=[
+                frontmatter.CastEntry("Oh Mi-joo", "Shin Se-kyung", ["Mi-joo"], "lead", "Run On"),
+                frontmatter.CastEntry("Stranger", None, None, None, "Other", featured=False),
+            ],
+            quotes=[frontmatter.QuoteEntry("Stranger", "Hi.", 2, "Scene", drama="Other")],
+            hero=frontmatter.HeroEntry("custom.jpg", "Alt", "Caption", "Credit"),
+            body="Body.\n\n+++\n  ",
+        )
+        text = frontmatter.dump(document)
+        self.assertEqual(frontmatter.parse(text), document)
+        self.assertEqual(frontmatter.dump(frontmatter.parse(text)), text)
+
+    def test_errors_point_at_the_entry_they_are_in(self):
+        text = (
+            '+++\ntitle = "T"\nauthor = "A"\n[drama]\ntitle = "D"\nyear = 2020\n'
+            '[[cast]]\ncharacter = "One"\nrole = "lead"\n'
+            '[[cast]]\ncharacter = "Two"\nrole = "star"\n+++\n'
+        )
+        with self.assertRaises(frontmatter.FrontMatterError) as caught:
+            frontmatter.parse(text)
+        self.assertEqual(caught.exception.line, 12)
+        self.assertIn("“role” in cast entry 2", caught.exception.message)
+
+    def test_a_missing_key_in_a_table_points_at_the_table(self):
+        text = '+++\ntitle = "T"\nauthor = "A"\n\n[drama]\ntitle = "D"\n+++\n'
+        with self.assertRaises(frontmatter.FrontMatterError) as caught:
+            frontmatter.parse(text)
+        self.assertEqual(
+            (caught.exception.message, caught.exception.line), ("“year” in [drama] is required", 5)
+        )

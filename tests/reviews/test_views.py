@@ -17,9 +17,9 @@ class QueryCountTests(PublicSiteTestCase):
     expected = {
         # featured lead, count, page of cards
         "front page": 3,
-        # review; its dramas, people, tags and quotes; Up Next (pinned, drama,
-        # people, tags, column signals, winners)
-        "review": 11,
+        # review; its dramas, people, tags, corrections and quotes; Up Next
+        # (pinned, drama, people, tags, column signals, winners)
+        "review": 12,
         # column, count, page
         "column": 3,
         # tag (in use), count, page

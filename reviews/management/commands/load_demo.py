@@ -4,8 +4,8 @@ Each ``*.md`` file there is a review in the import format and goes in through
 :func:`reviews.interchange.import_review_file`, exactly as an editor's file
 would. ``site.toml`` then supplies what the format does not carry: people's
 Hangul names, aliases and bios, drama synopses, genres and posters, author
-bios and photos, column descriptions, the featured column and pinned
-“Up Next” picks. Everything is matched by slug and saved only when it
+bios and photos, column descriptions and cadences, the featured column,
+first-episode dates and pinned “Up Next” picks. Everything is matched by slug and saved only when it
 differs, so running the command again changes nothing. (A demo review edited
 in the admin is put back as its file says, as any re-import would.)
 """
@@ -135,7 +135,15 @@ class DemoLoader:
         if featured and Column.objects.filter(is_featured=True).exclude(pk=column.pk).exists():
             self.say(f"{column.name}: another column is featured; leaving it as it is", level=1)
             featured = column.is_featured
-        self.update(column, description=entry.get("description", ""), is_featured=featured)
+        self.update(
+            column,
+            description=entry.get("description", ""),
+            is_featured=featured,
+            cadence_weeks=entry.get("cadence_weeks"),
+            cadence_weekday=entry.get("cadence_weekday"),
+            cadence_time=entry.get("cadence_time"),
+            cadence_starts_on=entry.get("cadence_starts_on"),
+        )
 
     def load_author(self, entry: dict) -> None:
         author = self.existing(Author, entry["name"])
@@ -145,7 +153,9 @@ class DemoLoader:
 
     def load_drama(self, entry: dict) -> None:
         drama = self.existing(Drama, entry["title"])
-        self.update(drama, synopsis=entry.get("synopsis", ""))
+        self.update(
+            drama, synopsis=entry.get("synopsis", ""), first_aired=entry.get("first_aired")
+        )
         genres = [self.genre(name) for name in entry.get("genres", [])]
         if set(drama.genres.values_list("pk", flat=True)) != {genre.pk for genre in genres}:
             drama.genres.set(genres)

@@ -1,0 +1,242 @@
+"""The Rewind desk: the column calendar, its warnings and suggestions, and
+the iCalendar feed staff subscribe to.
+
+A column with a cadence (weekly on Friday at 09:00, say) has slots. A review
+of that column whose publish time is a slot's time sits in that slot; it
+goes out then if an editor has approved it (status “scheduled”), and the
+calendar warns while it is not.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from . import permissions
+from .models import Column, Drama, Review
+from .services import TransitionError, schedule_review
+
+WEEKS_AHEAD = 8
+WEEKS_BACK = 4
+EMPTY_WARNING = timedelta(days=7)
+APPROVAL_WARNING = timedelta(hours=48)
+ANNIVERSARIES = (5, 10, 15, 20)
+ANNIVERSARY_WINDOW_DAYS = 45
+SUGGESTIONS_PER_SLOT = 3
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    drama: Drama
+    reason: str
+
+
+@dataclass
+class Slot:
+    column: Column
+    at: datetime
+    reviews: list[Review] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    past: bool = False
+
+    @property
+    def went_out(self) -> list[Review]:
+        return [r for r in self.reviews if r.is_published()]
+
+
+@dataclass
+class ColumnCalendar:
+    column: Column
+    slots: list[Slot]
+    off_slot: list[Review]  # planned for the column at a time that is not a slot
+
+
+def build_calendar(*, now: datetime | None = None, columns=None) -> list[ColumnCalendar]:
+    now = now or timezone.now()
+    start, end = now - timedelta(weeks=WEEKS_BACK), now + timedelta(weeks=WEEKS_AHEAD)
+    columns = [c for c in (columns or Column.objects.all()) if c.has_cadence]
+    planned = defaultdict(list)
+    reviews = (
+        Review.objects.filter(column__in=columns, published_at__gte=start, published_at__lt=end)
+        .select_related("author")
+        .order_by("published_at", "pk")
+    )
+    for review in reviews:
+        planned[review.column_id].append(review)
+    calendars = []
+    for column in columns:
+        by_time = defaultdict(list)
+        for review in planned[column.pk]:
+            by_time[review.published_at].append(review)
+        slots = [
+            Slot(column, at, by_time.pop(at, []), past=at <= now)
+            for at in column.slots_between(start, end)
+        ]
+        for slot in slots:
+            slot.warnings = slot_warnings(slot, now)
+        empty = [s for s in slots if not s.past and not s.reviews]
+        if empty:
+            suggest(column, empty)
+        off_slot = [r for at in sorted(by_time) for r in by_time[at]]
+        calendars.append(ColumnCalendar(column, slots, off_slot))
+    return calendars
+
+
+def slot_warnings(slot: Slot, now: datetime) -> list[str]:
+    if slot.past:
+        if not slot.went_out:
+            return ["Nothing went out in this slot."]
+        return []
+    warnings = []
+    until = slot.at - now
+    if not slot.reviews and until <= EMPTY_WARNING:
+        warnings.append(f"Empty, and due in {_duration(until)}.")
+    if len(slot.reviews) > 1:
+        warnings.append(f"{len(slot.reviews)} reviews in one slot: move all but one.")
+    if until <= APPROVAL_WARNING:
+        for review in slot.reviews:
+            if review.status not in Review.LIVE_STATUSES:
+                warnings.append(
+                    f"“{review}” is {review.get_status_display().lower()}, not approved, "
+                    f"and is due in {_duration(until)}."
+                )
+    return warnings
+
+
+def _duration(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"
+
+
+def suggest(column: Column, slots: list[Slot]) -> None:
+    """Fill each empty slot's suggestions: dramas the column has never
+    revisited, those with a 5/10/15/20-year anniversary near the slot
+    first, then those nothing has been written about for longest."""
+    revisited = Review.objects.filter(column=column).values("dramas")
+    public = Review.objects.published()
+    dramas = list(
+        Drama.objects.exclude(pk__in=revisited)
+        .annotate(last_run=Max("reviews__published_at", filter=Q(reviews__in=public)))
+        .order_by("title")
+    )
+    for slot in slots:
+        ranked = sorted((_rank(d, slot.at.date()) for d in dramas), key=lambda r: r[0])
+        slot.suggestions = [Suggestion(d, reason) for _, d, reason in ranked[:SUGGESTIONS_PER_SLOT]]
+
+
+def _rank(drama: Drama, day: date):
+    anniversary = _nearest_anniversary(drama, day)
+    never = drama.last_run is None
+    since = (day - timezone.localtime(drama.last_run).date()).days if not never else 10**6
+    if anniversary:
+        years, distance, when = anniversary
+        reason = f"{years} years since it first aired ({when})"
+        return (0, distance, -since), drama, reason
+    reason = "Nothing written on it yet" if never else f"Last covered {drama.last_run:%b %Y}"
+    return (1, 0, -since), drama, reason
+
+
+def _nearest_anniversary(drama: Drama, day: date):
+    best = None
+    for years in ANNIVERSARIES:
+        if drama.first_aired:
+            try:
+                mark = drama.first_aired.replace(year=drama.first_aired.year + years)
+            except ValueError:  # 29 February
+                mark = drama.first_aired.replace(year=drama.first_aired.year + years, day=28)
+            distance, when = abs((mark - day).days), f"{drama.first_aired:%d %b %Y}"
+        elif drama.year + years == day.year:
+            distance, when = ANNIVERSARY_WINDOW_DAYS, str(drama.year)
+        else:
+            continue
+        if distance <= ANNIVERSARY_WINDOW_DAYS and (best is None or distance < best[1]):
+            best = (years, distance, when)
+    return best
+
+
+@transaction.atomic
+def assign_to_slot(*, review: Review, column: Column, at: datetime, by) -> Review:
+    """Put ``review`` in ``column``'s slot at ``at``: an approved review (or
+    one an editor assigns) is scheduled for it; otherwise it is planned
+    there until an editor approves it."""
+    if not permissions.can_schedule(by):
+        raise TransitionError("Only the desk or an editor can plan the calendar.")
+    if at not in column.slots_between(at - timedelta(minutes=1), at + timedelta(minutes=1)):
+        raise TransitionError(f"{column} has no slot at {timezone.localtime(at):%d %b %Y, %H:%M}.")
+    review = Review.objects.select_for_update().select_related("author").get(pk=review.pk)
+    if review.column_id != column.pk:
+        review.column = column
+        review.save(update_fields=["column"])
+    return schedule_review(review=review, by=by, at=at)
+
+
+# ---------------------------------------------------------------- iCalendar
+
+
+def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -> str:
+    """The upcoming slots as an RFC 5545 calendar."""
+    stamp = _ics_time(now)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//K-Drama Rewind//Desk calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:K-Drama Rewind desk",
+    ]
+    for calendar in calendars:
+        for slot in calendar.slots:
+            if slot.past:
+                continue
+            if slot.reviews:
+                titles = "; ".join(f"{r} ({r.state_label})" for r in slot.reviews)
+                summary = f"{calendar.column}: {titles}"
+                url = base_url + reverse("admin:reviews_review_change", args=[slot.reviews[0].pk])
+            else:
+                summary = f"{calendar.column}: empty slot"
+                url = base_url + reverse("admin:reviews_column_calendar")
+            description = "\n".join(slot.warnings) or "On track."
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:slot-{calendar.column.pk}-{_ics_time(slot.at)}@kdrama-rewind",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{_ics_time(slot.at)}",
+                "DURATION:PT30M",
+                f"SUMMARY:{_ics_text(summary)}",
+                f"DESCRIPTION:{_ics_text(description)}",
+                f"URL:{url}",
+                "END:VEVENT",
+            ]
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _ics_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _ics_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space."""
+    encoded = line.encode()
+    if len(encoded) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        piece = char.encode()
+        if len(current) + len(piece) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += piece
+    parts.append(current.decode())
+    return "\r\n ".join(parts)

@@ -1,0 +1,212 @@
+"""The editorial record around a review: revisions, redirects, corrections,
+preview links and calendar feed tokens."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .reviews import Review
+
+
+class RevisionQuerySet(models.QuerySet):
+    def pending_updates(self):
+        """Scheduled updates not yet applied or cancelled."""
+        return self.filter(
+            kind=Revision.Kind.SCHEDULED_UPDATE, applied_at__isnull=True, cancelled_at__isnull=True
+        )
+
+    def due_updates(self, now=None):
+        return self.pending_updates().filter(apply_at__lte=now or timezone.now())
+
+
+class Revision(models.Model):
+    """A snapshot of a review as it was saved: every field, its tags, dramas,
+    people, quotes and image. A scheduled update is a revision waiting for
+    its ``apply_at`` time."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", "Edited"
+        STATUS = "status", "Status changed"
+        RESTORE = "restore", "Restored"
+        IMPORT = "import", "Imported"
+        SCHEDULED_UPDATE = "scheduled_update", "Scheduled update"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField(
+        null=True, help_text="The review’s version once this revision was saved."
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.EDIT)
+    summary = models.CharField(max_length=500, blank=True)
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    apply_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["review", "-created_at"], name="revision_review_idx"),
+            models.Index(
+                fields=["apply_at"],
+                condition=Q(
+                    kind="scheduled_update", applied_at__isnull=True, cancelled_at__isnull=True
+                ),
+                name="revision_pending_update_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="scheduled_update", apply_at__isnull=False)
+                | (~Q(kind="scheduled_update") & Q(apply_at__isnull=True)),
+                name="revision_only_updates_have_apply_at",
+                violation_error_message="Only a scheduled update has a time to apply.",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.created_by or "the system"
+        when = timezone.localtime(self.created_at)
+        return f"{self.get_kind_display()} by {who}, {when:%d %b %Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("admin:reviews_review_revision", args=[self.review_id, self.pk])
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.kind == self.Kind.SCHEDULED_UPDATE
+            and self.applied_at is None
+            and self.cancelled_at is None
+        )
+
+
+class SlugRedirect(models.Model):
+    """An old address of a review that was public under it."""
+
+    old_slug = models.SlugField(max_length=300, unique=True, allow_unicode=True)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="slug_redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"/reviews/{self.old_slug}/ → {self.review.get_absolute_url()}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:review_detail", kwargs={"slug": self.old_slug})
+
+
+class Correction(models.Model):
+    """A note to readers that a review was corrected, clarified or updated."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right, as readers will see it.")
+    noted_at = models.DateTimeField(
+        "date",
+        default=timezone.now,
+        help_text="Shown with the note; it also becomes “Last updated”.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["noted_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="correction_text_not_empty",
+                violation_error_message="Say what was corrected.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["correction", "clarification", "update"]),
+                name="correction_kind_valid",
+                violation_error_message="Unknown kind of note.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {timezone.localtime(self.noted_at):%d %b %Y}"
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A link that shows one review, in any state, to someone without an account."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="preview_links")
+    key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(help_text="After this the link shows nothing.")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return (
+            f"Preview of “{self.review}” until {timezone.localtime(self.expires_at):%d %b %Y %H:%M}"
+        )
+
+    def get_absolute_url(self):
+        from reviews.previews import preview_url
+
+        return preview_url(self)
+
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class CalendarToken(models.Model):
+    """The secret in a staff member's calendar-feed address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_key)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:desk_calendar_feed", kwargs={"key": self.key})

@@ -1,0 +1,281 @@
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.test import TestCase
+
+from reviews.desk import build_calendar, ics_feed
+from reviews.models import CalendarToken, Column, Drama, Review
+from tests.clock import clock_at
+from tests.factories import make_drama, make_review, make_role_user, make_user
+
+DUBAI = ZoneInfo("Asia/Dubai")
+# A Wednesday morning in the newsroom's time zone.
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=DUBAI)
+FRIDAY = datetime(2026, 11, 27, 9, 0, tzinfo=DUBAI)
+
+
+def rewind(**fields):
+    fields.setdefault("cadence_weeks", 1)
+    fields.setdefault("cadence_weekday", 4)
+    fields.setdefault("cadence_time", time(9, 0))
+    return Column.objects.create(name="K-Drama Rewind", **fields)
+
+
+class SlotTests(TestCase):
+    def test_weekly_slots_fall_on_the_weekday_and_time_in_the_newsroom_zone(self):
+        column = rewind()
+        slots = column.slots_between(NOW, NOW + timedelta(weeks=3))
+        self.assertEqual(slots, [FRIDAY, FRIDAY + timedelta(weeks=1), FRIDAY + timedelta(weeks=2)])
+
+    def test_fortnightly_slots_count_from_the_first_slot(self):
+        column = rewind(cadence_weeks=2, cadence_starts_on=date(2026, 12, 4))
+        slots = column.slots_between(NOW, NOW + timedelta(weeks=6))
+        self.assertEqual(
+            [s.date() for s in slots], [date(2026, 12, 4), date(2026, 12, 18), date(2027, 1, 1)]
+        )
+
+    def test_a_column_without_cadence_has_no_slots(self):
+        self.assertEqual(
+            Column.objects.create(name="Weekend").slots_between(NOW, NOW + timedelta(weeks=8)), []
+        )
+
+    def test_an_incomplete_cadence_is_refused(self):
+        column = Column(name="Half", slug="half", cadence_weeks=1)
+        with self.assertRaisesMessage(Exception, "A cadence needs a number of weeks"):
+            column.full_clean()
+
+
+class CalendarTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.column = rewind()
+
+    def calendar(self, now=NOW):
+        with clock_at(now):
+            return build_calendar(now=now)[0]
+
+    def slot(self, calendar, at):
+        return next(s for s in calendar.slots if s.at == at)
+
+    def test_eight_weeks_ahead_and_four_back(self):
+        calendar = self.calendar()
+        future = [s for s in calendar.slots if not s.past]
+        past = [s for s in calendar.slots if s.past]
+        self.assertEqual(len(future), 8)
+        self.assertEqual(len(past), 4)
+
+    def test_an_empty_slot_within_seven_days_is_a_warning(self):
+        calendar = self.calendar()
+        self.assertEqual(self.slot(calendar, FRIDAY).warnings, ["Empty, and due in 47 hours."])
+        self.assertEqual(self.slot(calendar, FRIDAY + timedelta(weeks=1)).warnings, [])
+
+    def test_a_review_not_approved_48_hours_ahead_is_a_warning(self):
+        make_review("Pending", status=Review.Status.REVIEW, published_at=FRIDAY, column=self.column)
+        next_week = FRIDAY + timedelta(weeks=1)
+        make_review(
+            "Later", status=Review.Status.REVIEW, published_at=next_week, column=self.column
+        )
+        calendar = self.calendar()
+        self.assertEqual(
+            self.slot(calendar, FRIDAY).warnings,
+            ["“Pending” is in review, not approved, and is due in 47 hours."],
+        )
+        self.assertEqual(self.slot(calendar, next_week).warnings, [], "more than 48 hours ahead")
+
+    def test_two_reviews_in_one_slot_is_a_warning(self):
+        for title in ("One", "Two"):
+            make_review(
+                title,
+                status=Review.Status.SCHEDULED,
+                published_at=FRIDAY + timedelta(weeks=2),
+                column=self.column,
+            )
+        warnings = self.slot(self.calendar(), FRIDAY + timedelta(weeks=2)).warnings
+        self.assertEqual(warnings, ["2 reviews in one slot: move all but one."])
+
+    def test_past_slots_show_what_went_out(self):
+        last_friday = FRIDAY - timedelta(weeks=1)
+        out = make_review("Went out", published_at=last_friday, column=self.column)
+        calendar = self.calendar()
+        self.assertEqual(self.slot(calendar, last_friday).went_out, [out])
+        self.assertEqual(
+            self.slot(calendar, FRIDAY - timedelta(weeks=2)).warnings,
+            ["Nothing went out in this slot."],
+        )
+
+
+class ApprovalWarningTests(TestCase):
+    def test_warns_within_48_hours_of_an_unapproved_slot(self):
+        column = rewind()
+        make_review("Pending", status=Review.Status.REVIEW, published_at=FRIDAY, column=column)
+        thursday = FRIDAY - timedelta(hours=30)
+        with clock_at(thursday):
+            slot = next(s for s in build_calendar(now=thursday)[0].slots if s.at == FRIDAY)
+        self.assertEqual(
+            slot.warnings, ["“Pending” is in review, not approved, and is due in 30 hours."]
+        )
+
+    def test_an_approved_review_is_on_track(self):
+        column = rewind()
+        make_review("Ready", status=Review.Status.SCHEDULED, published_at=FRIDAY, column=column)
+        thursday = FRIDAY - timedelta(hours=30)
+        with clock_at(thursday):
+            slot = next(s for s in build_calendar(now=thursday)[0].slots if s.at == FRIDAY)
+        self.assertEqual(slot.warnings, [])
+
+
+class SuggestionTests(TestCase):
+    def test_never_revisited_dramas_with_an_anniversary_near_the_slot_come_first(self):
+        column = rewind()
+        decade = make_drama("Ten Years On", year=2016, first_aired=date(2016, 12, 2))
+        make_drama("Recently Covered", year=2019)
+        make_review(
+            "Covered",
+            dramas=[Drama.objects.get(title="Recently Covered")],
+            published_at=NOW - timedelta(days=10),
+        )
+        never = make_drama("Never Covered", year=2013)
+        revisited = make_drama("Already Rewound", year=2011, first_aired=date(2011, 11, 27))
+        make_review(
+            "Rewound", dramas=[revisited], column=column, published_at=NOW - timedelta(days=400)
+        )
+        with clock_at(NOW):
+            slot = next(
+                s for s in build_calendar(now=NOW)[0].slots if s.at == FRIDAY + timedelta(weeks=1)
+            )
+        names = [s.drama for s in slot.suggestions]
+        self.assertEqual(names[0], decade)
+        self.assertEqual(slot.suggestions[0].reason, "10 years since it first aired (02 Dec 2016)")
+        self.assertEqual(names[1], never)
+        self.assertEqual(slot.suggestions[1].reason, "Nothing written on it yet")
+        self.assertNotIn(revisited, names)
+
+
+class AssignmentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.column = rewind()
+        cls.desk = make_role_user("Desk", "desk")
+        cls.editor = make_role_user("Editor", "editor")
+        cls.writer = make_role_user("Writer", "writer", author_name="Mina Park")
+        cls.review = make_review(
+            "Ready for a slot", status=Review.Status.REVIEW, author=cls.writer.author
+        )
+
+    def assign(self, user, at=FRIDAY, **extra):
+        self.client.force_login(user)
+        with clock_at(NOW):
+            return self.client.post(
+                "/admin/reviews/column/calendar/assign/",
+                {"review": self.review.pk, "column": self.column.pk, "at": at.isoformat(), **extra},
+                follow=True,
+            )
+
+    def test_the_desk_plans_a_review_in_a_slot_until_an_editor_approves(self):
+        response = self.assign(self.desk)
+        self.assertContains(
+            response, "is planned for 27 Nov 2026, 09:00; an editor must approve it."
+        )
+        self.review.refresh_from_db()
+        self.assertEqual(
+            (self.review.status, self.review.published_at, self.review.column),
+            ("review", FRIDAY, self.column),
+        )
+
+    def test_an_editor_assigning_schedules_it(self):
+        response = self.assign(self.editor)
+        self.assertContains(response, "is scheduled for 27 Nov 2026, 09:00.")
+        self.review.refresh_from_db()
+        self.assertEqual(self.review.status, Review.Status.SCHEDULED)
+        with clock_at(FRIDAY):
+            self.assertIn(self.review, Review.objects.published())
+
+    def test_a_time_that_is_not_a_slot_is_refused(self):
+        response = self.assign(self.editor, at=FRIDAY + timedelta(hours=1))
+        self.assertContains(response, "has no slot at 27 Nov 2026, 10:00")
+        self.review.refresh_from_db()
+        self.assertIsNone(self.review.published_at)
+
+    def test_taking_a_review_off_its_slot(self):
+        self.assign(self.editor)
+        response = self.assign(self.desk, remove="on")
+        self.assertContains(response, "off the calendar")
+        self.review.refresh_from_db()
+        self.assertEqual((self.review.status, self.review.published_at), ("review", None))
+
+    def test_a_writer_cannot_change_the_calendar_but_can_see_it(self):
+        self.assertEqual(self.assign(self.writer).status_code, 403)
+        self.review.refresh_from_db()
+        self.assertIsNone(self.review.published_at)
+        self.client.force_login(self.writer)
+        page = self.client.get("/admin/reviews/column/calendar/")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, "/admin/reviews/column/calendar/assign/")
+
+    def test_the_calendar_page_lists_slots_and_ideas(self):
+        make_drama("Reply 1988", year=2015, first_aired=date(2015, 11, 6))
+        self.client.force_login(self.desk)
+        with clock_at(NOW):
+            page = self.client.get("/admin/reviews/column/calendar/")
+        self.assertContains(page, "Fri 27 Nov 2026, 09:00")
+        self.assertContains(page, "Empty, and due in 47 hours.")
+        self.assertContains(page, "Reply 1988")
+
+
+class CalendarFeedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.column = rewind()
+        cls.desk = make_role_user("Desk", "desk")
+        make_review(
+            "On Friday", status=Review.Status.SCHEDULED, published_at=FRIDAY, column=cls.column
+        )
+
+    def make_feed_address(self):
+        self.client.force_login(self.desk)
+        self.client.post("/admin/reviews/column/calendar/feed/")
+        self.client.logout()
+        return CalendarToken.objects.get(user=self.desk).get_absolute_url()
+
+    def test_the_feed_is_valid_icalendar_with_each_upcoming_slot(self):
+        url = self.make_feed_address()
+        with clock_at(NOW):
+            response = self.client.get(url)
+        self.assertEqual(response["Content-Type"], "text/calendar; charset=utf-8")
+        body = response.content.decode()
+        self.assertTrue(body.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        self.assertTrue(body.endswith("END:VCALENDAR\r\n"))
+        self.assertEqual(body.count("BEGIN:VEVENT"), 8)
+        self.assertIn("DTSTART:20261127T050000Z", body)
+        unfolded = body.replace("\r\n ", "")
+        self.assertIn("SUMMARY:K-Drama Rewind: On Friday (Scheduled)", unfolded)
+        self.assertTrue(all(len(line.encode()) <= 75 for line in body.split("\r\n")))
+
+    def test_without_the_secret_there_is_no_feed(self):
+        self.make_feed_address()
+        self.assertEqual(self.client.get("/desk/calendar/not-a-key.ics").status_code, 404)
+
+    def test_a_new_address_retires_the_old_one(self):
+        old = self.make_feed_address()
+        new = self.make_feed_address()
+        self.assertNotEqual(old, new)
+        self.assertEqual(self.client.get(old).status_code, 404)
+        self.assertEqual(self.client.get(new).status_code, 200)
+
+    def test_the_feed_stops_when_the_user_leaves_the_staff(self):
+        url = self.make_feed_address()
+        self.desk.is_active = False
+        self.desk.save()
+        self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_user_who_cannot_view_reviews_gets_no_feed(self):
+        outsider = make_user("outsider", staff=True)
+        CalendarToken.objects.create(user=outsider, key="outsider-key")
+        self.assertEqual(self.client.get("/desk/calendar/outsider-key.ics").status_code, 404)
+
+    def test_ics_text_is_escaped_and_folded(self):
+        Review.objects.update(title="Commas, semicolons; and a very long headline " * 3)
+        calendars = build_calendar(now=NOW)
+        body = ics_feed(calendars=calendars, base_url="https://example.com", now=NOW)
+        self.assertIn("Commas\\, semicolons\\;", body.replace("\r\n ", ""))
+        self.assertTrue(all(len(line.encode()) <= 75 for line in body.split("\r\n")))
