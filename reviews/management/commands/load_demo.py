@@ -153,9 +153,7 @@ class DemoLoader:
 
     def load_drama(self, entry: dict) -> None:
         drama = self.existing(Drama, entry["title"])
-        self.update(
-            drama, synopsis=entry.get("synopsis", ""), first_aired=entry.get("first_aired")
-        )
+        self.update(drama, synopsis=entry.get("synopsis", ""), first_aired=entry.get("first_aired"))
         genres = [self.genre(name) for name in entry.get("genres", [])]
         if set(drama.genres.values_list("pk", flat=True)) != {genre.pk for genre in genres}:
             drama.genres.set(genres)
