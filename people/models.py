@@ -123,6 +123,7 @@ class Author(AutoSlugMixin, models.Model):
         related_name="author",
         help_text="The login this author writes under, if any.",
     )
+    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -151,11 +152,22 @@ class Author(AutoSlugMixin, models.Model):
         return reverse("people:author_detail", kwargs={"slug": self.slug})
 
 
+class SubscriberQuerySet(models.QuerySet):
+    def receiving(self):
+        """Confirmed and not unsubscribed: the Daily Briefing goes to these."""
+        return self.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
 class Subscriber(models.Model):
-    """A reader who signed up for the Daily Briefing newsletter."""
+    """A reader who signed up for the Daily Briefing newsletter. Nothing is
+    sent until the address is confirmed from the email it was sent."""
 
     email = models.EmailField(max_length=254, help_text="Stored lower-cased.")
     subscribed_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriberQuerySet.as_manager()
 
     class Meta:
         ordering = ["-subscribed_at"]

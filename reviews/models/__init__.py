@@ -1,9 +1,12 @@
+from .briefings import Briefing, BriefingDelivery
 from .dramas import Character, Drama, Genre, Quote
 from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
 from .workflow import CalendarToken, Correction, PreviewLink, Revision, SlugRedirect
 
 __all__ = [
     "WEEKDAYS",
+    "Briefing",
+    "BriefingDelivery",
     "CalendarToken",
     "Character",
     "Column",

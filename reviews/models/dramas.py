@@ -61,6 +61,7 @@ class Drama(AutoSlugMixin, models.Model):
         "poster alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="dramas")
+    modified_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["title"]

@@ -59,6 +59,7 @@ class Column(AutoSlugMixin, models.Model):
     cadence_time = models.TimeField(
         "at", null=True, blank=True, help_text="In the newsroom’s time zone."
     )
+    modified_at = models.DateTimeField(auto_now=True)
     cadence_starts_on = models.DateField(
         "first slot on or after",
         null=True,
