@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "kdrama_rewind",
     "people",
     "reviews",
 ]
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kdrama_rewind.db_router.PrimaryForStaffMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -122,6 +124,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# A read replica: reads go there, writes to the primary (kdrama_rewind/db_router.py).
+if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+READ_REPLICA = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["kdrama_rewind.db_router.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://")}
@@ -156,9 +167,48 @@ IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
 SITE_NAME = "K-Drama Rewind"
+# The organisation that publishes the site, for structured data.
+SITE_PUBLISHER = os.environ.get("DJANGO_SITE_PUBLISHER", SITE_NAME)
 READING_WORDS_PER_MINUTE = 230
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# The public address, for links that leave the site (the newsletter's emails):
+# never taken from a request's Host header.
+# In production it defaults to HTTPS on the first allowed host.
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL", "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("DJANGO_SITE_URL must start with http:// or https://.")
+
+# Email: SMTP when a server is set, else the console while developing and
+# the machine's own mail server (localhost:25) in production.
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", f"{SITE_NAME} <newsletter@localhost>"
+)
+email_host = os.environ.get("DJANGO_EMAIL_HOST") or ("" if DEBUG else "localhost")
+if email_host:
+    email_port = os.environ.get("DJANGO_EMAIL_PORT")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host,
+                "port": int(email_port) if email_port else None,  # None: 587 with TLS, else 25
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", email_host != "localhost"),
+                "timeout": 30,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# How many proxies in front append the client's address to X-Forwarded-For.
+# 0 ignores the header: rate limits then count REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT") or 0)
 
 # Security: sensible everywhere, strict in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True

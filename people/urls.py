@@ -8,4 +8,19 @@ urlpatterns = [
     path("people/<str:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
     path("authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
     path("newsletter/", views.NewsletterView.as_view(), name="newsletter"),
+    path(
+        "newsletter/check-your-inbox/",
+        views.NewsletterSentView.as_view(),
+        name="newsletter_sent",
+    ),
+    path(
+        "newsletter/confirm/<str:token>/",
+        views.NewsletterConfirmView.as_view(),
+        name="newsletter_confirm",
+    ),
+    path(
+        "newsletter/unsubscribe/<str:token>/",
+        views.NewsletterUnsubscribeView.as_view(),
+        name="newsletter_unsubscribe",
+    ),
 ]

@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -88,3 +89,88 @@ class CacheUrlTests(SimpleTestCase):
             ImproperlyConfigured, "CACHE_URL 'memcached://x' is not understood"
         ):
             cache_from_url("memcached://x")
+
+
+def read_settings(*names, **env):
+    """The named settings, imported in a fresh interpreter with exactly ``env`` set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    code = (
+        "import json; from kdrama_rewind import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "-c", code],
+        cwd=PROJECT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise AssertionError(result.stderr)
+    return json.loads(result.stdout)
+
+
+class EmailSettingsTests(SimpleTestCase):
+    def test_email_goes_to_the_console_by_default(self):
+        values = read_settings("MAILERS", "DEFAULT_FROM_EMAIL", "SITE_URL", "TRUSTED_PROXY_COUNT")
+        self.assertEqual(
+            values["MAILERS"],
+            {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}},
+        )
+        self.assertEqual(values["DEFAULT_FROM_EMAIL"], "K-Drama Rewind <newsletter@localhost>")
+        self.assertEqual(values["SITE_URL"], "http://127.0.0.1:8000")
+        self.assertEqual(values["TRUSTED_PROXY_COUNT"], 0)
+
+    def test_an_smtp_host_switches_to_smtp_with_the_given_options(self):
+        values = read_settings(
+            "MAILERS",
+            "DEFAULT_FROM_EMAIL",
+            "SITE_URL",
+            "TRUSTED_PROXY_COUNT",
+            DJANGO_EMAIL_HOST="smtp.example.com",
+            DJANGO_EMAIL_PORT="2525",
+            DJANGO_EMAIL_HOST_USER="briefing",
+            DJANGO_EMAIL_HOST_PASSWORD="secret",
+            DJANGO_EMAIL_USE_TLS="0",
+            DJANGO_DEFAULT_FROM_EMAIL="Desk <desk@example.com>",
+            DJANGO_SITE_URL="https://rewind.example.com/",
+            DJANGO_TRUSTED_PROXY_COUNT="1",
+        )
+        mailer = values["MAILERS"]["default"]
+        self.assertEqual(mailer["BACKEND"], "django.core.mail.backends.smtp.EmailBackend")
+        self.assertEqual(
+            mailer["OPTIONS"],
+            {
+                "host": "smtp.example.com",
+                "port": 2525,
+                "username": "briefing",
+                "password": "secret",
+                "use_tls": False,
+                "timeout": 30,
+            },
+        )
+        self.assertEqual(values["DEFAULT_FROM_EMAIL"], "Desk <desk@example.com>")
+        self.assertEqual(values["SITE_URL"], "https://rewind.example.com")
+        self.assertEqual(values["TRUSTED_PROXY_COUNT"], 1)
+
+    def test_smtp_uses_tls_by_default_and_lets_django_pick_the_port(self):
+        options = read_settings("MAILERS", DJANGO_EMAIL_HOST="smtp.example.com")["MAILERS"][
+            "default"
+        ]["OPTIONS"]
+        self.assertTrue(options["use_tls"])
+        self.assertIsNone(options["port"])
+
+    def test_production_without_a_server_sends_through_the_local_one(self):
+        mailer = read_settings(
+            "MAILERS",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY=SECRET,
+            DJANGO_ALLOWED_HOSTS="example.com",
+        )["MAILERS"]["default"]
+        self.assertEqual(mailer["BACKEND"], "django.core.mail.backends.smtp.EmailBackend")
+        self.assertEqual(mailer["OPTIONS"]["host"], "localhost")
+        self.assertFalse(mailer["OPTIONS"]["use_tls"])
+
+    def test_a_site_url_without_a_scheme_is_refused(self):
+        with self.assertRaisesMessage(AssertionError, "DJANGO_SITE_URL must start with http"):
+            read_settings("SITE_URL", DJANGO_SITE_URL="rewind.example.com")
