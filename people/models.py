@@ -7,10 +7,12 @@ from django.urls import reverse
 from kdrama_rewind.images import RenditionImageField
 from kdrama_rewind.slugs import AutoSlugMixin, split_lines
 
+from .romanization import SearchNamesMixin
+
 IMAGE_ALT_REQUIRED = "Describe the image for readers who cannot see it."
 
 
-class Person(AutoSlugMixin, models.Model):
+class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
     """An actor or other figure a review can write about."""
 
     name = models.CharField(
@@ -44,6 +46,12 @@ class Person(AutoSlugMixin, models.Model):
         "photo alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
     )
     bio = models.TextField(blank=True, help_text="A short biography shown on the person’s page.")
+    search_names = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Every name and its romanization key, for search; filled on save.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 

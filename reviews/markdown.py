@@ -5,22 +5,35 @@ schemes refused) renders the Markdown; nh3 then keeps only the tags and
 attributes on the allow-list below, so nothing an editor or an import types
 can run in a reader's browser. Typographic quotes and Hangul pass through
 exactly as written.
+
+A spoiler is a fenced block that readers open on purpose::
+
+    :::spoiler The ending
+    Who ends up with whom.
+    :::
+
+It renders as a closed <details> element. Feeds, social cards and the
+newsletter show standfirsts, never bodies; search works on ``public_text``,
+which leaves spoilers out.
 """
 
 import html
 
 import nh3
 from markdown_it import MarkdownIt
+from mdit_py_plugins.container import container_plugin
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote",
     "ul", "ol", "li", "strong", "em", "s", "del", "code", "pre", "a",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "table", "thead", "tbody", "tr", "th", "td", "details", "summary",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
+    "details": {"class"},
 }
+
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -37,7 +50,15 @@ def _image_as_text(self, tokens, idx, options, env) -> str:
     return html.escape(tokens[idx].content)
 
 
-_markdown = MarkdownIt("js-default")
+def _spoiler(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    if token.nesting == 1:
+        title = token.info.strip().removeprefix("spoiler").strip() or "the plot"
+        return f'<details class="spoiler"><summary>Spoiler: {html.escape(title)}</summary>\n'
+    return "</details>\n"
+
+
+_markdown = MarkdownIt("js-default").use(container_plugin, name="spoiler", render=_spoiler)
 _markdown.core.ruler.push("page_headings", _page_headings)
 _markdown.add_render_rule("image", _image_as_text)
 
@@ -59,3 +80,10 @@ def render_markdown(text: str) -> str:
 def plain_text(markup: str) -> str:
     """Text content of sanitized HTML, for word counts and summaries."""
     return html.unescape(nh3.clean(markup, tags=set()))
+
+
+def public_text(markup: str) -> str:
+    """Text content of rendered HTML with its spoiler blocks left out, for
+    search. Taken from the HTML, a spoiler goes exactly as the page hides it,
+    even one that is never closed."""
+    return html.unescape(nh3.clean(markup, tags=set(), clean_content_tags={"details"}))

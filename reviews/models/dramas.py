@@ -3,8 +3,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import AutoSlugMixin, split_lines
+from kdrama_rewind.slugs import AutoSlugMixin, slug_for, split_lines
 from people.models import IMAGE_ALT_REQUIRED, Person
+from people.romanization import SearchNamesMixin
 
 
 class Genre(AutoSlugMixin, models.Model):
@@ -21,7 +22,7 @@ class Genre(AutoSlugMixin, models.Model):
         return reverse("reviews:drama_list") + f"?genre={self.slug}"
 
 
-class Drama(AutoSlugMixin, models.Model):
+class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
     slug_source = "title"
 
     title = models.CharField(max_length=200, help_text="The English title, e.g. “Run On”.")
@@ -62,6 +63,12 @@ class Drama(AutoSlugMixin, models.Model):
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="dramas")
     modified_at = models.DateTimeField(auto_now=True)
+    search_names = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Every name and its romanization key, for search; filled on save.",
+    )
 
     class Meta:
         ordering = ["title"]
@@ -99,8 +106,12 @@ class Drama(AutoSlugMixin, models.Model):
     def get_absolute_url(self):
         return reverse("reviews:drama_detail", kwargs={"slug": self.slug})
 
+    @property
+    def known_names(self) -> list[str]:
+        return [n for n in [self.title, self.original_title] if n]
 
-class Character(models.Model):
+
+class Character(SearchNamesMixin, models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", "Lead"
         SUPPORTING = "supporting", "Supporting"
@@ -122,6 +133,12 @@ class Character(models.Model):
     role = models.CharField(max_length=20, choices=Role, default=Role.SUPPORTING)
     billing = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the cast list; lower comes first."
+    )
+    search_names = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Every name and its romanization key, for search; filled on save.",
     )
 
     class Meta:
@@ -148,7 +165,14 @@ class Character(models.Model):
         return f"{self.name} ({self.drama.title})"
 
     def get_absolute_url(self):
-        return self.drama.get_absolute_url() + f"#character-{self.pk}"
+        return reverse(
+            "reviews:character_detail", kwargs={"drama_slug": self.drama.slug, "slug": self.slug}
+        )
+
+    @property
+    def slug(self) -> str:
+        """Unique within the drama, as names are."""
+        return slug_for(self.name)
 
     def clean(self):
         self.aliases = "\n".join(split_lines(self.aliases))
@@ -156,6 +180,10 @@ class Character(models.Model):
     @property
     def alias_list(self) -> list[str]:
         return split_lines(self.aliases)
+
+    @property
+    def known_names(self) -> list[str]:
+        return [n for n in [self.name, self.hangul_name, *self.alias_list] if n]
 
 
 class Quote(models.Model):
@@ -184,4 +212,4 @@ class Quote(models.Model):
         return f"“{text}” ({self.character.name})"
 
     def get_absolute_url(self):
-        return self.character.drama.get_absolute_url() + f"#quote-{self.pk}"
+        return self.character.get_absolute_url() + f"#quote-{self.pk}"

@@ -13,7 +13,7 @@ from taggit.models import ItemBase, NaturalKeyManager, TagBase
 from kdrama_rewind.images import RenditionImageField
 from kdrama_rewind.slugs import AutoSlugMixin, slug_for
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
-from reviews.markdown import plain_text, render_markdown
+from reviews.markdown import plain_text, public_text, render_markdown
 
 from .dramas import Drama, Quote
 
@@ -272,6 +272,13 @@ class Review(AutoSlugMixin, models.Model):
         editable=False,
         help_text="Spelling warnings an editor has confirmed are not mistakes.",
     )
+    search_text = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The body as plain text without its spoilers: what search reads and quotes. "
+        "Filled on save.",
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -326,8 +333,12 @@ class Review(AutoSlugMixin, models.Model):
     def save(self, *args, **kwargs):
         # The version moves with every write, so a stale form can be told apart.
         self.version += 1
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "version", "modified_at"}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.search_text = public_text(render_markdown(self.body))
+        if update_fields is not None:
+            derived = {"search_text"} if "body" in update_fields else set()
+            kwargs["update_fields"] = {*update_fields, *derived, "version", "modified_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

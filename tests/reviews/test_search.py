@@ -1,0 +1,446 @@
+"""Search: names by any spelling, reviews by their words, safe snippets.
+
+Names are matched by the same trigram measure on both databases (pg_trgm on
+PostgreSQL, the same computation in Python on SQLite), so those cases run on
+both. Full-text search of reviews differs: PostgreSQL stems words, ranks by
+weight and understands phrases; SQLite matches the starts of words. Cases
+that only one of them supports say so.
+"""
+
+import unicodedata
+from datetime import timedelta
+from unittest import skipUnless
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.test import SimpleTestCase, TestCase
+from django.utils import timezone
+
+from people.romanization import romanization_key, search_names
+from reviews.models import Review
+from reviews.search import (
+    REVIEWS_PER_PAGE,
+    clean_query,
+    excerpt,
+    highlight,
+    query_terms,
+    review_document,
+    search,
+    strict_word_similarity,
+    terms_pattern,
+)
+from tests.factories import make_character, make_drama, make_person, make_review
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+needs_postgresql = skipUnless(
+    ON_POSTGRESQL, "PostgreSQL's own: stemming, phrases, the stored document, pg_trgm"
+)
+needs_sqlite = skipUnless(
+    connection.vendor == "sqlite", "the word-start fallback is what SQLite runs"
+)
+
+SPOILER_BODY = (
+    "The finale of Tidewater is patient and kind.\n\n"
+    ":::spoiler Who survives\nThe lighthouse keeper drowns in episode twelve.\n:::\n\n"
+    "Watch it for the lighthouse scenes."
+)
+
+
+class RomanizationKeyTests(SimpleTestCase):
+    def test_common_romanizations_of_one_name_share_a_key(self):
+        spellings = [
+            "Shin Se-kyung",
+            "shin sekyung",
+            "Sin Se-gyeong",
+            "Shin Se-kyeong",
+            "SHIN SE KYUNG",
+        ]
+        self.assertEqual({romanization_key(s) for s in spellings}, {"sinsegyung"})
+        self.assertEqual(romanization_key("Yim Si-wan"), romanization_key("Im Si-wan"))
+        self.assertEqual(romanization_key("Cho Jung-seok"), romanization_key("Jo Jung-suk"))
+        self.assertEqual(romanization_key("Oh Mi-joo"), romanization_key("Oh Mi-ju"))
+        self.assertEqual(romanization_key("Kang Tae-oh"), romanization_key("Kang Tae-o"))
+
+    def test_hangul_is_kept_without_spaces_and_composed(self):
+        self.assertEqual(romanization_key("런 온"), "런온")
+        self.assertEqual(romanization_key(unicodedata.normalize("NFD", "런 온")), "런온")
+
+    def test_search_names_holds_each_name_then_each_key_not_already_there(self):
+        self.assertEqual(
+            search_names(["Shin Se-kyung", "신세경", "Shin  Se-kyeong", ""]),
+            "Shin Se-kyung\n신세경\nShin Se-kyeong\nsinsegyung",
+        )
+
+
+class StoredSearchFieldsTests(TestCase):
+    """The derived search fields are refreshed by every save."""
+
+    def test_names_follow_every_save(self):
+        person = make_person("Shin Se-kyung", hangul_name="신세경")
+        self.assertIn("sinsegyung", person.search_names)
+        person.aliases = "Sin Se-gyeong"
+        person.save(update_fields=["aliases"])
+        person.refresh_from_db()
+        self.assertIn("Sin Se-gyeong", person.search_names)
+
+        drama = make_drama("Run On", original_title="런 온")
+        self.assertEqual(drama.search_names, "Run On\n런 온\nlunon\n런온")
+        character = make_character(drama, "Ri Jeong-hyeok", aliases="Captain Ri")
+        character.refresh_from_db()
+        self.assertIn("Captain Ri", character.search_names)
+
+    def test_review_text_leaves_out_spoilers_even_one_never_closed(self):
+        review = make_review(body=SPOILER_BODY + "\n\n:::spoiler\nAn unclosed secret")
+        review.refresh_from_db()
+        self.assertIn("patient and kind", review.search_text)
+        self.assertIn("lighthouse scenes", review.search_text)
+        self.assertNotIn("drowns", review.search_text)
+        self.assertNotIn("unclosed secret", review.search_text)
+        self.assertNotIn(":::", review.search_text)
+
+    def test_review_text_follows_a_body_saved_alone(self):
+        review = make_review(body="First words.")
+        review.body = "**Second** words."
+        review.save(update_fields=["body"])
+        review.refresh_from_db()
+        self.assertEqual(review.search_text.strip(), "Second words.")
+
+
+class QueryCleaningTests(SimpleTestCase):
+    def test_control_characters_go_and_length_is_capped(self):
+        self.assertEqual(clean_query("run\x00on\t\n  now"), "run on now")
+        self.assertEqual(clean_query("x" * 10_000), "x" * 200)
+        self.assertEqual(clean_query(None), "")
+        self.assertEqual(clean_query("   "), "")
+
+    def test_decomposed_hangul_is_composed(self):
+        self.assertEqual(clean_query(unicodedata.normalize("NFD", "런 온")), "런 온")
+
+    def test_web_search_syntax_is_read(self):
+        terms = query_terms('"Run On" or the -drama Shin')
+        self.assertEqual(terms.names, "Run On the Shin")
+        self.assertEqual(terms.wanted, ["run", "shin"])
+        self.assertEqual(terms.unwanted, ["drama"])
+
+
+class SnippetTests(SimpleTestCase):
+    def test_everything_is_escaped_and_only_matches_are_marked(self):
+        html = highlight('<script>alert("x")</script> Shin & co', terms_pattern(["shin"]))
+        self.assertEqual(
+            html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>Shin</mark> &amp; co"
+        )
+
+    def test_stems_and_short_terms(self):
+        pattern = terms_pattern(["running", "se"])
+        self.assertEqual(
+            highlight("He runs; Se-kyung sees", pattern),
+            "He <mark>runs</mark>; <mark>Se</mark>-kyung sees",
+        )
+
+    def test_an_excerpt_is_a_window_where_the_terms_meet(self):
+        text = "shin " + "filler " * 100 + "shin sekyung together " + "tail " * 100
+        snippet = excerpt(text, terms_pattern(["shin", "sekyung"]), words=10)
+        self.assertIn("<mark>shin</mark> <mark>sekyung</mark>", snippet)
+        self.assertTrue(snippet.startswith("… ") and snippet.endswith(" …"))
+        self.assertEqual(excerpt("nothing here", terms_pattern(["shin"])), "")
+
+
+class SearchSite(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.shin = make_person("Shin Se-kyung", hangul_name="신세경", aliases="Shin Se-kyeong")
+        cls.im = make_person("Im Si-wan", hangul_name="임시완", aliases="Yim Si-wan\nSiwan")
+        cls.hyun = make_person("Hyun Bin", hangul_name="현빈")
+        cls.kim = make_person("Kim Tae-ri", hangul_name="김태리")
+        cls.kim_dm = make_person("Kim Dae-myung", hangul_name="김대명")
+        cls.jung = make_person("Jung Kyung-ho", hangul_name="정경호")
+        cls.lee = make_person("Lee Min-ki", hangul_name="이민기")
+        cls.run_on = make_drama("Run On", original_title="런 온")
+        cls.my_mister = make_drama("My Mister", original_title="나의 아저씨", year=2018)
+        cls.cloy = make_drama("Crash Landing on You", original_title="사랑의 불시착", year=2019)
+        cls.mi_joo = make_character(cls.run_on, "Oh Mi-joo", played_by=cls.shin, aliases="Oh Mi-ju")
+        make_character(cls.run_on, "Ki Seon-gyeom", played_by=cls.im)
+        cls.captain = make_character(
+            cls.cloy, "Ri Jeong-hyeok", played_by=cls.hyun, aliases="Captain Ri"
+        )
+        cls.headline = make_review(
+            "Whales and gimbap: a lawyer's odd comforts",
+            standfirst="A legal drama with a quiet heart.",
+            body="A drama about work.",
+            published_at=timezone.now() - timedelta(days=3),
+        )
+        cls.body_only = make_review(
+            "A second look at a courtroom",
+            body="Much later in the series, there are whales again, and more whales.",
+            published_at=timezone.now() - timedelta(days=1),
+        )
+        cls.run_on_review = make_review(
+            "Run On, slowly",
+            standfirst="Two people learn a pace they can share.",
+            body="Shin Se-kyung plays a translator; Im Si-wan a sprinter who has stopped running.",
+            dramas=[cls.run_on],
+            people=[cls.shin, cls.im],
+        )
+        cls.spoiler = make_review("Tidewater's ending", body=SPOILER_BODY)
+        cls.hostile = make_review(
+            "A <b>bold</b> headline",
+            body='Before <script>alert("kimchi")</script> the kimchi scene.',
+        )
+        cls.draft = make_review("Clandestine draft", published=False, body="clandestine")
+        cls.scheduled = make_review(
+            "Clandestine scheduled",
+            status=Review.Status.SCHEDULED,
+            published_at=timezone.now() + timedelta(days=1),
+            body="clandestine",
+        )
+
+    def names(self, query):
+        results = search(query)
+        return results.dramas + results.people + results.characters
+
+    def reviews(self, query, page=None):
+        results = search(query, page=page)
+        return list(results.reviews) if results.reviews is not None else []
+
+
+class NameRelevanceTests(SearchSite):
+    """The same measure on both databases; the figures are in reviews.search."""
+
+    def assertFindsFirst(self, query, expected):
+        found = self.names(query)
+        self.assertTrue(found, f"{query!r} found nothing")
+        self.assertEqual(found[0], expected, f"{query!r} found {found}")
+
+    def test_romanizations_and_misspellings_of_a_person(self):
+        for query in ["shin sekyung", "Sin Se-gyeong", "Shin Si-kyung", "Shin Se-kyeong", "신세경"]:
+            with self.subTest(query=query):
+                self.assertFindsFirst(query, self.shin)
+        for query in ["Yim Si-wan", "Im Siwan", "임시완", "임 시완", "siwan", "Lim Si-wan"]:
+            with self.subTest(query=query):
+                self.assertFindsFirst(query, self.im)
+        self.assertFindsFirst("hyunbin", self.hyun)
+
+    def test_drama_titles_in_hangul_and_english(self):
+        for query in ["런 온", "런온", "run on", "RUN-ON"]:
+            with self.subTest(query=query):
+                self.assertFindsFirst(query, self.run_on)
+        for query in ["나의 아저씨", "나의아저씨", "my mister"]:
+            with self.subTest(query=query):
+                self.assertFindsFirst(query, self.my_mister)
+        self.assertFindsFirst(unicodedata.normalize("NFD", "런 온"), self.run_on)
+
+    def test_characters_by_name_and_alias_with_their_drama_and_actor(self):
+        results = search("Captain Ri")
+        self.assertEqual(results.characters, [self.captain])
+        with self.assertNumQueries(0):
+            self.assertEqual(results.characters[0].drama, self.cloy)
+            self.assertEqual(results.characters[0].played_by, self.hyun)
+        self.assertFindsFirst("Oh Mi-ju", self.mi_joo)
+
+    def test_a_surname_finds_everyone_of_that_name_and_no_one_else(self):
+        self.assertEqual(search("Kim").people, [self.kim_dm, self.kim])
+
+    def test_junk_and_absent_names_find_nothing(self):
+        for query in ["zzzz", "the", "Park Min-young", "Tom Hanks", "Gong Yoo", "a", "x y", "1"]:
+            with self.subTest(query=query):
+                self.assertEqual(self.names(query), [])
+
+    def test_much_weaker_matches_are_left_out(self):
+        # Jung Kyung-ho shares "kyung" but is far behind the exact match.
+        self.assertEqual(self.names("Shin Se-kyeong"), [self.shin])
+
+
+class ReviewSearchTests(SearchSite):
+    def test_a_word_in_the_body_finds_the_review(self):
+        self.assertEqual(self.reviews("sprinter"), [self.run_on_review])
+        self.assertEqual(self.reviews("SPRINTER"), [self.run_on_review])
+
+    def test_headline_matches_rank_above_body_matches(self):
+        # The body-only review is newer and says "whales" twice.
+        self.assertEqual(self.reviews("whales"), [self.headline, self.body_only])
+
+    def test_drafts_and_scheduled_reviews_are_never_found(self):
+        self.assertEqual(self.reviews("clandestine"), [])
+        self.assertEqual(self.reviews("Clandestine scheduled"), [])
+
+    def test_reviews_about_the_names_found_are_found(self):
+        # The body spells it "Shin Se-kyung": the person found brings the review.
+        self.assertIn(self.run_on_review, self.reviews("Sin Se-gyeong"))
+        self.assertIn(self.run_on_review, self.reviews("런 온"))
+
+    def test_spoiler_text_is_neither_found_nor_quoted(self):
+        self.assertEqual(self.reviews("drowns"), [])
+        [review] = self.reviews("lighthouse")
+        self.assertEqual(review, self.spoiler)
+        self.assertIn("<mark>lighthouse</mark> scenes", review.snippet_html)
+        self.assertNotIn("drowns", review.snippet_html)
+        self.assertNotIn("keeper", review.snippet_html)
+
+    def test_snippets_and_headlines_are_escaped(self):
+        [review] = self.reviews("kimchi")
+        self.assertIn("&lt;script&gt;alert(&quot;<mark>kimchi</mark>&quot;)", review.snippet_html)
+        self.assertEqual(review.title_html, "A &lt;b&gt;bold&lt;/b&gt; headline")
+        response = self.client.get("/search/", {"q": "kimchi bold"})
+        self.assertNotContains(response, "<script>alert")
+        self.assertNotContains(response, "<b>bold")
+        self.assertContains(response, "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;")
+
+    def test_a_left_out_word_leaves_reviews_out(self):
+        self.assertEqual(self.reviews("whales -courtroom"), [self.headline])
+        self.assertEqual(self.reviews("-courtroom"), [])  # not "everything else"
+
+    @needs_postgresql
+    def test_words_are_stemmed(self):
+        self.assertEqual(self.reviews("whale"), [self.headline, self.body_only])
+        self.assertEqual(self.reviews("runs"), [self.run_on_review])
+
+    @needs_postgresql
+    def test_a_quoted_phrase_keeps_its_words_together(self):
+        self.assertEqual(self.reviews('"quiet heart"'), [self.headline])
+        self.assertEqual(self.reviews('"heart quiet"'), [])
+
+    @needs_postgresql
+    def test_the_stored_document_is_weighted_kept_current_and_indexed(self):
+        self.headline.title = "Dolphins and gimbap"
+        self.headline.save()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT search_document::text FROM reviews_review WHERE id = %s",
+                [self.headline.pk],
+            )
+            document = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the table is tiny
+        self.assertRegex(document, r"'dolphin':\d+A")  # headline
+        self.assertRegex(document, r"'heart':\d+B")  # standfirst
+        self.assertRegex(document, r"'work':\d+C")  # body
+        self.assertNotIn("whale", document)
+        self.assertEqual(self.reviews("dolphins"), [self.headline])
+        found = Review.objects.alias(document=review_document()).filter(
+            document=SearchQuery("dolphins", config="english")
+        )
+        self.assertIn("Bitmap Index Scan on review_search_document", found.explain())
+
+    @needs_postgresql
+    def test_python_trigrams_agree_with_pg_trgm(self):
+        pairs = [
+            ("Shin Si-kyung", self.shin.search_names),
+            ("sinsigyung", self.shin.search_names),
+            ("Jung Kyung ho", self.shin.search_names),
+            ("런 온", self.run_on.search_names),
+            ("Park Min-young", self.lee.search_names),
+        ]
+        with connection.cursor() as cursor:
+            for query, names in pairs:
+                cursor.execute("SELECT strict_word_similarity(%s, %s)", [query, names])
+                with self.subTest(query=query):
+                    expected = cursor.fetchone()[0]
+                    self.assertAlmostEqual(strict_word_similarity(query, names), expected, 4)
+
+    @needs_sqlite
+    def test_sqlite_matches_the_starts_of_words(self):
+        make_review("Brunch in Seoul", body="A long brunch.")
+        self.assertEqual(self.reviews("runch"), [])
+        self.assertEqual(self.reviews("run"), [self.run_on_review])
+
+    @needs_sqlite
+    def test_sqlite_skips_words_too_common_to_mean_anything(self):
+        self.assertEqual(self.reviews("the"), [])
+        self.assertEqual(self.reviews("the sprinter"), [self.run_on_review])
+
+
+class BadInputTests(SearchSite):
+    QUERIES = [
+        "",
+        "   ",
+        "!!!",
+        "'); DROP TABLE reviews_review; --",
+        '"unclosed',
+        "-",
+        "--run",
+        "or",
+        "run OR",
+        "!(&|:*)<->",
+        "%_\\",
+        "\x00",
+        "run\x00on",
+        "x" * 10_000,
+        unicodedata.normalize("NFD", "런 온"),
+        "🏃‍♀️ 🏃",
+        "שלום",
+        "a" * 199 + "런",
+    ]
+
+    def test_nothing_a_reader_types_breaks_the_page(self):
+        for query in self.QUERIES:
+            with self.subTest(query=query[:30]):
+                response = self.client.get("/search/", {"q": query})
+                self.assertEqual(response.status_code, 200)
+                self.assertLessEqual(len(response.context["query"]), 200)
+                self.assertNotIn("\x00", response.context["query"])
+
+    def test_nothing_to_search_asks_the_database_nothing(self):
+        for query in ["", "!!!", "\x00"]:
+            with self.subTest(query=query), self.assertNumQueries(0):
+                self.client.get("/search/", {"q": query})
+
+
+class SearchPageTests(SearchSite):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        for i in range(REVIEWS_PER_PAGE + 2):
+            make_review(
+                f"Marathon {i}",
+                body="marathon",
+                published_at=timezone.now() - timedelta(days=10 + i),
+            )
+
+    def test_reviews_are_paginated_and_pages_keep_the_query(self):
+        response = self.client.get("/search/", {"q": "marathon"})
+        self.assertEqual(len(response.context["reviews"]), REVIEWS_PER_PAGE)
+        self.assertContains(response, 'href="?q=marathon&amp;page=2"')
+        response = self.client.get("/search/", {"q": "marathon", "page": "2"})
+        self.assertEqual(
+            [r.title for r in response.context["reviews"]], ["Marathon 10", "Marathon 11"]
+        )
+        self.assertContains(response, 'href="?q=marathon&amp;page=1"')
+        for page in ["999", "abc", "-1"]:
+            with self.subTest(page=page):
+                self.assertEqual(
+                    self.client.get("/search/", {"q": "marathon", "page": page}).status_code, 200
+                )
+
+    def test_the_page_is_accessible_and_grouped(self):
+        response = self.client.get("/search/", {"q": "run on"})
+        html = response.content.decode()
+        self.assertEqual(html.count("<h1"), 1)
+        self.assertContains(response, '<label for="search-q">')
+        self.assertContains(response, 'id="search-q"')
+        self.assertContains(response, '<h2 id="results-dramas">Dramas</h2>')
+        self.assertContains(response, '<h2 id="results-reviews">Reviews</h2>')
+        self.assertContains(response, "<mark>Run</mark>")
+        self.assertContains(response, f'href="{self.run_on.get_absolute_url()}"')
+
+    def test_characters_link_to_their_drama_and_actor(self):
+        response = self.client.get("/search/", {"q": "Captain Ri"})
+        self.assertContains(response, '<h2 id="results-characters">Characters</h2>')
+        self.assertContains(response, f'href="{self.captain.get_absolute_url()}"')
+        self.assertContains(response, f'href="{self.cloy.get_absolute_url()}"')
+        self.assertContains(response, f'href="{self.hyun.get_absolute_url()}"')
+
+    def test_nothing_found_says_so(self):
+        self.assertContains(self.client.get("/search/", {"q": "zzzz"}), "Nothing matches “zzzz”")
+
+    def test_queries_stay_flat_as_the_data_grows(self):
+        # Names (dramas, people, characters with drama and actor), then the
+        # reviews' count and page.
+        with self.assertNumQueries(5):
+            self.client.get("/search/", {"q": "run"})
+        for i in range(20):
+            person = make_person(f"Runner {i}")
+            drama = make_drama(f"Run Run {i}")
+            make_character(drama, f"Run Character {i}", played_by=person)
+            make_review(f"Run review {i}", dramas=[drama], people=[person])
+        with self.assertNumQueries(5):
+            response = self.client.get("/search/", {"q": "run"})
+        self.assertTrue(response.context["characters"])
