@@ -66,3 +66,14 @@ def artifacts() -> Path:
     """Where screenshots go (git ignores it)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def axe_script(browser) -> str:
+    """The source of axe-core, as bundled by the ``axe-playwright-python``
+    package (a dev dependency), so no network is needed to get it."""
+    try:
+        from axe_playwright_python.base import AXE_SCRIPT
+    except ImportError:
+        _unavailable("axe-core is not installed: pip install -e '.[dev]'")
+    return AXE_SCRIPT
