@@ -233,3 +233,12 @@ def thumbnail_html(file, *, alt: str = "", width: int = 80) -> str:
         alt,
         width,
     )
+
+
+def share_url(file, absolute) -> str | None:
+    """The absolute address of a medium-sized copy of an image, for link
+    previews on social sites; ``absolute`` makes a path absolute."""
+    renditions = file.renditions if file else []
+    if not renditions:
+        return None
+    return absolute(next((r for r in renditions if r.width >= 800), renditions[-1]).url)

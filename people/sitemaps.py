@@ -18,4 +18,7 @@ class AuthorSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Author.objects.only("slug").order_by("pk")
+        return Author.objects.only("slug", "modified_at").order_by("pk")
+
+    def lastmod(self, author):
+        return author.modified_at

@@ -1,20 +1,42 @@
+"""RSS 2.0 and Atom feeds: the whole site, and each column, tag and author.
+
+Items carry the standfirst, never the body, so nothing inside a spoiler
+block reaches a feed reader.
+"""
+
+import mimetypes
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
-from django.utils.feedgenerator import Atom1Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from .models import Review
+from people.models import Author
+
+from .models import Column, Review, Tag
 
 FEED_LENGTH = 30
 
 
-class LatestReviewsFeed(Feed):
-    title = settings.SITE_NAME
-    link = reverse_lazy("reviews:front_page")
+class ReviewFeed(Feed):
+    """The newest public reviews of the site."""
+
     description = "The newest reviews from the K-drama desk."
 
-    def items(self):
-        return Review.objects.published().for_cards().prefetch_related("tags")[:FEED_LENGTH]
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def link(self, obj):
+        return reverse("reviews:front_page")
+
+    def reviews(self, obj):
+        return Review.objects.published()
+
+    def items(self, obj):
+        return (self.reviews(obj).for_cards().prefetch_related("tags").order_by("-published_at"))[
+            :FEED_LENGTH
+        ]
 
     def item_title(self, item):
         return item.title
@@ -32,9 +54,98 @@ class LatestReviewsFeed(Feed):
         return item.last_updated
 
     def item_categories(self, item):
-        return [tag.name for tag in item.tags.all()]
+        categories = [tag.name for tag in item.tags.all()]
+        return [item.column.name, *categories] if item.column else categories
+
+    def item_enclosures(self, item):
+        image = item.hero_image
+        if not image or not image.renditions:
+            return []
+        rendition = next((r for r in image.renditions if r.width >= 1200), image.renditions[-1])
+        length = image.storage.size(rendition.name) if image.storage.exists(rendition.name) else 0
+        mime_type = mimetypes.guess_type(rendition.name)[0] or "image/webp"
+        return [Enclosure(rendition.url, str(length), mime_type)]
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Enclosure addresses must be absolute; the request knows the host.
+        for item in feed.items:
+            item["enclosures"] = [
+                Enclosure(request.build_absolute_uri(e.url), e.length, e.mime_type)
+                for e in item["enclosures"]
+            ]
+        return feed
 
 
-class LatestReviewsAtomFeed(LatestReviewsFeed):
+class AtomMixin:
     feed_type = Atom1Feed
-    subtitle = LatestReviewsFeed.description
+
+    def subtitle(self, obj):
+        return self._get_dynamic_attr("description", obj)
+
+
+class ReviewAtomFeed(AtomMixin, ReviewFeed):
+    pass
+
+
+class ColumnFeed(ReviewFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Column, slug=slug)
+
+    def title(self, column):
+        return f"{column.name} | {settings.SITE_NAME}"
+
+    def link(self, column):
+        return column.get_absolute_url()
+
+    def description(self, column):
+        return column.description or f"The newest reviews in {column.name}."
+
+    def reviews(self, column):
+        return column.reviews.published()
+
+
+class TagFeed(ReviewFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag.objects.in_use(), slug=slug)
+
+    def title(self, tag):
+        return f"{tag.name} | {settings.SITE_NAME}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def description(self, tag):
+        return f"The newest reviews about {tag.name}."
+
+    def reviews(self, tag):
+        return Review.objects.published().filter(tags=tag)
+
+
+class AuthorFeed(ReviewFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{author.name} | {settings.SITE_NAME}"
+
+    def link(self, author):
+        return author.get_absolute_url()
+
+    def description(self, author):
+        return f"The newest reviews by {author.name}."
+
+    def reviews(self, author):
+        return author.reviews.published()
+
+
+class ColumnAtomFeed(AtomMixin, ColumnFeed):
+    pass
+
+
+class TagAtomFeed(AtomMixin, TagFeed):
+    pass
+
+
+class AuthorAtomFeed(AtomMixin, AuthorFeed):
+    pass

@@ -10,14 +10,15 @@ SALT = "reviews.preview-link"
 
 
 def preview_url(link: PreviewLink) -> str:
-    token = signing.dumps(link.key, salt=SALT)
+    """The link's address; the same every time (its expiry is kept with it)."""
+    token = signing.Signer(salt=SALT).sign(link.key)
     return reverse("reviews:preview", kwargs={"token": token})
 
 
 def find_usable_link(token: str) -> PreviewLink | None:
     """The live link behind ``token``, or None for a forged, expired or revoked one."""
     try:
-        key = signing.loads(token, salt=SALT)
+        key = signing.Signer(salt=SALT).unsign(token)
     except signing.BadSignature:
         return None
     return PreviewLink.objects.usable().select_related("review").filter(key=key).first()

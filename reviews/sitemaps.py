@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from .models import Column, Drama, Review, Tag
 
@@ -20,7 +23,10 @@ class DramaSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Drama.objects.only("slug").order_by("pk")
+        return Drama.objects.only("slug", "modified_at").order_by("pk")
+
+    def lastmod(self, drama):
+        return drama.modified_at
 
 
 class ColumnSitemap(Sitemap):
@@ -41,4 +47,21 @@ class TagSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        return Tag.objects.in_use().order_by("pk")
+        latest = Review.objects.published().filter(tags=OuterRef("pk")).newest_first()
+        return (
+            Tag.objects.in_use()
+            .annotate(last_published=Subquery(latest.values("published_at")[:1]))
+            .order_by("pk")
+        )
+
+    def lastmod(self, tag):
+        return tag.last_published
+
+
+NEWS_DAYS = 2
+
+
+def news_items():
+    """Reviews published in the last two days, for the Google News sitemap."""
+    since = timezone.now() - timedelta(days=NEWS_DAYS)
+    return Review.objects.published().filter(published_at__gte=since).newest_first()[:1000]

@@ -1,12 +1,15 @@
-from django.db.models import Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kdrama_rewind.images import share_url
 from kdrama_rewind.pagination import ForgivingPaginationMixin
-from people.models import Person
 
 from .desk import build_calendar, ics_feed
 from .models import (
@@ -23,9 +26,11 @@ from .models import (
 from .names import link_first_mentions
 from .permissions import can_view
 from .previews import find_usable_link
+from .search import search
+from .sitemaps import news_items
+from .social import card_digest, card_url, ensure_card
+from .structured_data import drama_graph, review_graph
 from .up_next import up_next_for
-
-SEARCH_MAX_LENGTH = 200
 
 
 class FrontPageView(ForgivingPaginationMixin, ListView):
@@ -86,17 +91,31 @@ class ReviewDetailView(DetailView):
         dramas = list(review.dramas.all())
         people = list(review.featured_people.all())
         tags = list(review.tags.all())
+        corrections = list(review.corrections.all())
         mentions = [([d.title, d.original_title], d.get_absolute_url()) for d in dramas]
         mentions += [(p.known_names, p.get_absolute_url()) for p in people]
+        absolute = self.request.build_absolute_uri
+        public = review.is_published()
+        social_image = absolute(card_url(review)) if public else None
         return super().get_context_data(
             body_html=link_first_mentions(review.body_html, mentions),
             dramas=dramas,
             featured_people=people,
             tags=tags,
             pull_quotes=list(review.quotes.all()),
-            corrections=list(review.corrections.all()),
+            corrections=corrections,
             up_next=up_next_for(review, dramas=dramas, people=people, tags=tags),
-            is_preview=not review.is_published(),
+            is_preview=not public,
+            social_image=social_image,
+            structured_data=review_graph(
+                review,
+                absolute,
+                dramas=dramas,
+                people=people,
+                tags=tags,
+                corrections=corrections,
+                image_url=social_image or absolute(static("social-default.png")),
+            ),
             **kwargs,
         )
 
@@ -113,6 +132,7 @@ class PreviewLinkView(ReviewDetailView):
     Only that review: everything else on the page is public content."""
 
     def get(self, request, *args, **kwargs):
+        request.canonical_path = reverse("reviews:front_page")  # never the secret link
         self.link = find_usable_link(kwargs["token"])
         if self.link is None:
             raise Http404("This preview link is not valid any more.")
@@ -160,63 +180,139 @@ class TagDetailView(ForgivingPaginationMixin, ListView):
 
 
 class DramaListView(ForgivingPaginationMixin, ListView):
+    """Every drama, filterable by genre, network and year."""
+
     context_object_name = "dramas"
     paginate_by = 24
 
     def get_queryset(self):
         dramas = Drama.objects.order_by("title")
+        params = self.request.GET
         self.genre = None
-        if slug := self.request.GET.get("genre"):
+        if slug := params.get("genre"):
             self.genre = Genre.objects.filter(slug=slug).first()
             dramas = dramas.filter(genres=self.genre) if self.genre else dramas.none()
+        self.network = params.get("network", "")[:100]
+        if self.network:
+            dramas = dramas.filter(network=self.network)
+        self.year = params.get("year", "")
+        if self.year:
+            dramas = dramas.filter(year=self.year) if self.year.isdigit() else dramas.none()
         return dramas
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(genre=self.genre, genres=Genre.objects.all(), **kwargs)
+        named = Drama.objects.order_by()
+        return super().get_context_data(
+            genre=self.genre,
+            network=self.network,
+            year=self.year,
+            genres=Genre.objects.all(),
+            networks=named.exclude(network="")
+            .values_list("network", flat=True)
+            .distinct()
+            .order_by("network"),
+            years=named.values_list("year", flat=True).distinct().order_by("-year"),
+            filtered=bool(self.genre or self.network or self.year),
+            **kwargs,
+        )
 
 
 class DramaDetailView(DetailView):
     context_object_name = "drama"
     queryset = Drama.objects.prefetch_related(
-        "genres", Prefetch("characters", queryset=Character.objects.select_related("played_by"))
+        "genres",
+        Prefetch("characters", queryset=Character.objects.select_related("played_by", "drama")),
     )
 
     def get_context_data(self, **kwargs):
+        characters = list(self.object.characters.all())
+        absolute = self.request.build_absolute_uri
         return super().get_context_data(
-            characters=self.object.characters.all(),
-            quotes=Quote.objects.filter(character__drama=self.object).select_related("character"),
+            characters=characters,
+            structured_data=drama_graph(self.object, absolute, characters=characters),
+            social_image=share_url(self.object.poster, absolute),
+            quotes=Quote.objects.filter(character__drama=self.object).select_related(
+                "character__drama"
+            ),
             reviews=self.object.reviews.published().for_cards(),
             **kwargs,
         )
 
 
-class SearchView(TemplateView):
-    template_name = "reviews/search.html"
-    results_per_group = 20
+class CharacterDetailView(DetailView):
+    """A character: who plays them, in what, and everything they say."""
+
+    context_object_name = "character"
+    template_name = "reviews/character_detail.html"
+
+    def get_object(self, queryset=None):
+        drama = get_object_or_404(Drama, slug=self.kwargs["drama_slug"])
+        for character in drama.characters.select_related("played_by"):
+            if character.slug == self.kwargs["slug"]:
+                character.drama = drama
+                return character
+        raise Http404("No such character.")
 
     def get_context_data(self, **kwargs):
-        query = " ".join(self.request.GET.get("q", "").split())[:SEARCH_MAX_LENGTH]
-        context = super().get_context_data(query=query, **kwargs)
-        if query:
-            limit = self.results_per_group
-            context["reviews"] = list(
-                Review.objects.published()
-                .filter(Q(title__icontains=query) | Q(standfirst__icontains=query))
-                .for_cards()[:limit]
-            )
-            context["dramas"] = list(
-                Drama.objects.filter(
-                    Q(title__icontains=query) | Q(original_title__icontains=query)
-                )[:limit]
-            )
-            context["people"] = list(
-                Person.objects.filter(
-                    Q(name__icontains=query)
-                    | Q(hangul_name__icontains=query)
-                    | Q(aliases__icontains=query)
-                )[:limit]
-            )
-        return context
+        character = self.object
+        return super().get_context_data(
+            quotes=character.quotes.all(),
+            reviews=character.drama.reviews.published().for_cards()[:4],
+            **kwargs,
+        )
+
+
+class QuoteListView(ForgivingPaginationMixin, ListView):
+    """Every quote the desk has recorded, drama by drama."""
+
+    context_object_name = "quotes"
+    template_name = "reviews/quote_list.html"
+    paginate_by = 50
+    queryset = Quote.objects.select_related("character__drama", "character__played_by").order_by(
+        "character__drama__title", "episode", "id"
+    )
+
+
+class SocialCardView(View):
+    """A public review's social card, drawn on first request and kept."""
+
+    def get(self, request, pk, digest):
+        review = get_object_or_404(Review.objects.published().select_related("column"), pk=pk)
+        if digest != card_digest(review):
+            return redirect(card_url(review))
+        name = ensure_card(review)
+        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
+class SearchView(TemplateView):
+    """Search results, grouped; reviews paginated with ``?page=``."""
+
+    template_name = "reviews/search.html"
+
+    def get_context_data(self, **kwargs):
+        results = search(self.request.GET.get("q"), page=self.request.GET.get("page"))
+        return super().get_context_data(
+            query=results.query,
+            results=results,
+            reviews=results.reviews,
+            page_obj=results.reviews,
+            dramas=results.dramas,
+            people=results.people,
+            characters=results.characters,
+            **kwargs,
+        )
+
+
+class NewsSitemapView(TemplateView):
+    """A Google News sitemap of the last two days' reviews."""
+
+    template_name = "news_sitemap.xml"
+    content_type = "application/xml; charset=utf-8"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(reviews=news_items(), **kwargs)
 
 
 class RobotsView(TemplateView):

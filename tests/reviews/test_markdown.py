@@ -1,6 +1,6 @@
 from django.test import SimpleTestCase
 
-from reviews.markdown import plain_text, render_markdown, sanitize_html
+from reviews.markdown import plain_text, public_text, render_markdown, sanitize_html
 
 
 class RenderMarkdownTests(SimpleTestCase):
@@ -68,3 +68,27 @@ class RenderMarkdownTests(SimpleTestCase):
 class PlainTextTests(SimpleTestCase):
     def test_tags_are_removed_and_entities_decoded(self):
         self.assertEqual(plain_text("<p>Tom &amp; Jerry <em>run</em></p>"), "Tom & Jerry run")
+
+
+class SpoilerTests(SimpleTestCase):
+    TEXT = "Before.\n\n:::spoiler The <b>ending</b>\nThey *marry*.\n:::\n\nAfter."
+
+    def test_a_spoiler_block_renders_as_a_closed_details_element(self):
+        html = render_markdown(self.TEXT)
+        self.assertInHTML(
+            '<details class="spoiler"><summary>Spoiler: The &lt;b&gt;ending&lt;/b&gt;</summary>'
+            "<p>They <em>marry</em>.</p></details>",
+            html,
+        )
+        self.assertNotIn("open", html)
+
+    def test_a_spoiler_without_a_title_still_says_what_it_is(self):
+        self.assertIn("<summary>Spoiler: the plot</summary>", render_markdown(":::spoiler\nx\n:::"))
+
+    def test_public_text_leaves_out_every_spoiler_even_an_unclosed_one(self):
+        text = self.TEXT + "\n\n:::spoiler\nsecond secret, never closed"
+        public = public_text(render_markdown(text))
+        self.assertNotIn("marry", public)
+        self.assertNotIn("second secret", public)
+        self.assertIn("Before.", public)
+        self.assertIn("After.", public)

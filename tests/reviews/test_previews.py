@@ -53,7 +53,7 @@ class PreviewLinkTests(TestCase):
         self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_a_forged_or_tampered_token_shows_nothing(self):
-        other_key = signing.dumps("not-a-key", salt=SALT)
+        other_key = signing.Signer(salt=SALT).sign("not-a-key")
         unsigned = self.link.key
         tampered = preview_url(self.link).rstrip("/").split("/")[-1][:-2] + "xx"
         for token in (other_key, unsigned, tampered, "garbage"):
@@ -113,3 +113,15 @@ class StaffPreviewTests(TestCase):
         self.client.force_login(make_user())  # an account without the permission
         for review in reviews:
             self.assertEqual(self.client.get(review.get_absolute_url()).status_code, 404)
+
+
+class PreviewSecretTests(TestCase):
+    def test_the_secret_link_is_never_the_pages_canonical_or_shared_address(self):
+        link = PreviewLink.objects.create(
+            review=make_review("Draft", published=False),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+        response = self.client.get(preview_url(link))
+        html = response.content.decode()
+        self.assertNotIn(preview_url(link), html)
+        self.assertIn('<link rel="canonical" href="http://testserver/">', html)

@@ -24,18 +24,26 @@ class QueryCountTests(PublicSiteTestCase):
         "column": 3,
         # tag (in use), count, page
         "tag": 3,
-        # count, page, genres
-        "drama list": 3,
-        # genre, count, page, genres
-        "drama list by genre": 4,
+        # count, page, and the genre, network and year filter choices
+        "drama list": 5,
+        # the genre asked for, then the same as the plain list
+        "drama list by genre": 6,
         # drama, genres, characters with actors, quotes with characters, reviews
         "drama": 5,
+        # count, page, and the genre, network and year filter choices
+        "drama list filtered": 5,
+        # drama, its characters, the character's quotes, reviews of the drama
+        "character": 4,
+        # count, page of quotes with character, drama and actor
+        "quotes": 2,
         # person, count, page, roles
         "person": 4,
         # author, count, page
         "author": 3,
-        # reviews, dramas, people
-        "search": 3,
+        # dramas, people, characters with their dramas and actors (names
+        # first: reviews about the ones found are results too), then the
+        # reviews' count and page
+        "search": 5,
         # reviews with authors, their tags
         "rss": 2,
         "atom": 2,
@@ -162,6 +170,29 @@ class DramaPageTests(PublicSiteTestCase):
         self.assertContains(response, "I came without a reason.")
         self.assertContains(response, self.review.title)
 
+    def test_a_character_page_shows_actor_drama_and_quotes(self):
+        response = self.client.get("/dramas/run-on/characters/ki-seon-gyeom/")
+        self.assertContains(response, "<h1>Ki Seon-gyeom</h1>", html=True)
+        self.assertContains(response, 'href="/people/im-si-wan/"')
+        self.assertContains(response, "I came without a reason.")
+        self.assertContains(response, "Episode 5")
+        self.assertEqual(self.client.get("/dramas/run-on/characters/nobody/").status_code, 404)
+
+    def test_the_quotes_index_groups_quotes_by_drama(self):
+        response = self.client.get("/quotes/")
+        self.assertContains(response, "I came without a reason.")
+        self.assertContains(response, 'href="/dramas/run-on/characters/ki-seon-gyeom/"')
+
+    def test_drama_list_filters_by_network_and_year(self):
+        make_drama("On another network", network="tvN", year=2020)
+        make_drama("Another year", network="JTBC", year=2018)
+        response = self.client.get("/dramas/", {"network": "JTBC", "year": "2020"})
+        self.assertEqual(list(response.context["dramas"]), [self.run_on])
+        self.assertEqual(
+            list(self.client.get("/dramas/", {"year": "twenty"}).context["dramas"]), []
+        )
+        self.assertContains(self.client.get("/dramas/"), "<option>tvN</option>", html=True)
+
     def test_drama_list_filters_by_genre(self):
         make_drama("Not romance")
         response = self.client.get("/dramas/?genre=romance")
@@ -205,7 +236,8 @@ class FeedAndSitemapTests(PublicSiteTestCase):
             review_item.findtext("{http://purl.org/dc/elements/1.1/}creator"), "Mina Park"
         )
         self.assertCountEqual(
-            [c.text for c in review_item.findall("category")], ["Run On", "Romance"]
+            [c.text for c in review_item.findall("category")],
+            ["K-Drama Rewind", "Run On", "Romance"],
         )
 
     def test_atom_parses_with_updated_dates(self):

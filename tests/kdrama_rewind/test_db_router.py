@@ -1,0 +1,46 @@
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.test import RequestFactory, SimpleTestCase, override_settings
+
+from kdrama_rewind.db_router import PrimaryForStaffMiddleware, PrimaryReplicaRouter
+from reviews.models import Review
+
+
+class RouterTests(SimpleTestCase):
+    router = PrimaryReplicaRouter()
+
+    @override_settings(READ_REPLICA="replica")
+    def test_reads_go_to_the_replica_and_writes_to_the_primary(self):
+        self.assertEqual(self.router.db_for_read(Review), "replica")
+        self.assertEqual(self.router.db_for_write(Review), "default")
+
+    @override_settings(READ_REPLICA="replica")
+    def test_logins_and_sessions_always_read_from_the_primary(self):
+        self.assertEqual(self.router.db_for_read(get_user_model()), "default")
+        self.assertEqual(self.router.db_for_read(Session), "default")
+
+    def test_without_a_replica_everything_uses_the_primary(self):
+        self.assertEqual(self.router.db_for_read(Review), "default")
+
+    @override_settings(READ_REPLICA="replica")
+    def test_migrations_run_on_the_primary_only(self):
+        self.assertTrue(self.router.allow_migrate("default", "reviews"))
+        self.assertFalse(self.router.allow_migrate("replica", "reviews"))
+
+    @override_settings(READ_REPLICA="replica")
+    def test_staff_and_writes_read_from_the_primary_during_their_request(self):
+        seen = {}
+
+        def view(request):
+            seen[request.method] = self.router.db_for_read(Review)
+            return None
+
+        middleware = PrimaryForStaffMiddleware(view)
+        factory = RequestFactory()
+        reader = factory.get("/")
+        reader.user = type("Anonymous", (), {"is_authenticated": False, "is_staff": False})()
+        middleware(reader)
+        self.assertEqual(seen["GET"], "replica")
+        middleware(factory.post("/newsletter/"))
+        self.assertEqual(seen["POST"], "default")
+        self.assertEqual(self.router.db_for_read(Review), "replica", "only during the request")
