@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from kdrama_rewind.page_cache import public_page
 from people.sitemaps import AuthorSitemap, PersonSitemap
 from reviews.sitemaps import ColumnSitemap, DramaSitemap, ReviewSitemap, TagSitemap
 
@@ -24,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="django.contrib.sitemaps.views.sitemap",
     ),

@@ -1,12 +1,16 @@
 from django.urls import path
 
+from kdrama_rewind.page_cache import public_page
+
 from . import views
 
 app_name = "people"
 
 urlpatterns = [
-    path("people/<str:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
-    path("authors/<str:slug>/", views.AuthorDetailView.as_view(), name="author_detail"),
+    path("people/<str:slug>/", public_page(views.PersonDetailView.as_view()), name="person_detail"),
+    path(
+        "authors/<str:slug>/", public_page(views.AuthorDetailView.as_view()), name="author_detail"
+    ),
     path("newsletter/", views.NewsletterView.as_view(), name="newsletter"),
     path(
         "newsletter/check-your-inbox/",

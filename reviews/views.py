@@ -30,7 +30,7 @@ from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
 from .structured_data import drama_graph, review_graph
-from .up_next import up_next_for
+from .up_next import cached_up_next
 
 
 class FrontPageView(ForgivingPaginationMixin, ListView):
@@ -104,7 +104,7 @@ class ReviewDetailView(DetailView):
             tags=tags,
             pull_quotes=list(review.quotes.all()),
             corrections=corrections,
-            up_next=up_next_for(review, dramas=dramas, people=people, tags=tags),
+            up_next=cached_up_next(review, dramas=dramas, people=people, tags=tags),
             is_preview=not public,
             social_image=social_image,
             structured_data=review_graph(

@@ -12,6 +12,9 @@ def _media_root():
     with override_settings(
         MEDIA_ROOT=media,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Page caching is tested on purpose (tests/kdrama_rewind/test_page_cache.py);
+        # elsewhere it would hide queries and changes made without a commit.
+        PAGE_CACHE_SECONDS=0,
     ):
         yield media
     shutil.rmtree(media, ignore_errors=True)

@@ -1,0 +1,287 @@
+"""Cached public pages are never stale and never private."""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from kdrama_rewind.page_cache import GENERATION_KEY, generation
+from people.models import Author, Person
+from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
+from reviews.previews import preview_url
+from tests.clock import clock_at
+from tests.factories import make_review, make_user
+from tests.sample_site import PublicSiteTestCase
+
+
+@override_settings(PAGE_CACHE_SECONDS=300)
+class PageCacheTestCase(PublicSiteTestCase):
+    def setUp(self):
+        cache.clear()
+
+    def get(self, url, **extra):
+        return self.client.get(url, **extra)
+
+    def change(self, action):
+        """Run ``action`` as a committed change (on-commit callbacks run)."""
+        with self.captureOnCommitCallbacks(execute=True):
+            action()
+
+
+class CachingTests(PageCacheTestCase):
+    def test_a_second_reader_gets_the_page_from_the_cache(self):
+        first = self.get(self.review.get_absolute_url())
+        with self.assertNumQueries(0):
+            second = self.get(self.review.get_absolute_url())
+        self.assertEqual(first.content, second.content)
+        self.assertIn("public", first["Cache-Control"])
+
+    def test_every_public_page_is_cached(self):
+        for url in self.urls().values():
+            if url == "/newsletter/":
+                continue
+            with self.subTest(url=url):
+                self.get(url)
+                with self.assertNumQueries(0):
+                    self.assertEqual(self.get(url).status_code, 200)
+
+    def test_staff_are_never_served_or_stored_from_the_cache(self):
+        self.get("/")
+        self.client.force_login(make_user(staff=True, perms=["reviews.view_review"]))
+        response = self.get("/")
+        self.assertNotIn("public", response.get("Cache-Control", ""))
+        draft = make_review("Staff-only draft", published=False, author=self.author)
+        self.assertContains(self.get(draft.get_absolute_url()), "Preview:")
+        self.client.logout()
+        self.assertEqual(self.get(draft.get_absolute_url()).status_code, 404)
+
+    def test_preview_links_are_never_cached(self):
+        draft = make_review("Shared draft", published=False, author=self.author)
+        link = PreviewLink.objects.create(
+            review=draft, expires_at=timezone.now() + timedelta(days=1)
+        )
+        url = preview_url(link)
+        self.assertContains(self.get(url), "Shared draft")
+        link.revoked_at = timezone.now()
+        link.save()  # no commit callbacks: only a fresh page would notice
+        self.assertEqual(self.get(url).status_code, 404)
+
+    def test_the_newsletter_page_with_its_form_is_never_cached(self):
+        first = self.get("/newsletter/")
+        self.assertIn("csrftoken", first.cookies)
+        self.assertNotIn("public", first.get("Cache-Control", ""))
+        self.assertIn("csrftoken", self.get("/newsletter/").cookies, "made afresh, not cached")
+
+    def test_a_change_that_rolls_back_keeps_the_cache(self):
+        before = generation()
+        with self.captureOnCommitCallbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    Person.objects.filter(pk=self.im.pk).update(name="Nobody")
+                    self.im.refresh_from_db()
+                    self.im.save()
+                    raise RuntimeError
+            except RuntimeError:
+                pass
+        self.assertEqual(generation(), before)
+
+    def test_a_lost_generation_starts_again_without_reusing_old_numbers(self):
+        old = generation()
+        cache.delete(GENERATION_KEY)  # Redis restarted, say
+        with clock_at(timezone.now() + timedelta(seconds=1)):
+            self.assertGreater(generation(), old)
+
+
+class InvalidationTests(PageCacheTestCase):
+    """Every kind of change reaches every page that shows it."""
+
+    def assert_changes(self, urls, action, text):
+        for url in urls:
+            self.assertNotContains(self.get(url), text)
+        self.change(action)
+        for url in urls:
+            with self.subTest(url=url):
+                self.assertContains(self.get(url), text)
+
+    def test_publishing(self):
+        draft = make_review(
+            "Fresh off the desk",
+            published=False,
+            author=self.author,
+            column=self.rewind,
+            tags=["Run On"],
+            dramas=[self.run_on],
+            people=[self.im],
+        )
+
+        def publish():
+            draft.status, draft.published_at = Review.Status.PUBLISHED, timezone.now()
+            draft.save()
+
+        self.assert_changes(
+            [
+                "/",
+                "/columns/k-drama-rewind/",
+                "/tags/run-on/",
+                "/dramas/run-on/",
+                "/people/im-si-wan/",
+                "/authors/mina-park/",
+                "/feeds/reviews/",
+                "/sitemap.xml",
+                self.review.get_absolute_url(),
+            ],
+            publish,
+            "fresh-off-the-desk",
+        )
+
+    def test_unpublishing(self):
+        url = self.other.get_absolute_url()
+        self.assertEqual(self.get(url).status_code, 200)
+        self.assertContains(self.get("/"), self.other.title)
+
+        def unpublish():
+            self.other.status = Review.Status.DRAFT
+            self.other.save()
+
+        self.change(unpublish)
+        self.assertEqual(self.get(url).status_code, 404)
+        self.assertNotContains(self.get("/"), self.other.title)
+        self.assertNotContains(self.get("/feeds/reviews/"), self.other.title)
+
+    def test_editing_a_review(self):
+        def edit():
+            self.review.title = "A sharper headline"
+            self.review.save()
+
+        self.assert_changes(
+            [self.review.get_absolute_url(), "/", "/tags/run-on/", "/authors/mina-park/"],
+            edit,
+            "A sharper headline",
+        )
+
+    def test_correcting(self):
+        self.assert_changes(
+            [self.review.get_absolute_url()],
+            lambda: Correction.objects.create(
+                review=self.review, text="Sixteen episodes, not twelve."
+            ),
+            "Sixteen episodes, not twelve.",
+        )
+
+    def test_renaming_a_drama_a_person_an_author_a_column_and_a_tag(self):
+        cases = [
+            (
+                Drama,
+                self.run_on.pk,
+                "title",
+                "Run On (Director’s Cut)",
+                ["/dramas/run-on/", self.review.get_absolute_url()],
+            ),
+            (
+                Person,
+                self.im.pk,
+                "name",
+                "Im Si-wan (renamed)",
+                ["/people/im-si-wan/", self.review.get_absolute_url()],
+            ),
+            (
+                Author,
+                self.author.pk,
+                "name",
+                "Mina Park-Lee",
+                [self.review.get_absolute_url(), "/"],
+            ),
+            (Column, self.rewind.pk, "name", "Rewind, Again", ["/columns/k-drama-rewind/", "/"]),
+            (
+                Tag,
+                Tag.objects.get(name="Run On").pk,
+                "name",
+                "Run On Forever",
+                ["/tags/run-on/", self.review.get_absolute_url()],
+            ),
+        ]
+        for model, pk, field, value, urls in cases:
+            with self.subTest(model=model.__name__):
+                obj = model.objects.get(pk=pk)
+
+                def rename(obj=obj, field=field, value=value):
+                    setattr(obj, field, value)
+                    obj.save()
+
+                self.assert_changes(urls, rename, value)
+
+    def test_tagging(self):
+        self.assert_changes(
+            ["/tags/run-on/"],
+            lambda: make_review("Newly tagged", author=self.author, tags=["Run On"]),
+            "Newly tagged",
+        )
+
+    def test_a_scheduled_review_appears_on_time_in_cached_pages(self):
+        at = timezone.now() + timedelta(minutes=10)
+        self.change(
+            lambda: make_review(
+                "On the stroke of ten",
+                status=Review.Status.SCHEDULED,
+                published_at=at,
+                author=self.author,
+            )
+        )
+        self.assertNotContains(self.get("/"), "On the stroke of ten")
+        with clock_at(at - timedelta(seconds=1)):
+            self.assertNotContains(self.get("/"), "On the stroke of ten")
+        with clock_at(at + timedelta(seconds=1)):
+            self.assertContains(self.get("/"), "On the stroke of ten")
+
+    def test_cache_lifetimes_never_run_past_the_next_scheduled_moment(self):
+        at = timezone.now() + timedelta(seconds=90)
+        self.change(
+            lambda: make_review(
+                "Soon", status=Review.Status.SCHEDULED, published_at=at, author=self.author
+            )
+        )
+        response = self.get("/columns/k-drama-rewind/")
+        max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+        self.assertLessEqual(max_age, 60)
+
+
+class ConditionalGetTests(PageCacheTestCase):
+    def test_pages_and_feeds_answer_304_when_unchanged(self):
+        for url in ("/", self.review.get_absolute_url(), "/feeds/reviews/", "/sitemap.xml"):
+            with self.subTest(url=url):
+                first = self.get(url)
+                self.assertTrue(first.has_header("ETag"))
+                again = self.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+                self.assertEqual(again.status_code, 304)
+                self.assertEqual(again.content, b"")
+
+    def test_a_changed_page_answers_200_with_a_new_etag(self):
+        first = self.get(self.review.get_absolute_url())
+
+        def edit():
+            self.review.title = "Changed"
+            self.review.save()
+
+        self.change(edit)
+        again = self.get(self.review.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+        self.assertEqual(again.status_code, 200)
+        self.assertNotEqual(again["ETag"], first["ETag"])
+
+
+class UpNextCacheTests(PageCacheTestCase):
+    def test_up_next_is_remembered_and_costs_one_query_on_a_hit(self):
+        from reviews.up_next import cached_up_next
+
+        review = Review.objects.select_related("column").get(pk=self.review.pk)
+        signals = {
+            "dramas": list(review.dramas.all()),
+            "people": list(review.featured_people.all()),
+            "tags": list(review.tags.all()),
+        }
+        first = cached_up_next(review, **signals)
+        with self.assertNumQueries(1):
+            again = cached_up_next(review, **signals)
+        self.assertEqual([p.review for p in again], [p.review for p in first])
+        self.assertEqual([p.reason for p in again], [p.reason for p in first])
