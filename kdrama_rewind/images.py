@@ -171,11 +171,16 @@ class RenditionImageFieldFile(ImageFieldFile):
     def renditions(self) -> list[Rendition]:
         if not self.name:
             return []
-        return [
-            Rendition(width, name, self.storage.url(name))
-            for width in rendition_widths(self.original_width)
-            for name in [rendition_name(self.name, width)]
-        ]
+        # Remembered for this file name and size: a page asks several times.
+        made_for = (self.name, self.original_width)
+        if getattr(self, "_renditions_for", None) != made_for:
+            self._renditions = [
+                Rendition(width, name, self.storage.url(name))
+                for width in rendition_widths(self.original_width)
+                for name in [rendition_name(self.name, width)]
+            ]
+            self._renditions_for = made_for
+        return self._renditions
 
     @property
     def srcset(self) -> str:

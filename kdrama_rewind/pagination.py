@@ -1,13 +1,40 @@
+import hashlib
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+from .page_cache import remembered
+
+
+class RememberedCountPaginator(Paginator):
+    """Counts once until content changes: counting every public review of a
+    large archive is a scan. ``count_key`` names the list being counted."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        return remembered(f"count:{self.count_key}", lambda: Paginator.count.func(self))
+
+
 class ForgivingPaginationMixin:
     """List pages paginate with ``Paginator.get_page``: a missing, malformed or
     out-of-range ``?page=`` shows the nearest real page instead of a 404."""
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(
+        paginator = RememberedCountPaginator(
             queryset,
             page_size,
             orphans=self.get_paginate_orphans(),
             allow_empty_first_page=self.get_allow_empty(),
+            count_key=self.count_key(),
         )
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def count_key(self) -> str:
+        """What the list depends on: the address and its filters, not the page."""
+        filters = sorted((k, v) for k, v in self.request.GET.items() if k != self.page_kwarg)
+        return hashlib.sha256(f"{self.request.path}?{filters}".encode()).hexdigest()

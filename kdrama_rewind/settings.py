@@ -33,7 +33,7 @@ def cache_from_url(url: str) -> dict:
     """Translate ``CACHE_URL`` into a Django ``CACHES`` entry."""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kdrama_rewind.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "kdr",
         }
@@ -94,6 +94,11 @@ if not DEBUG:
     # Production serves static files itself, compressed, with far-future expiry.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
+# scripts/benchmark: a baseline view and per-response query counts.
+BENCHMARK = env_bool("DJANGO_BENCHMARK", False)
+if BENCHMARK:
+    MIDDLEWARE.insert(0, "kdrama_rewind.benchmark.QueryCountMiddleware")
+
 ROOT_URLCONF = "kdrama_rewind.urls"
 WSGI_APPLICATION = "kdrama_rewind.wsgi.application"
 
@@ -141,10 +146,18 @@ DATABASE_ROUTERS = ["kdrama_rewind.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://")}
+CACHES = {
+    "default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://"),
+    # Where template fragments go when they must not be cached (previews).
+    "bypass": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)
+# The same for the costly parts of public pages (the article, Up Next, lists
+# of cards), which also serve requests a whole page cannot (staff, a page
+# not cached yet). 0 turns it off.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS") or 300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

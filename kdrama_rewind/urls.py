@@ -35,3 +35,8 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCHMARK:
+    from kdrama_rewind.benchmark import baseline
+
+    urlpatterns.append(path("_benchmark/baseline/", baseline))

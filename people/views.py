@@ -1,11 +1,13 @@
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
 
 from kdrama_rewind.images import share_url
+from kdrama_rewind.page_cache import PublicFragmentsMixin
 from kdrama_rewind.pagination import ForgivingPaginationMixin
 from kdrama_rewind.ratelimit import RateLimit, client_address
 
@@ -24,7 +26,7 @@ from .services import (
 from .structured_data import author_graph, person_graph
 
 
-class PersonDetailView(ForgivingPaginationMixin, ListView):
+class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """An actor: their roles, then the public reviews that feature them."""
 
     template_name = "people/person_detail.html"
@@ -35,20 +37,21 @@ class PersonDetailView(ForgivingPaginationMixin, ListView):
         self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
         return self.person.reviews.published().for_cards()
 
+    @cached_property
+    def social_image(self):
+        return share_url(self.person.photo, self.request.build_absolute_uri)
+
+    @cached_property
+    def structured_data(self):
+        absolute = self.request.build_absolute_uri
+        return person_graph(self.person, absolute, image_url=self.social_image)
+
     def get_context_data(self, **kwargs):
         roles = self.person.roles.select_related("drama").order_by("-drama__year", "drama__title")
-        absolute = self.request.build_absolute_uri
-        image = share_url(self.person.photo, absolute)
-        return super().get_context_data(
-            person=self.person,
-            roles=roles,
-            social_image=image,
-            structured_data=person_graph(self.person, absolute, image_url=image),
-            **kwargs,
-        )
+        return super().get_context_data(person=self.person, roles=roles, **kwargs)
 
 
-class AuthorDetailView(ForgivingPaginationMixin, ListView):
+class AuthorDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """An author's byline page: who they are, then their public reviews."""
 
     template_name = "people/author_detail.html"

@@ -8,13 +8,15 @@ import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
+from kdrama_rewind.page_cache import remembered
 from people.models import Author
 
-from .models import Column, Review, Tag
+from .models import Column, Review, Tag, TaggedReview
 
 FEED_LENGTH = 30
 
@@ -34,9 +36,9 @@ class ReviewFeed(Feed):
         return Review.objects.published()
 
     def items(self, obj):
-        return (self.reviews(obj).for_cards().prefetch_related("tags").order_by("-published_at"))[
-            :FEED_LENGTH
-        ]
+        # Tags through their link rows: one plain query for all items.
+        tagged = Prefetch("tagged_items", TaggedReview.objects.select_related("tag").order_by("pk"))
+        return self.reviews(obj).for_cards().prefetch_related(tagged)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
@@ -54,7 +56,7 @@ class ReviewFeed(Feed):
         return item.last_updated
 
     def item_categories(self, item):
-        categories = [tag.name for tag in item.tags.all()]
+        categories = [tagged.tag.name for tagged in item.tagged_items.all()]
         return [item.column.name, *categories] if item.column else categories
 
     def item_enclosures(self, item):
@@ -67,6 +69,13 @@ class ReviewFeed(Feed):
         return [Enclosure(rendition.url, str(length), mime_type)]
 
     def get_feed(self, obj, request):
+        """The feed's items, assembled once until anything changes (like a
+        template fragment); the XML is written for each request."""
+        return remembered(
+            f"feed:{request.build_absolute_uri()}", lambda: self.assemble(obj, request)
+        )
+
+    def assemble(self, obj, request):
         feed = super().get_feed(obj, request)
         # Enclosure addresses must be absolute; the request knows the host.
         for item in feed.items:

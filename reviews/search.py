@@ -19,6 +19,7 @@ the text readers may see outside the page: a body's spoilers are not in its
 everything and add only <mark>.
 """
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ from django.db.models.functions import Greatest
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from kdrama_rewind.page_cache import remembered
 from people.models import Person
 from people.romanization import romanization_key
 
@@ -223,6 +225,10 @@ def _scored_in_postgresql(queryset: QuerySet, query: str, key: str) -> list[tupl
     return [(obj, obj.score) for obj in matches[:NAMES_PER_GROUP]]
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _name_groups(query: str) -> dict[str, list]:
     if all(len(word) == 1 and word.isascii() for word in WORD.findall(query)):
         return {"dramas": [], "people": [], "characters": []}  # single letters match junk
@@ -333,6 +339,19 @@ class SearchResults:
         )
 
 
+def _paginate(reviews: QuerySet, page) -> Page:
+    """``Paginator.get_page``, without counting when the first page holds
+    every match: one query instead of two for most searches."""
+    if str(page or 1) != "1":
+        return Paginator(reviews, REVIEWS_PER_PAGE).get_page(page)
+    first = list(reviews[: REVIEWS_PER_PAGE + 1])
+    if len(first) <= REVIEWS_PER_PAGE:
+        return Paginator(first, REVIEWS_PER_PAGE).get_page(1)
+    page_obj = Paginator(reviews, REVIEWS_PER_PAGE).get_page(1)
+    page_obj.object_list = first[:REVIEWS_PER_PAGE]
+    return page_obj
+
+
 def search(raw_query: str | None, *, page: str | int | None = None) -> SearchResults:
     """Everything public that matches the query, grouped. Reviews are
     paginated (``page`` as ``Paginator.get_page`` takes it); each one on the
@@ -341,14 +360,16 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     terms = query_terms(query)
     if not WORD.search(query):
         return SearchResults(query)
-    names = _name_groups(terms.names)
+    # Names change rarely and a trending name is searched again and again:
+    # which dramas, people and characters match is kept until anything changes.
+    names = remembered(f"search-names:{_digest(terms.names)}", lambda: _name_groups(terms.names))
     about = _about(names["dramas"], names["people"])
     if connection.vendor == "postgresql":
         reviews = _reviews_in_postgresql(query, terms, about)
     else:
         reviews = _reviews_by_pattern(terms, about)
     reviews = reviews.select_related("author", "column").defer("body")
-    page_obj = Paginator(reviews, REVIEWS_PER_PAGE).get_page(page)
+    page_obj = _paginate(reviews, page)
     page_obj.object_list = list(page_obj.object_list)
     pattern = terms_pattern(terms.wanted)
     for review in page_obj.object_list:

@@ -10,10 +10,6 @@ queries whatever the size of the archive.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
-from kdrama_rewind.page_cache import caching_enabled, generation, lifetime
-
 from .models import Review
 
 WEIGHTS = {"dramas": 8, "featured_people": 4, "tags": 2, "column": 1}
@@ -81,21 +77,5 @@ def up_next_for(
             consider(review_id, published_at, WEIGHTS["column"], f"More {column_name}")
 
     ranked = sorted(scores, key=lambda pk: (scores[pk], newest[pk]), reverse=True)[:wanted]
-    found = candidates.filter(pk__in=ranked).select_related("author", "column").in_bulk()
+    found = candidates.filter(pk__in=ranked).for_cards().in_bulk()
     return pinned + [UpNextPick(found[pk], reasons[pk][1]) for pk in ranked if pk in found]
-
-
-def cached_up_next(review: Review, **signals) -> list[UpNextPick]:
-    """``up_next_for``, remembered until anything changes: on a hit, one
-    query fetches the picks. Off when page caching is off."""
-    if not caching_enabled():
-        return up_next_for(review, **signals)
-    key = f"up-next:{generation()}:{review.pk}"
-    remembered = cache.get(key)
-    if remembered is None:
-        picks = up_next_for(review, **signals)
-        cache.set(key, [(pick.review.pk, pick.reason) for pick in picks], lifetime())
-        return picks
-    found = Review.objects.published().filter(pk__in=[pk for pk, _ in remembered])
-    found = found.select_related("author", "column").in_bulk()
-    return [UpNextPick(found[pk], reason) for pk, reason in remembered if pk in found]

@@ -1,20 +1,20 @@
 from django.core.files.storage import default_storage
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from kdrama_rewind.images import share_url
+from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
 
 from .desk import build_calendar, ics_feed
 from .models import (
     CalendarToken,
-    Character,
     Column,
     Drama,
     Genre,
@@ -30,23 +30,85 @@ from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
 from .structured_data import drama_graph, review_graph
-from .up_next import cached_up_next
+from .up_next import up_next_for
 
 
-class FrontPageView(ForgivingPaginationMixin, ListView):
+class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "reviews/front_page.html"
     context_object_name = "reviews"
     paginate_by = 12
 
     def get_queryset(self):
-        reviews = Review.objects.published().for_cards()
-        self.lead = reviews.filter(column__is_featured=True).first()
-        if self.lead:
-            reviews = reviews.exclude(pk=self.lead.pk)
-        return reviews
+        lead = self.lead_reviews().values("pk")[:1]
+        return Review.objects.published().exclude(pk__in=lead).for_cards()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(lead=self.lead, **kwargs)
+    @staticmethod
+    def lead_reviews():
+        return Review.objects.published().filter(column__is_featured=True).for_cards()
+
+    @cached_property
+    def lead(self):
+        """The newest review of a featured column, on top of the first page;
+        asked for by the template only when its fragment is not cached."""
+        return self.lead_reviews().first()
+
+
+class ReviewPage:
+    """What a review's page shows besides the review itself, each part loaded
+    when the template first asks for it: parts the page takes from the
+    fragment cache cost nothing."""
+
+    def __init__(self, review: Review, absolute):
+        self.review = review
+        self.absolute = absolute
+
+    @cached_property
+    def dramas(self):
+        return list(self.review.dramas.all())
+
+    @cached_property
+    def featured_people(self):
+        return list(self.review.featured_people.all())
+
+    @cached_property
+    def tags(self):
+        return list(self.review.tags.all())
+
+    @cached_property
+    def corrections(self):
+        return list(self.review.corrections.all())
+
+    @cached_property
+    def pull_quotes(self):
+        return list(self.review.quotes.select_related("character__played_by"))
+
+    @cached_property
+    def body_html(self) -> str:
+        mentions = [([d.title, d.original_title], d.get_absolute_url()) for d in self.dramas]
+        mentions += [(p.known_names, p.get_absolute_url()) for p in self.featured_people]
+        return link_first_mentions(self.review.body_html, mentions)
+
+    @cached_property
+    def social_image(self) -> str | None:
+        return self.absolute(card_url(self.review)) if self.review.is_published() else None
+
+    @cached_property
+    def structured_data(self) -> dict:
+        return review_graph(
+            self.review,
+            self.absolute,
+            dramas=self.dramas,
+            people=self.featured_people,
+            tags=self.tags,
+            corrections=self.corrections,
+            image_url=self.social_image or self.absolute(static("social-default.png")),
+        )
+
+    @cached_property
+    def up_next(self):
+        return up_next_for(
+            self.review, dramas=self.dramas, people=self.featured_people, tags=self.tags
+        )
 
 
 class ReviewDetailView(DetailView):
@@ -63,17 +125,19 @@ class ReviewDetailView(DetailView):
         return Review.objects.published()
 
     def get_queryset(self):
-        return (
-            self.visible_reviews()
-            .select_related("author", "column")
-            .prefetch_related(
-                "dramas",
-                "featured_people",
-                "tags",
-                "corrections",
-                Prefetch("quotes", queryset=Quote.objects.select_related("character__played_by")),
-            )
+        return self.visible_reviews().select_related("author", "column")
+
+    def get_object(self, queryset=None):
+        if self.request.user.has_perm("reviews.view_review"):
+            return super().get_object(queryset)
+        # Readers: the public review by its address, kept like a fragment.
+        slug = self.kwargs["slug"]
+        review = remembered(
+            f"public-review:{slug}", lambda: self.get_queryset().filter(slug=slug).first()
         )
+        if review is None:
+            raise Http404("No review at this address.")
+        return review
 
     def get(self, request, *args, **kwargs):
         try:
@@ -87,35 +151,11 @@ class ReviewDetailView(DetailView):
             raise
 
     def get_context_data(self, **kwargs):
-        review = self.object
-        dramas = list(review.dramas.all())
-        people = list(review.featured_people.all())
-        tags = list(review.tags.all())
-        corrections = list(review.corrections.all())
-        mentions = [([d.title, d.original_title], d.get_absolute_url()) for d in dramas]
-        mentions += [(p.known_names, p.get_absolute_url()) for p in people]
-        absolute = self.request.build_absolute_uri
-        public = review.is_published()
-        social_image = absolute(card_url(review)) if public else None
+        public = self.object.is_published()
         return super().get_context_data(
-            body_html=link_first_mentions(review.body_html, mentions),
-            dramas=dramas,
-            featured_people=people,
-            tags=tags,
-            pull_quotes=list(review.quotes.all()),
-            corrections=corrections,
-            up_next=cached_up_next(review, dramas=dramas, people=people, tags=tags),
+            page=ReviewPage(self.object, self.request.build_absolute_uri),
             is_preview=not public,
-            social_image=social_image,
-            structured_data=review_graph(
-                review,
-                absolute,
-                dramas=dramas,
-                people=people,
-                tags=tags,
-                corrections=corrections,
-                image_url=social_image or absolute(static("social-default.png")),
-            ),
+            **fragment_context(self.request, cacheable=public),
             **kwargs,
         )
 
@@ -153,7 +193,7 @@ class PreviewLinkView(ReviewDetailView):
         return context
 
 
-class ColumnDetailView(ForgivingPaginationMixin, ListView):
+class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "reviews/column_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
@@ -166,7 +206,7 @@ class ColumnDetailView(ForgivingPaginationMixin, ListView):
         return super().get_context_data(column=self.column, **kwargs)
 
 
-class TagDetailView(ForgivingPaginationMixin, ListView):
+class TagDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "reviews/tag_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
@@ -217,20 +257,28 @@ class DramaListView(ForgivingPaginationMixin, ListView):
         )
 
 
-class DramaDetailView(DetailView):
+class DramaDetailView(PublicFragmentsMixin, DetailView):
+    """A drama: its cast, quotes and reviews. The template takes most of the
+    page from fragments; what a missing fragment needs loads on first use."""
+
     context_object_name = "drama"
-    queryset = Drama.objects.prefetch_related(
-        "genres",
-        Prefetch("characters", queryset=Character.objects.select_related("played_by", "drama")),
-    )
+    queryset = Drama.objects.all()
+
+    @cached_property
+    def characters(self):
+        return list(self.object.characters.select_related("played_by", "drama"))
+
+    @cached_property
+    def social_image(self):
+        return share_url(self.object.poster, self.request.build_absolute_uri)
+
+    @cached_property
+    def structured_data(self):
+        absolute = self.request.build_absolute_uri
+        return drama_graph(self.object, absolute, characters=self.characters)
 
     def get_context_data(self, **kwargs):
-        characters = list(self.object.characters.all())
-        absolute = self.request.build_absolute_uri
         return super().get_context_data(
-            characters=characters,
-            structured_data=drama_graph(self.object, absolute, characters=characters),
-            social_image=share_url(self.object.poster, absolute),
             quotes=Quote.objects.filter(character__drama=self.object).select_related(
                 "character__drama"
             ),

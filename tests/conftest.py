@@ -15,6 +15,7 @@ def _media_root():
         # Page caching is tested on purpose (tests/kdrama_rewind/test_page_cache.py);
         # elsewhere it would hide queries and changes made without a commit.
         PAGE_CACHE_SECONDS=0,
+        FRAGMENT_CACHE_SECONDS=0,
     ):
         yield media
     shutil.rmtree(media, ignore_errors=True)
@@ -27,7 +28,8 @@ def _no_scheduled_update_pending():
     scheduled updates let on-commit callbacks run, which clears this."""
     from django.core.cache import cache
 
-    from reviews.services.revisions import NEXT_UPDATE_CACHE_KEY
+    from reviews.services.revisions import NEXT_UPDATE_CACHE_KEY, forget_next_update
 
     cache.clear()
+    forget_next_update()
     cache.set(NEXT_UPDATE_CACHE_KEY, None, 3600)

@@ -157,6 +157,10 @@ class TaggedReview(ItemBase):
         ]
 
 
+# The status half of ReviewQuerySet.published, for partial indexes.
+LIVE = Q(status__in=["scheduled", "published"])
+
+
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """The one definition of “public”: approved to go out (published or
@@ -171,8 +175,13 @@ class ReviewQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-id")
 
     def for_cards(self):
-        """What a review card shows: the byline and column, in one query."""
-        return self.select_related("author", "column").newest_first()
+        """What a review card shows: the byline and column, in one query,
+        without the long texts a card never shows."""
+        return (
+            self.select_related("author", "column")
+            .defer("body", "search_text", "name_checks_dismissed")
+            .newest_first()
+        )
 
 
 class Review(AutoSlugMixin, models.Model):
@@ -291,6 +300,17 @@ class Review(AutoSlugMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="review_status_published_idx"),
+            # Public lists read the newest live reviews in order from partial
+            # indexes, whatever the size of the archive.
+            models.Index(
+                fields=["-published_at", "-id"], condition=LIVE, name="review_live_newest"
+            ),
+            models.Index(
+                fields=["column", "-published_at", "-id"], condition=LIVE, name="review_live_column"
+            ),
+            models.Index(
+                fields=["author", "-published_at", "-id"], condition=LIVE, name="review_live_author"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

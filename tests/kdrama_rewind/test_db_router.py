@@ -1,3 +1,10 @@
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.test import RequestFactory, SimpleTestCase, override_settings
@@ -44,3 +51,28 @@ class RouterTests(SimpleTestCase):
         middleware(factory.post("/newsletter/"))
         self.assertEqual(seen["POST"], "default")
         self.assertEqual(self.router.db_for_read(Review), "replica", "only during the request")
+
+
+class SecondAliasTests(SimpleTestCase):
+    """The router with a real second alias in settings: the suite in
+    replica_routing.py, run in its own process with DATABASE_REPLICA_URL."""
+
+    def test_reads_and_writes_split_between_two_aliases(self):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+        primary = settings.DATABASES["default"]
+        if primary["ENGINE"].endswith("sqlite3"):
+            replica_url = "sqlite:///" + str(Path(tempfile.mkdtemp()) / "replica.sqlite3")
+        else:
+            replica_url = os.environ["DATABASE_URL"]
+        env["DATABASE_REPLICA_URL"] = replica_url
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-n", "0",
+             "tests/kdrama_rewind/replica_routing.py"],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )  # fmt: skip
+        self.assertEqual(result.returncode, 0, result.stdout[-3000:] + result.stderr[-3000:])
+        self.assertIn("3 passed", result.stdout)

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from kdrama_rewind.page_cache import GENERATION_KEY, generation
+from kdrama_rewind.page_cache import GENERATION_KEY, fragment_context, generation
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
 from reviews.previews import preview_url
@@ -16,7 +16,7 @@ from tests.factories import make_review, make_user
 from tests.sample_site import PublicSiteTestCase
 
 
-@override_settings(PAGE_CACHE_SECONDS=300)
+@override_settings(PAGE_CACHE_SECONDS=300, FRAGMENT_CACHE_SECONDS=300)
 class PageCacheTestCase(PublicSiteTestCase):
     def setUp(self):
         cache.clear()
@@ -92,6 +92,30 @@ class CachingTests(PageCacheTestCase):
         cache.delete(GENERATION_KEY)  # Redis restarted, say
         with clock_at(timezone.now() + timedelta(seconds=1)):
             self.assertGreater(generation(), old)
+
+    def test_cache_lifetimes_never_run_past_the_next_scheduled_moment(self):
+        at = timezone.now() + timedelta(seconds=90)
+        self.change(
+            lambda: make_review(
+                "Soon", status=Review.Status.SCHEDULED, published_at=at, author=self.author
+            )
+        )
+        response = self.get("/columns/k-drama-rewind/")
+        max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
+        self.assertLessEqual(max_age, 60)
+
+    def test_fragment_lifetimes_never_run_past_the_next_scheduled_moment(self):
+        from django.test import RequestFactory
+
+        at = timezone.now() + timedelta(seconds=90)
+        self.change(
+            lambda: make_review(
+                "Soon", status=Review.Status.SCHEDULED, published_at=at, author=self.author
+            )
+        )
+        context = fragment_context(RequestFactory().get("/"))
+        self.assertLessEqual(context["fragment_seconds"], 90)
+        self.assertGreater(context["fragment_seconds"], 0)
 
 
 class InvalidationTests(PageCacheTestCase):
@@ -235,16 +259,19 @@ class InvalidationTests(PageCacheTestCase):
         with clock_at(at + timedelta(seconds=1)):
             self.assertContains(self.get("/"), "On the stroke of ten")
 
-    def test_cache_lifetimes_never_run_past_the_next_scheduled_moment(self):
-        at = timezone.now() + timedelta(seconds=90)
+    def test_a_scheduled_review_s_own_page_opens_on_time(self):
+        at = timezone.now() + timedelta(minutes=10)
         self.change(
             lambda: make_review(
-                "Soon", status=Review.Status.SCHEDULED, published_at=at, author=self.author
+                "Opens at ten", status=Review.Status.SCHEDULED, published_at=at, author=self.author
             )
         )
-        response = self.get("/columns/k-drama-rewind/")
-        max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
-        self.assertLessEqual(max_age, 60)
+        url = Review.objects.get(title="Opens at ten").get_absolute_url()
+        self.assertEqual(self.get(url).status_code, 404)
+        with clock_at(at - timedelta(seconds=1)):
+            self.assertEqual(self.get(url).status_code, 404)
+        with clock_at(at + timedelta(seconds=1)):
+            self.assertContains(self.get(url), "Opens at ten")
 
 
 class ConditionalGetTests(PageCacheTestCase):
@@ -270,18 +297,33 @@ class ConditionalGetTests(PageCacheTestCase):
         self.assertNotEqual(again["ETag"], first["ETag"])
 
 
-class UpNextCacheTests(PageCacheTestCase):
-    def test_up_next_is_remembered_and_costs_one_query_on_a_hit(self):
-        from reviews.up_next import cached_up_next
+@override_settings(PAGE_CACHE_SECONDS=0)
+class FragmentInvalidationTests(InvalidationTests):
+    """The same changes, with whole pages not cached: every page renders
+    afresh but takes its costly parts from the fragment cache."""
 
-        review = Review.objects.select_related("column").get(pk=self.review.pk)
-        signals = {
-            "dramas": list(review.dramas.all()),
-            "people": list(review.featured_people.all()),
-            "tags": list(review.tags.all()),
-        }
-        first = cached_up_next(review, **signals)
-        with self.assertNumQueries(1):
-            again = cached_up_next(review, **signals)
-        self.assertEqual([p.review for p in again], [p.review for p in first])
-        self.assertEqual([p.reason for p in again], [p.reason for p in first])
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+class FragmentCacheTests(PageCacheTestCase):
+    def test_a_review_page_takes_its_review_article_and_up_next_from_the_cache(self):
+        url = self.review.get_absolute_url()
+        first = self.get(url)
+        self.assertContains(first, "Up Next")
+        with self.assertNumQueries(0):  # the public review itself is kept too
+            second = self.get(url)
+        self.assertEqual(first.content, second.content)
+
+    def test_a_preview_neither_keeps_nor_reuses_fragments(self):
+        self.client.force_login(make_user(staff=True, perms=["reviews.view_review"]))
+        draft = make_review("First draft headline", published=False, author=self.author)
+        self.assertContains(self.get(draft.get_absolute_url()), "First draft headline")
+        # Changed behind the cache's back: same version, no invalidation.
+        Review.objects.filter(pk=draft.pk).update(title="Second draft headline")
+        self.assertContains(self.get(draft.get_absolute_url()), "Second draft headline")
+
+    def test_fragments_vary_with_the_site_address(self):
+        url = self.review.get_absolute_url()
+        self.get(url, HTTP_HOST="localhost")
+        response = self.get(url, HTTP_HOST="127.0.0.1")
+        self.assertContains(response, "http://127.0.0.1/")
+        self.assertNotContains(response, "http://localhost/")

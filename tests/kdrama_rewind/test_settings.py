@@ -68,7 +68,7 @@ class ProductionSettingsTests(SimpleTestCase):
         )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("django.db.backends.postgresql", result.stdout)
-        self.assertIn("django.core.cache.backends.redis.RedisCache", result.stdout)
+        self.assertIn("kdrama_rewind.cache.RedisCache", result.stdout)
 
     def test_defaults_run_locally_on_sqlite(self):
         result = load_settings()

@@ -18,7 +18,9 @@ from django.utils import timezone
 from PIL import Image
 
 from kdrama_rewind.images import RenditionImageFieldFile
+from kdrama_rewind.page_cache import content_changed
 from people.models import Author, Person
+from people.romanization import search_names
 from reviews.models import Character, Column, Drama, Quote, Review, Tag, TaggedReview
 
 PREFIX = "synthetic-"
@@ -111,6 +113,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             self.generate(options)
+        content_changed()  # bulk_create sends no signals: cached pages go stale here
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -125,8 +128,14 @@ class Command(BaseCommand):
             for model in (Review, Drama, Person, Author, Column, Tag):
                 deleted, _ = model.objects.filter(slug__startswith=PREFIX).delete()
                 self.stdout.write(f"Removed {deleted} rows with {model._meta.verbose_name_plural}.")
+        content_changed()
 
     def bulk(self, model, objects, label, total=None):
+        """``bulk_create`` in batches. It skips ``save()``, so what ``save()``
+        derives is set here: the names search looks in."""
+        if hasattr(model, "known_names"):
+            for obj in objects:
+                obj.search_names = search_names(obj.known_names)
         progress = Progress(self.stdout, label, total or len(objects))
         made = []
         for start in range(0, len(objects), BATCH):
@@ -227,7 +236,8 @@ class Command(BaseCommand):
                     title=f"{title(rng, 5)}: a second look {i}",
                     slug=f"{PREFIX}review-{i}",
                     standfirst=f"Why {title(rng, 2).lower()} still matters.",
-                    body=body(rng),
+                    body=(text := body(rng)),
+                    search_text=text,  # plain sentences: no markup to strip
                     author=rng.choice(authors),
                     column=rng.choice(columns) if rng.random() < 0.7 else None,
                     status=status,

@@ -1,0 +1,295 @@
+"""Load-test the site as production runs it, and print what it can do.
+
+Serves the site with gunicorn and production settings on PostgreSQL and
+Redis, drives each page with wrk, and prints requests per second, p50/p99
+latency, SQL queries per request and the ratio to a baseline measured in
+the same run: a minimal Django view through the same middleware. Each mode
+starts with Redis empty:
+
+- "uncached": every request renders its page (whole-page caching off); the
+  costly fragments (Up Next, rendered bodies) come from Redis once made;
+- "cached": pages are served whole from Redis once made;
+- "no cache": no cache at all, for the record.
+
+Run it through scripts/benchmark, which sets things up.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+PORT = 8123
+BASE = f"http://127.0.0.1:{PORT}"
+PAGES = [
+    ("baseline", "/_benchmark/baseline/"),
+    ("front page", "/"),
+    ("review", "/reviews/k-drama-rewind-run-on/"),
+    ("drama", "/dramas/run-on/"),
+    ("person", "/people/shin-se-kyung/"),
+    ("column archive", "/columns/k-drama-rewind/"),
+    ("search", "/search/?q=shin+sekyung"),
+    ("feed", "/feeds/reviews/"),
+]
+MODES = [  # name, cache, whole-page seconds, fragment seconds
+    ("uncached", "redis", 0, 300),
+    ("cached", "redis", 300, 300),
+    ("no cache", "dummy://", 0, 0),
+]
+TARGETS = {("review", "uncached"): 0.10, ("review", "cached"): 0.60}
+UNCACHED_FLOOR = 0.05
+REDIS_DB = 7
+
+
+@dataclass
+class Result:
+    page: str
+    mode: str
+    rps: float
+    p50: float
+    p99: float
+    queries: int
+    errors: int
+    ratio: float = 0.0
+
+
+def settings_env(
+    *, database: str, cache: str, media: Path, static: Path, pages: int = 0, fragments: int = 0
+) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SITE_URL=BASE,
+        DJANGO_BENCHMARK="1",
+        DATABASE_URL=database,
+        CACHE_URL=cache,
+        DJANGO_PAGE_CACHE_SECONDS=str(pages),
+        DJANGO_FRAGMENT_CACHE_SECONDS=str(fragments),
+        MEDIA_ROOT=str(media),
+        DJANGO_STATIC_ROOT=str(static),
+    )
+    return env
+
+
+def manage(env: dict, *args: str) -> None:
+    subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(path: str, *, seconds: int, connections: int) -> tuple[float, float, float, int]:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", BASE + path],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
+    return (
+        rps,
+        p50,
+        p99,
+        int(errors.group(1) if errors else 0) + int(timeouts.group(1) if timeouts else 0),
+    )
+
+
+def query_count(path: str) -> int:
+    with urllib.request.urlopen(BASE + path) as response:
+        return int(response.headers["X-Query-Count"])
+
+
+def wait_until_up(timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(BASE + "/_benchmark/baseline/", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start; see the output above.")
+
+
+def worker_memory(master: int) -> list[int]:
+    """Resident memory (MB) of each gunicorn worker."""
+    sizes = []
+    for pid in Path("/proc").iterdir():
+        if not pid.name.isdigit():
+            continue
+        try:
+            status = (pid / "status").read_text()
+        except OSError:
+            continue
+        if re.search(rf"^PPid:\s+{master}$", status, re.M):
+            sizes.append(int(re.search(r"^VmRSS:\s+(\d+)", status, re.M).group(1)) // 1024)
+    return sizes
+
+
+def measure(mode: str, env: dict, args) -> tuple[list[Result], list[int], int]:
+    server = subprocess.Popen(
+        [
+            str(GUNICORN),
+            "kdrama_rewind.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    results, served = [], 0
+    try:
+        wait_until_up()
+        for page, path in PAGES:
+            wrk(path, seconds=1, connections=args.connections)  # warm the workers up
+            queries = query_count(path)
+            rps, p50, p99, errors = wrk(path, seconds=args.seconds, connections=args.connections)
+            served += int(rps * (args.seconds + 1))
+            results.append(Result(page, mode, rps, p50, p99, queries, errors))
+            print(
+                f"  {mode:<8} {page:<15} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms",
+                flush=True,
+            )
+        memory = worker_memory(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    baseline = results[0].rps
+    for result in results:
+        result.ratio = result.rps / baseline
+    return results, memory, served
+
+
+def report(results: list[Result], memory: dict, served: dict) -> bool:
+    print()
+    print(
+        f"{'page':<15} {'mode':<8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'queries':>7} {'ratio':>6} {'errors':>6}"
+    )
+    for r in results:
+        print(
+            f"{r.page:<15} {r.mode:<8} {r.rps:8.0f} {r.p50:7.1f} {r.p99:7.1f} "
+            f"{r.queries:7d} {r.ratio:6.2f} {r.errors:6d}"
+        )
+    print()
+    ok = True
+    for mode, sizes in memory.items():
+        print(
+            f"Worker memory after the {mode} run (~{served[mode]:,} requests over the workers): "
+            f"{', '.join(f'{s} MB' for s in sizes)}"
+        )
+        ok &= all(size < 150 for size in sizes)
+    by = {(r.page, r.mode): r for r in results}
+    for (page, mode), target in TARGETS.items():
+        if (page, mode) not in by:
+            continue
+        ratio = by[page, mode].ratio
+        verdict = "met" if ratio >= target else "MISSED"
+        ok &= ratio >= target
+        print(f"Target: {page} {mode} ratio >= {target:.2f}: {ratio:.2f} {verdict}")
+    floor_missed = [
+        r
+        for r in results
+        if r.mode == "uncached" and r.page != "baseline" and r.ratio < UNCACHED_FLOOR
+    ]
+    for r in floor_missed:
+        print(
+            f"Target: every page uncached ratio >= {UNCACHED_FLOOR:.2f}: "
+            f"{r.page} is {r.ratio:.2f} MISSED"
+        )
+    if not floor_missed:
+        print(f"Target: every page uncached ratio >= {UNCACHED_FLOOR:.2f}: met")
+    ok &= not floor_missed
+    errors = sum(r.errors for r in results)
+    print(f"Errors (non-2xx/3xx or timeouts): {errors}")
+    return ok and errors == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/kdr_bench")
+    parser.add_argument("--redis", default=f"redis://127.0.0.1:6379/{REDIS_DB}")
+    parser.add_argument("--seconds", type=int, default=6, help="per page and mode")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--modes",
+        default=",".join(mode for mode, *_ in MODES),
+        help="which modes to measure, comma-separated",
+    )
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument(
+        "--archive", type=int, default=0, help="first add a synthetic archive of this many reviews"
+    )
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk).")
+    work = Path(tempfile.mkdtemp(prefix="kdr-bench-"))
+    media, static = work / "media", work / "static"
+    try:
+        env = settings_env(database=args.database, cache="dummy://", media=media, static=static)
+        print("Preparing: migrate, demo content, static files", flush=True)
+        manage(env, "migrate", "--no-input", "-v", "0")
+        manage(env, "load_demo", "-v", "0")
+        manage(env, "collectstatic", "--no-input", "-v", "0")
+        if args.archive:
+            manage(env, "generate_archive", "--clear")
+            manage(
+                env,
+                "generate_archive",
+                "--reviews", str(args.archive),
+                "--dramas", str(max(1, args.archive // 20)),
+                "--people", str(max(1, args.archive // 5)),
+                "--quotes", str(args.archive * 2),
+            )  # fmt: skip
+        results, memory, served = [], {}, {}
+        wanted = args.modes.split(",")
+        for mode, cache, pages, fragments in [m for m in MODES if m[0] in wanted]:
+            cache = args.redis if cache == "redis" else cache
+            print(
+                f"Measuring {mode} (cache {cache}, pages {pages} s, fragments {fragments} s), "
+                f"{args.connections} connections, {args.workers} workers",
+                flush=True,
+            )
+            subprocess.run(
+                ["redis-cli", "-u", args.redis, "flushdb"], check=True, capture_output=True
+            )
+            env = settings_env(
+                database=args.database,
+                cache=cache,
+                media=media,
+                static=static,
+                pages=pages,
+                fragments=fragments,
+            )
+            mode_results, memory[mode], served[mode] = measure(mode, env, args)
+            results += mode_results
+        return 0 if report(results, memory, served) else 1
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

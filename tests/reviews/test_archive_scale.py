@@ -1,0 +1,75 @@
+"""The site over a generated archive on PostgreSQL, as production runs it:
+no page's query count grows with the archive, and the queries behind the
+busiest pages read an index, not the whole table."""
+
+import io
+from unittest import skipUnless
+
+from django.core.management import call_command
+from django.db import connection
+
+from reviews.models import Drama, Review
+from tests.reviews import test_views
+from tests.sample_site import PublicSiteTestCase
+
+SIZE = {"reviews": 3000, "dramas": 150, "people": 600, "quotes": 6000}
+
+
+@skipUnless(connection.vendor == "postgresql", "measured on PostgreSQL, as production runs")
+class GeneratedArchiveTests(PublicSiteTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        options = {key: str(value) for key, value in SIZE.items()}
+        call_command(
+            "generate_archive", *[f"--{k}={v}" for k, v in options.items()], stdout=io.StringIO()
+        )
+        grown = Review.objects.published().filter(slug__startswith="synthetic-")
+        cls.grown_review = grown.filter(column__isnull=False).first()
+        cls.grown_drama = Drama.objects.filter(slug__startswith="synthetic-").first()
+
+    def test_the_archive_is_there(self):
+        self.assertGreater(Review.objects.published().count(), SIZE["reviews"] * 0.9)
+
+    def test_query_counts_are_the_same_as_on_a_small_site(self):
+        expected = test_views.QueryCountTests.expected
+        for name, url in self.urls().items():
+            with self.subTest(page=name), self.assertNumQueries(expected[name]):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def test_generated_pages_cost_the_same_queries(self):
+        expected = test_views.QueryCountTests.expected
+        pages = {
+            "review": self.grown_review.get_absolute_url(),
+            "drama": self.grown_drama.get_absolute_url(),
+            "front page": "/?page=100",
+            "column": f"{self.grown_review.column.get_absolute_url()}?page=20",
+            "author": f"{self.grown_review.author.get_absolute_url()}?page=3",
+            "rss": "/feeds/reviews/",
+        }
+        for name, url in pages.items():
+            queries = expected[name] - (name == "front page")  # no lead story after page 1
+            with self.subTest(page=name), self.assertNumQueries(queries):
+                self.assertEqual(self.client.get(url).status_code, 200)
+
+    def plan(self, queryset) -> str:
+        with connection.cursor() as cursor:
+            sql, params = queryset.query.sql_with_params()
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    def test_the_newest_public_reviews_come_from_an_index(self):
+        lists = {
+            "front page": Review.objects.published().for_cards()[:12],
+            "column": Review.objects.published()
+            .filter(column=self.grown_review.column_id)
+            .for_cards()[:12],
+            "author": Review.objects.published()
+            .filter(author=self.grown_review.author_id)
+            .for_cards()[:12],
+        }
+        for name, queryset in lists.items():
+            with self.subTest(page=name):
+                plan = self.plan(queryset)
+                self.assertIn("Index", plan)
+                self.assertNotIn("Seq Scan on reviews_review ", plan + " ")
