@@ -23,11 +23,19 @@ admin.site.index_title = "Write, edit and schedule"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # An index of sections, each in pages of its Sitemap.limit addresses, so
+    # search engines reach the whole archive, however large.
     path(
         "sitemap.xml",
+        public_page(sitemap_views.index),
+        {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemaps/<slug:section>.xml",
         public_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
-        name="django.contrib.sitemaps.views.sitemap",
+        name="sitemap_section",
     ),
     path("", include("people.urls")),
     path("", include("reviews.urls")),

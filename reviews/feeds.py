@@ -68,6 +68,13 @@ class ReviewFeed(Feed):
         mime_type = mimetypes.guess_type(rendition.name)[0] or "image/webp"
         return [Enclosure(rendition.url, str(length), mime_type)]
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed writer adds the XML in about fifty pieces an item; joined,
+        # the server sends one body instead of a packet for each.
+        response.content = response.content
+        return response
+
     def get_feed(self, obj, request):
         """The feed's items, assembled once until anything changes (like a
         template fragment); the XML is written for each request."""

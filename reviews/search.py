@@ -50,6 +50,9 @@ from .models import Character, Drama, Review
 SEARCH_MAX_LENGTH = 200
 REVIEWS_PER_PAGE = 10
 NAMES_PER_GROUP = 5
+# At most this many reviews are ranked and counted for a query; on
+# PostgreSQL, the newest of those that match.
+RANKED_MATCHES = 500
 # Trigram similarity (0–1) between a query and the closest run of words in a
 # name list. Misspellings of names in the demo data score 0.5 and more
 # ("Shin Si-kyung" → Shin Se-kyung 0.73, "Kim Tairi" → Kim Tae-ri 0.50);
@@ -268,26 +271,42 @@ def review_document() -> RawSQL:
     return RawSQL("search_document", (), output_field=SearchVectorField())
 
 
-def _about(dramas: list[Drama], people: list[Person]) -> Q:
-    """Reviews about the dramas and people found."""
-    about = Q()
+def _about(dramas: list[Drama], people: list[Person]) -> list[int]:
+    """The reviews about the dramas and people found, as ids: one query, and
+    a list the review query can combine with the full-text index."""
+    about = []
     if dramas:
-        through = Review.dramas.through.objects.filter(drama__in=dramas)
-        about |= Q(pk__in=through.values("review_id"))
+        about.append(Review.dramas.through.objects.filter(drama__in=dramas).values("review_id"))
     if people:
-        through = Review.featured_people.through.objects.filter(person__in=people)
-        about |= Q(pk__in=through.values("review_id"))
-    return about
+        through = Review.featured_people.through
+        about.append(through.objects.filter(person__in=people).values("review_id"))
+    if not about:
+        return []
+    first, *others = about
+    return sorted(first.union(*others).values_list("review_id", flat=True))
+
+
+def _names_and_about(query: str) -> tuple[dict[str, list], list[int]]:
+    names = _name_groups(query)
+    return names, _about(names["dramas"], names["people"])
 
 
 def _reviews_in_postgresql(query: str, terms: Terms, about: Q) -> QuerySet:
     tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     # Without a word to look for, "-drama" alone would match everything else.
     match = Q(document=tsquery) if terms.wanted else Q(pk__in=[])
-    return (
+    # A word in half the archive would have every match ranked: only the
+    # newest RANKED_MATCHES are, so a search costs the same at any size.
+    newest = (
         Review.objects.published()
         .alias(document=review_document())
         .filter(match | about)
+        .order_by("-published_at", "-id")
+        .values("pk")[: RANKED_MATCHES + 1]  # one more: are there more?
+    )
+    return (
+        Review.objects.filter(pk__in=newest)
+        .alias(document=review_document())
         .annotate(rank=SearchRank(F("document"), tsquery))
         .order_by("-rank", "-published_at", "-id")
     )
@@ -328,6 +347,7 @@ class SearchResults:
     dramas: list[Drama] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     characters: list[Character] = field(default_factory=list)
+    capped: bool = False  # more reviews matched than were ranked and counted
 
     @property
     def found(self) -> bool:
@@ -339,16 +359,23 @@ class SearchResults:
         )
 
 
-def _paginate(reviews: QuerySet, page) -> Page:
-    """``Paginator.get_page``, without counting when the first page holds
-    every match: one query instead of two for most searches."""
-    if str(page or 1) != "1":
-        return Paginator(reviews, REVIEWS_PER_PAGE).get_page(page)
-    first = list(reviews[: REVIEWS_PER_PAGE + 1])
-    if len(first) <= REVIEWS_PER_PAGE:
-        return Paginator(first, REVIEWS_PER_PAGE).get_page(1)
-    page_obj = Paginator(reviews, REVIEWS_PER_PAGE).get_page(1)
-    page_obj.object_list = first[:REVIEWS_PER_PAGE]
+def _ranked(reviews: QuerySet) -> tuple[list[int], bool]:
+    """The matching reviews' ids in rank order, at most ``RANKED_MATCHES`` of
+    them, in one query (so the count needs no second), and whether more
+    reviews matched than were ranked."""
+    ranked = list(reviews.values_list("pk", flat=True)[: RANKED_MATCHES + 1])
+    return ranked[:RANKED_MATCHES], len(ranked) > RANKED_MATCHES
+
+
+def _page(ranked: list[int], page) -> Page:
+    page_obj = Paginator(ranked, REVIEWS_PER_PAGE).get_page(page)
+    found = (
+        Review.objects.published()
+        .select_related("author", "column")
+        .defer("body")
+        .in_bulk(page_obj.object_list)
+    )
+    page_obj.object_list = [found[pk] for pk in page_obj.object_list if pk in found]
     return page_obj
 
 
@@ -361,20 +388,23 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     if not WORD.search(query):
         return SearchResults(query)
     # Names change rarely and a trending name is searched again and again:
-    # which dramas, people and characters match is kept until anything changes.
-    names = remembered(f"search-names:{_digest(terms.names)}", lambda: _name_groups(terms.names))
-    about = _about(names["dramas"], names["people"])
+    # which dramas, people and characters match, and the reviews about them,
+    # are kept until anything changes.
+    names, about_ids = remembered(
+        f"search-names:{_digest(terms.names)}", lambda: _names_and_about(terms.names)
+    )
+    about = Q(pk__in=about_ids) if about_ids else Q(pk__in=[])
     if connection.vendor == "postgresql":
         reviews = _reviews_in_postgresql(query, terms, about)
     else:
         reviews = _reviews_by_pattern(terms, about)
-    reviews = reviews.select_related("author", "column").defer("body")
-    page_obj = _paginate(reviews, page)
-    page_obj.object_list = list(page_obj.object_list)
+    # Kept like the names: a query searched again costs one query, its page.
+    ranked, capped = remembered(f"search-reviews:{_digest(query)}", lambda: _ranked(reviews))
+    page_obj = _page(ranked, page)
     pattern = terms_pattern(terms.wanted)
     for review in page_obj.object_list:
         review.title_html = highlight(review.title, pattern)
         review.snippet_html = excerpt(review.search_text, pattern) or highlight(
             review.standfirst, pattern
         )
-    return SearchResults(query, page_obj, **names)
+    return SearchResults(query, page_obj, **names, capped=capped)

@@ -2,18 +2,27 @@
 
 Editor-pinned picks come first, then other public reviews ranked by what they
 share with this one: a drama counts most, then a featured person, then a tag,
-then the column; newest first on ties. Each signal looks only at the newest
-``CANDIDATES_PER_SIGNAL`` matches, so the cost is a handful of indexed
-queries whatever the size of the archive.
+then the column; newest first on ties. Each signal looks only at the
+``LINKS_PER_SIGNAL`` most recently made links (a popular tag has thousands),
+and of those at the newest ``CANDIDATES_PER_SIGNAL`` public reviews, so the
+cost is a handful of indexed queries whatever the size of the archive.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .models import Review
+from .models import Review, TaggedReview
 
 WEIGHTS = {"dramas": 8, "featured_people": 4, "tags": 2, "column": 1}
 CANDIDATES_PER_SIGNAL = 50
+LINKS_PER_SIGNAL = 500
+# For each many-to-many signal: its link table, and that table's columns
+# for the related object and for the review.
+LINKS = {
+    "dramas": (Review.dramas.through, "drama_id", "review_id"),
+    "featured_people": (Review.featured_people.through, "person_id", "review_id"),
+    "tags": (TaggedReview, "tag_id", "content_object_id"),
+}
 
 
 @dataclass(frozen=True)
@@ -59,8 +68,16 @@ def up_next_for(
     for relation, named in signals:
         if not named:
             continue
+        # Start from the link table: walking the newest reviews for a rare
+        # tag would read the whole archive.
+        through, related, review_column = LINKS[relation]
+        recent = (
+            through.objects.filter(**{f"{related}__in": list(named)})
+            .order_by(f"-{review_column}")
+            .values(review_column)[:LINKS_PER_SIGNAL]
+        )
         rows = (
-            candidates.filter(**{f"{relation}__in": list(named)})
+            candidates.filter(pk__in=recent, **{f"{relation}__in": list(named)})
             .order_by("-published_at", "-id")
             .values_list("id", "published_at", relation)[:CANDIDATES_PER_SIGNAL]
         )

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from xml.etree import ElementTree
 
 from django.test import TestCase
 from django.utils import timezone
@@ -91,6 +92,22 @@ class PublicSiteTestCase(TestCase):
             "rss": "/feeds/reviews/",
             "atom": "/feeds/reviews/atom/",
             "sitemap": "/sitemap.xml",
+            "sitemap section": "/sitemaps/reviews.xml",
             "robots": "/robots.txt",
             "newsletter": "/newsletter/",
         }
+
+
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SITEMAP_SECTIONS = ["reviews", "dramas", "people", "authors", "columns", "tags"]
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    """Every address the sitemap index leads to, with its last-modified date."""
+    index = ElementTree.fromstring(client.get("/sitemap.xml").content)
+    entries = {}
+    for sitemap in index.iter(f"{SITEMAP_NS}sitemap"):
+        page = client.get(sitemap.findtext(f"{SITEMAP_NS}loc"))
+        for url in ElementTree.fromstring(page.content).iter(f"{SITEMAP_NS}url"):
+            entries[url.findtext(f"{SITEMAP_NS}loc")] = url.findtext(f"{SITEMAP_NS}lastmod")
+    return entries

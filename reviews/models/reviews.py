@@ -155,6 +155,8 @@ class TaggedReview(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_review_unique"),
         ]
+        # A tag's newest links first (Up Next), without reading other tags'.
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_review_by_tag")]
 
 
 # The status half of ReviewQuerySet.published, for partial indexes.

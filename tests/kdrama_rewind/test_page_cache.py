@@ -153,7 +153,7 @@ class InvalidationTests(PageCacheTestCase):
                 "/people/im-si-wan/",
                 "/authors/mina-park/",
                 "/feeds/reviews/",
-                "/sitemap.xml",
+                "/sitemaps/reviews.xml",
                 self.review.get_absolute_url(),
             ],
             publish,
@@ -162,8 +162,10 @@ class InvalidationTests(PageCacheTestCase):
 
     def test_unpublishing(self):
         url = self.other.get_absolute_url()
+        search = "/search/?q=another+look"
         self.assertEqual(self.get(url).status_code, 200)
         self.assertContains(self.get("/"), self.other.title)
+        self.assertContains(self.get(search), url)
 
         def unpublish():
             self.other.status = Review.Status.DRAFT
@@ -173,6 +175,7 @@ class InvalidationTests(PageCacheTestCase):
         self.assertEqual(self.get(url).status_code, 404)
         self.assertNotContains(self.get("/"), self.other.title)
         self.assertNotContains(self.get("/feeds/reviews/"), self.other.title)
+        self.assertNotContains(self.get(search), url)
 
     def test_editing_a_review(self):
         def edit():
@@ -312,6 +315,14 @@ class FragmentCacheTests(PageCacheTestCase):
         with self.assertNumQueries(0):  # the public review itself is kept too
             second = self.get(url)
         self.assertEqual(first.content, second.content)
+
+    def test_a_search_asked_again_costs_one_query(self):
+        url = "/search/?q=run+on"
+        first = self.get(url)
+        self.assertContains(first, self.review.get_absolute_url())
+        with self.assertNumQueries(1):  # the page's reviews: names and ranking are kept
+            again = self.get(url)
+        self.assertEqual(first.content, again.content)
 
     def test_a_preview_neither_keeps_nor_reuses_fragments(self):
         self.client.force_login(make_user(staff=True, perms=["reviews.view_review"]))

@@ -9,7 +9,7 @@ that only one of them supports say so.
 
 import unicodedata
 from datetime import timedelta
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -29,7 +29,7 @@ from reviews.search import (
     strict_word_similarity,
     terms_pattern,
 )
-from tests.factories import make_character, make_drama, make_person, make_review
+from tests.factories import make_author, make_character, make_drama, make_person, make_review
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 needs_postgresql = skipUnless(
@@ -432,16 +432,40 @@ class SearchPageTests(SearchSite):
         self.assertContains(self.client.get("/search/", {"q": "zzzz"}), "Nothing matches “zzzz”")
 
     def test_queries_stay_flat_as_the_data_grows(self):
-        # Names (dramas, people, characters with drama and actor), then the
-        # reviews: their first page, which holds them all, so no count.
-        with self.assertNumQueries(4):
+        # Names (dramas, people, characters with drama and actor), the ids of
+        # reviews about them, the matches' ids in rank order, the page.
+        with self.assertNumQueries(6):
             self.client.get("/search/", {"q": "run"})
         for i in range(20):
             person = make_person(f"Runner {i}")
             drama = make_drama(f"Run Run {i}")
             make_character(drama, f"Run Character {i}", played_by=person)
             make_review(f"Run review {i}", dramas=[drama], people=[person])
-        with self.assertNumQueries(5):  # more than a page: the count too
+        with self.assertNumQueries(6):  # more than a page: still no count
             response = self.client.get("/search/", {"q": "run"})
         self.assertTrue(response.context["characters"])
         self.assertEqual(response.context["page_obj"].paginator.count, 21)
+
+
+class RankedMatchesCapTests(TestCase):
+    """A word in much of the archive: only so many matches are ranked and counted."""
+
+    def test_past_the_cap_the_page_says_there_are_more(self):
+        author = make_author("Mina Park")
+        for i in range(5):
+            make_review(f"Lantern festival {i}", author=author)
+        with mock.patch("reviews.search.RANKED_MATCHES", 3):
+            results = search("lantern")
+            response = self.client.get("/search/", {"q": "lantern"})
+        self.assertTrue(results.capped)
+        self.assertEqual(results.reviews.paginator.count, 3)
+        self.assertContains(response, "More than 3 reviews for “lantern”")
+
+    def test_under_the_cap_the_count_is_exact(self):
+        author = make_author("Mina Park")
+        for i in range(2):
+            make_review(f"Lantern festival {i}", author=author)
+        with mock.patch("reviews.search.RANKED_MATCHES", 3):
+            results = search("lantern")
+        self.assertFalse(results.capped)
+        self.assertEqual(results.reviews.paginator.count, 2)

@@ -16,7 +16,7 @@ from reviews.models import Correction, Review
 from reviews.social import card_name, card_url
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
-from tests.sample_site import PublicSiteTestCase
+from tests.sample_site import PublicSiteTestCase, sitemap_entries
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
@@ -37,8 +37,7 @@ def meta(response, key) -> str | None:
 
 class SitemapTests(PublicSiteTestCase):
     def test_every_section_has_last_modified_dates(self):
-        root = ElementTree.fromstring(self.client.get("/sitemap.xml").content)
-        urls = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod") for u in root}
+        urls = sitemap_entries(self.client)
         for path in [
             self.review.get_absolute_url(),
             "/dramas/run-on/",

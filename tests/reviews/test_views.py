@@ -6,7 +6,7 @@ from django.utils import timezone
 from reviews.models import Review
 from tests.clock import clock_at
 from tests.factories import make_drama, make_review, make_user
-from tests.sample_site import PublicSiteTestCase
+from tests.sample_site import SITEMAP_SECTIONS, PublicSiteTestCase, sitemap_entries
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -15,8 +15,8 @@ class QueryCountTests(PublicSiteTestCase):
     # Each number is the page's fixed cost; test_counts_do_not_grow proves it
     # does not depend on how many related rows there are.
     expected = {
-        # featured lead, count, page of cards
-        "front page": 3,
+        # featured columns, their newest review (the lead), count, page of cards
+        "front page": 4,
         # review; its dramas, people, tags, corrections and quotes; Up Next
         # (pinned, drama, people, tags, column signals, winners)
         "review": 12,
@@ -41,15 +41,18 @@ class QueryCountTests(PublicSiteTestCase):
         # author, count, page
         "author": 3,
         # dramas, people, characters with their dramas and actors (names
-        # first: reviews about the ones found are results too), then the
-        # reviews' first page, which holds them all, so no count
-        "search": 4,
+        # first: reviews about the ones found are results too), the ids of
+        # those reviews, the matching reviews' ids in rank order (their
+        # count), the page's reviews
+        "search": 6,
         # reviews with authors, their tags
         "rss": 2,
         "atom": 2,
-        # one count and one page per section: reviews, dramas, people,
-        # authors, columns, tags
+        # the index: per section (reviews, dramas, people, authors, columns,
+        # tags), how many pages and when it last changed
         "sitemap": 12,
+        # a section's page: count, addresses
+        "sitemap section": 2,
         "robots": 0,
         "newsletter": 0,
     }
@@ -94,7 +97,7 @@ class ReviewPageTests(PublicSiteTestCase):
 
     def test_exactly_one_h1(self):
         for name, url in self.urls().items():
-            if name in {"rss", "atom", "sitemap", "robots"}:
+            if name in {"rss", "atom", "sitemap", "sitemap section", "robots"}:
                 continue
             with self.subTest(page=name):
                 self.assertEqual(self.client.get(url).content.count(b"<h1"), 1)
@@ -249,9 +252,7 @@ class FeedAndSitemapTests(PublicSiteTestCase):
         self.assertTrue(all(e.find(f"{ATOM}published") is not None for e in entries))
 
     def test_sitemap_parses_and_lists_every_kind_of_page(self):
-        response = self.client.get("/sitemap.xml")
-        ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-        locations = [u.findtext(f"{ns}loc") for u in ElementTree.fromstring(response.content)]
+        locations = sitemap_entries(self.client)
         for path in [
             self.review.get_absolute_url(),
             "/dramas/run-on/",
@@ -301,7 +302,8 @@ class UnpublishedNeverLeaksTests(PublicSiteTestCase):
 
     def public_pages(self):
         urls = list(self.urls().values())
-        urls += ["/search/?q=secret", "/sitemap.xml", "/tags/run-on/?page=1"]
+        urls += ["/search/?q=secret", "/tags/run-on/?page=1"]
+        urls += ["/sitemap.xml", *(f"/sitemaps/{name}.xml" for name in SITEMAP_SECTIONS)]
         return urls
 
     def test_absent_from_every_public_page_feed_and_sitemap(self):
@@ -328,7 +330,7 @@ class UnpublishedNeverLeaksTests(PublicSiteTestCase):
                 "/",
                 "/columns/k-drama-rewind/",
                 "/feeds/reviews/",
-                "/sitemap.xml",
+                "/sitemaps/reviews.xml",
                 "/tags/run-on/",
             ]:
                 with self.subTest(url=url):

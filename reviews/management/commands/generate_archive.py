@@ -98,12 +98,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear", action="store_true", help="Remove the synthetic archive and stop."
         )
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Keep a synthetic archive already there instead of stopping with an error.",
+        )
 
     def handle(self, *args, **options):
         if options["clear"]:
             self.clear()
             return
-        if Review.objects.filter(slug__startswith=PREFIX).exists():
+        there = Review.objects.filter(slug__startswith=PREFIX).count()
+        if there and options["if_missing"]:
+            self.stdout.write(f"Keeping the synthetic archive already there ({there} reviews).")
+            return
+        if there:
             raise CommandError("A synthetic archive is already there; run with --clear first.")
         for key in ("reviews", "dramas", "people", "quotes"):
             if options[key] < 1:
@@ -115,8 +124,11 @@ class Command(BaseCommand):
             self.generate(options)
         content_changed()  # bulk_create sends no signals: cached pages go stale here
         if connection.vendor == "postgresql":
+            # Fresh statistics for the planner, the visibility map for
+            # index-only scans, and the trigram indexes' pending lists merged
+            # (VACUUM cannot run inside a transaction, as in tests).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated the synthetic archive in {time.monotonic() - started:.0f}s."
