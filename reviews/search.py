@@ -393,13 +393,15 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     names, about_ids = remembered(
         f"search-names:{_digest(terms.names)}", lambda: _names_and_about(terms.names)
     )
-    about = Q(pk__in=about_ids) if about_ids else Q(pk__in=[])
-    if connection.vendor == "postgresql":
-        reviews = _reviews_in_postgresql(query, terms, about)
-    else:
-        reviews = _reviews_by_pattern(terms, about)
+
+    def rank():
+        about = Q(pk__in=about_ids) if about_ids else Q(pk__in=[])
+        if connection.vendor == "postgresql":
+            return _ranked(_reviews_in_postgresql(query, terms, about))
+        return _ranked(_reviews_by_pattern(terms, about))
+
     # Kept like the names: a query searched again costs one query, its page.
-    ranked, capped = remembered(f"search-reviews:{_digest(query)}", lambda: _ranked(reviews))
+    ranked, capped = remembered(f"search-reviews:{_digest(query)}", rank)
     page_obj = _page(ranked, page)
     pattern = terms_pattern(terms.wanted)
     for review in page_obj.object_list:

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,28 @@ def settings_env(
         DJANGO_STATIC_ROOT=str(static),
     )
     return env
+
+
+def create_database(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    connection = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    connection += ["-U", parts.username or "postgres"]
+    found = subprocess.run(
+        [
+            "psql",
+            *connection,
+            "-d",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not found:
+        subprocess.run(["createdb", *connection, name], check=True)
 
 
 def manage(env: dict, *args: str) -> None:
@@ -274,7 +297,11 @@ def report(results: list[Result], memory: dict, served: dict) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/kdr_bench")
+    parser.add_argument(
+        "--database",
+        help="PostgreSQL database URL; made if missing "
+        "(default: kdr_bench on 127.0.0.1, kdr_bench_N with --archive N)",
+    )
     parser.add_argument("--redis", default=f"redis://127.0.0.1:6379/{REDIS_DB}")
     parser.add_argument("--seconds", type=int, default=5, help="per page and mode, under load")
     parser.add_argument("--connections", type=int, default=32)
@@ -288,6 +315,10 @@ def main() -> int:
         "--archive", type=int, default=0, help="first add a synthetic archive of this many reviews"
     )
     args = parser.parse_args()
+    if not args.database:
+        name = f"kdr_bench_{args.archive}" if args.archive else "kdr_bench"
+        args.database = f"postgres://postgres@127.0.0.1:5432/{name}"
+    create_database(args.database)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk).")
     work = Path(tempfile.mkdtemp(prefix="kdr-bench-"))
