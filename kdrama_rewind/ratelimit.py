@@ -65,6 +65,10 @@ class RateLimit:
             count = 1
         return count <= self.limit
 
+    def exceeded(self, key: str) -> bool:
+        """Whether ``key`` has used up this window's hits, without counting one."""
+        return (cache.get(self._cache_key(key)) or 0) >= self.limit
+
     def retry_after(self) -> int:
         """Seconds until the current window ends."""
         return self.window - int(time.time()) % self.window

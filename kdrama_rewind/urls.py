@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from kdrama_rewind.media import media
 from kdrama_rewind.page_cache import public_page
+from kdrama_rewind.signin import ThrottledAdminAuthenticationForm
 from people.sitemaps import AuthorSitemap, PersonSitemap
 from reviews.sitemaps import ColumnSitemap, DramaSitemap, ReviewSitemap, TagSitemap
 
@@ -20,6 +21,7 @@ sitemaps = {
 admin.site.site_header = "K-Drama Rewind newsroom"
 admin.site.site_title = "K-Drama Rewind admin"
 admin.site.index_title = "Write, edit and schedule"
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -41,8 +43,9 @@ urlpatterns = [
     path("", include("reviews.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images, served with headers that keep them from running as pages
+# (a CDN or the front web server may serve MEDIA_ROOT instead, with the same).
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media))
 
 if settings.BENCHMARK:
     from kdrama_rewind.benchmark import baseline

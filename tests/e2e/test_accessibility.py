@@ -415,7 +415,7 @@ def test_screenshots_of_a_review_at_phone_and_desktop_widths(live_server, site, 
         # Load the lazy images too, so the record shows the whole page.
         page.evaluate("document.querySelectorAll('img').forEach((i) => { i.loading = 'eager'; })")
         page.wait_for_function(
-            "[...document.images].every((i) => i.complete && i.naturalWidth > 0)"
+            "() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)"
         )
         path = artifacts / f"review-page-{label}.png"
         page.screenshot(path=path, full_page=True)

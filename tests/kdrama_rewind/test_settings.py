@@ -45,6 +45,27 @@ class ProductionSettingsTests(SimpleTestCase):
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("DJANGO_ALLOWED_HOSTS must be set", result.stderr)
 
+    def test_a_wsgi_server_refuses_to_serve_with_debug_on(self):
+        code = "import kdrama_rewind.wsgi"
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        debug = subprocess.run(
+            [sys.executable, "-c", code], cwd=PROJECT, env={**clean, "DJANGO_DEBUG": "1"},
+            capture_output=True, text=True,
+        )  # fmt: skip
+        self.assertNotEqual(debug.returncode, 0)
+        self.assertIn("DJANGO_DEBUG=1 is for manage.py runserver only", debug.stderr)
+        production = {
+            **clean,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": SECRET,
+            "DJANGO_ALLOWED_HOSTS": "example.com",
+        }
+        served = subprocess.run(
+            [sys.executable, "-c", code], cwd=PROJECT, env=production,
+            capture_output=True, text=True,
+        )  # fmt: skip
+        self.assertEqual(served.returncode, 0, served.stderr)
+
     def test_a_debug_value_that_is_not_1_or_0_is_refused(self):
         result = load_settings(DJANGO_DEBUG="maybe")
         self.assertIn("DJANGO_DEBUG must be 1 or 0", result.stderr)
