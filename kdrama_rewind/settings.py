@@ -141,7 +141,14 @@ else:
     # then reads whole tables rather than the trigram indexes name search
     # relies on; on SSD or cloud storage a random read costs little more
     # than a sequential one.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
+    # A statement that runs past DJANGO_DB_STATEMENT_TIMEOUT_MS is cancelled
+    # (the page answers 503, the transaction rolls back); an unreachable
+    # server is given up on after five seconds.
+    statement_timeout = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS") or 30_000)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        options=f"-c random_page_cost=1.1 -c statement_timeout={statement_timeout}",
+        connect_timeout=5,
+    )
 
 # A read replica: reads go there, writes to the primary (kdrama_rewind/db_router.py).
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):

@@ -23,6 +23,8 @@ admin.site.site_title = "K-Drama Rewind admin"
 admin.site.index_title = "Write, edit and schedule"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
+handler500 = "kdrama_rewind.errors.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # An index of sections, each in pages of its Sitemap.limit addresses, so
