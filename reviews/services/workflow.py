@@ -70,11 +70,29 @@ def normalize(status: str, at: datetime | None) -> str:
     return status
 
 
+@transaction.atomic
 def change_state(
     *, review: Review, by, status: str, at: datetime | None, record: bool = True
 ) -> Review:
     """Move ``review`` to ``status`` at ``at`` if ``by`` may; record it."""
     status = normalize(status, at)
+    # Hold the row while deciding: of two editors moving the same review at
+    # once, the second sees the first's move (SQLite's IMMEDIATE
+    # transactions serialize the same way).
+    current = (
+        Review.objects.select_for_update()
+        .filter(pk=review.pk)
+        .values_list("status", "published_at")
+        .first()
+    )
+    if current is not None and current != (review.status, review.published_at):
+        if current[0] == status:  # someone else made this very move meanwhile
+            review.refresh_from_db()
+            return review
+        raise TransitionError(
+            "Someone else changed this review’s status since you opened it; "
+            "reload it and try again."
+        )
     reason = check_transition(user=by, review=review, status=status, at=at)
     if reason:
         raise TransitionError(reason)

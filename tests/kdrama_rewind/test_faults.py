@@ -81,6 +81,8 @@ class ServiceUnavailableTests(SimpleTestCase):
 
 @needs_postgresql
 class PostgreSQLFaultTests(TransactionTestCase):
+    serialized_rollback = True  # keep the groups and data migrations made
+
     def setUp(self):
         self.review = make_review("Before the fault", author=make_author("Mina Park"))
 
