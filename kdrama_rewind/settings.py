@@ -80,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kdrama_rewind.requests.NulCharacterMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "reviews.middleware.ScheduledUpdatesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -1,0 +1,149 @@
+"""Hostile and odd input: never a 500, never markup that runs."""
+
+import unicodedata
+
+from django.test import TestCase
+
+from reviews.models import Correction
+from tests.factories import (
+    make_author,
+    make_character,
+    make_column,
+    make_drama,
+    make_person,
+    make_quote,
+    make_review,
+)
+from tests.reviews.test_properties import Elements, element_dangers
+from tests.sample_site import PublicSiteTestCase
+
+XSS = '<script>alert("x")</script>"><img src=x onerror=alert(1)><svg onload=alert(1)>'
+# In feeds and sitemaps (XML) markup can only run if it arrives unescaped.
+RAW_MARKUP = ["<script", "<img", "<svg", "<iframe"]
+
+
+def runnable(response) -> list[str]:
+    """What in a response a browser would run: for HTML, the elements it
+    builds (JSON-LD data blocks aside); for XML, any raw markup."""
+    body = response.content.decode()
+    if not response["Content-Type"].startswith("text/html"):
+        return [marker for marker in RAW_MARKUP if marker in body]
+    found = []
+    for tag, attrs in Elements(body).found:
+        if tag == "script" and ("type", "application/ld+json") in attrs:
+            continue
+        found += element_dangers(tag, attrs, allowed={"form"})  # the site's own search form
+    return found
+
+
+class XssCorpusTests(TestCase):
+    """Every field an editor or an import fills, on every page that shows it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        person = make_person(f"Shin {XSS}", hangul_name=XSS, bio=XSS, aliases=XSS)
+        drama = make_drama(f"Run {XSS}", original_title=XSS, synopsis=XSS, network="JTBC")
+        character = make_character(drama, f"Oh {XSS}", played_by=person)
+        column = make_column(f"Rewind {XSS}", description=XSS)
+        author = make_author(f"Mina {XSS}", job_title=XSS, bio=XSS)
+        body = (
+            f"{XSS}\n\n[a link](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) "
+            '<a href="&#106;avascript:alert(1)">c</a> <iframe src="//evil.example"></iframe> '
+            "![img](data:text/html,x)\n\n::: spoiler\n" + XSS + "\n:::\n"
+        )
+        cls.review = make_review(
+            f"Title {XSS}",
+            standfirst=XSS,
+            body=body,
+            author=author,
+            column=column,
+            dramas=[drama],
+            people=[person],
+            tags=[f"tag {XSS}"],
+        )
+        cls.review.quotes.add(make_quote(character, XSS, context=XSS))
+        Correction.objects.create(review=cls.review, text=XSS)
+        cls.urls = [
+            "/",
+            cls.review.get_absolute_url(),
+            drama.get_absolute_url(),
+            character.get_absolute_url(),
+            person.get_absolute_url(),
+            author.get_absolute_url(),
+            column.get_absolute_url(),
+            cls.review.tags.first().get_absolute_url(),
+            "/quotes/",
+            "/dramas/",
+            "/search/?q=" + "Title",
+            "/search/?q=" + XSS,
+            "/feeds/reviews/",
+            "/feeds/reviews/atom/",
+            "/sitemaps/reviews.xml",
+            "/sitemap-news.xml",
+        ]
+
+    def test_nothing_runs_anywhere(self):
+        for url in self.urls:
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                self.assertEqual(runnable(response), [])
+
+    def test_json_ld_cannot_close_its_script(self):
+        body = self.client.get(self.review.get_absolute_url()).content.decode()
+        start = body.index('<script type="application/ld+json">') + 35
+        data = body[start : body.index("</script>", start)]
+        self.assertNotIn("<", data)
+
+
+class OddInputTests(PublicSiteTestCase):
+    def test_nul_bytes_and_control_characters(self):
+        for url in [
+            "/search/?q=run%00on",
+            "/search/?q=%00",
+            "/search/?q=%01%02%1b[31m",
+            "/?page=%00",
+            "/dramas/?year=20%0020&network=%00",
+        ]:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 200)
+        self.assertEqual(self.client.get("/reviews/run%00on/").status_code, 404)
+        self.assertEqual(self.client.get("/people/im%00si-wan/").status_code, 404)
+
+    def test_a_nul_in_a_form_is_a_form_error(self):
+        response = self.client.post("/newsletter/", {"email": "reader\x00@example.com"})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.context["form"].errors["email"])
+
+    def test_bad_page_numbers_show_a_real_page(self):
+        for page in ["-1", "0", "1e9", "99999999999999999999999", "abc", "1.5", "", "%FF"]:
+            with self.subTest(page=page):
+                self.assertEqual(self.client.get(f"/?page={page}").status_code, 200)
+                self.assertEqual(self.client.get(f"/search/?q=run&page={page}").status_code, 200)
+
+    def test_hangul_in_either_normal_form_finds_the_same_person(self):
+        composed = "신세경"
+        decomposed = unicodedata.normalize("NFD", composed)
+        self.assertNotEqual(composed, decomposed)
+        for query in (composed, decomposed):
+            with self.subTest(form=unicodedata.is_normalized("NFC", query)):
+                self.assertIn(
+                    self.shin, self.client.get("/search/", {"q": query}).context["people"]
+                )
+
+    def test_invisible_and_right_to_left_characters(self):
+        for query in [
+            "Shin\u200bSe-kyung",
+            "\u202eShin Se-kyung",
+            "\ufeffrun on",
+            "\u2066run\u2069",
+        ]:
+            with self.subTest(query=repr(query)):
+                self.assertEqual(self.client.get("/search/", {"q": query}).status_code, 200)
+
+    def test_oversized_requests_are_refused_with_400(self):
+        big = "x" * (6 * 1024 * 1024)
+        response = self.client.post("/newsletter/", {"email": big})
+        self.assertEqual(response.status_code, 400)
+        many = {f"field{i}": "x" for i in range(1500)}
+        self.assertEqual(self.client.post("/newsletter/", many).status_code, 400)

@@ -1,0 +1,170 @@
+"""Property tests: whatever an editor or an import file holds, the Markdown
+sanitizer never lets a script through and the import parser never crashes."""
+
+import re
+from html.parser import HTMLParser
+
+from django.test import SimpleTestCase
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviews.frontmatter import FrontMatterError, ReviewDocument, parse
+from reviews.markdown import render_markdown, sanitize_html
+
+HOSTILE_PIECES = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<a href='JaVaScRiPt:alert(1)'>x</a>",
+    "<a href='&#106;avascript:alert(1)'>x</a>",
+    "<a href='java\tscript:alert(1)'>x</a>",
+    "<svg onload=alert(1)>",
+    "<iframe src='https://evil.example'></iframe>",
+    "<a href='data:text/html,<script>alert(1)</script>'>x</a>",
+    "[x](javascript:alert(1))",
+    "[x](JAVASCRIPT:alert(1))",
+    "![x](javascript:alert(1))",
+    "<details open ontoggle=alert(1)>",
+    "<style>body{}</style>",
+    "<object data=x></object>",
+    "<math><mtext><script>alert(1)</script>",
+    "\x00",
+    "\u202e",
+    "\u200b",
+    "::: spoiler\n",
+    ":::\n",
+    "**",
+    "`",
+    "\n\n",
+    "> ",
+    "# ",
+]
+markdownish = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=40)), max_size=12
+).map("".join)
+
+ACTIVE_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "base"}
+BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
+
+
+class Elements(HTMLParser):
+    """Every element and attribute a browser would build from the markup."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.found.append((tag, attrs))
+
+
+def element_dangers(tag: str, attrs, *, allowed=frozenset()) -> list[str]:
+    problems = []
+    if tag in ACTIVE_TAGS - allowed:
+        problems.append(f"<{tag}>")
+    for name, value in attrs:
+        if name.startswith("on"):
+            problems.append(f"{tag} {name}=")
+        squeezed = re.sub(r"[\x00-\x20]", "", value or "")
+        if name in ("href", "src", "action", "formaction") and BAD_SCHEME.match(squeezed):
+            problems.append(f"{tag} {name}={value}")
+    return problems
+
+
+def dangers(markup: str) -> list[str]:
+    return [p for tag, attrs in Elements(markup).found for p in element_dangers(tag, attrs)]
+
+
+class SanitizerProperties(SimpleTestCase):
+    @settings(max_examples=300, deadline=None)
+    @given(markdownish)
+    def test_rendered_markdown_never_carries_a_script(self, text):
+        html = render_markdown(text)
+        self.assertEqual(dangers(html), [], html)
+
+    @settings(max_examples=300, deadline=None)
+    @given(markdownish)
+    def test_sanitizing_twice_changes_nothing(self, text):
+        once = render_markdown(text)
+        self.assertEqual(sanitize_html(once), once)
+
+
+TOML_PIECES = [
+    "+++\n",
+    'title = "A"\n',
+    'author = "B"\n',
+    "title = \n",
+    "[drama]\n",
+    "year = 2020\n",
+    "year = 99999999999999999999\n",
+    'status = "published"\n',
+    "published = 2026-01-01T00:00:00Z\n",
+    "[[cast]]\n",
+    'person = "X"\n',
+    "tags = [1, 2]\n",
+    "tags = [\n",
+    '"\\u0000"\n',
+    "= = =\n",
+    "\x00",
+    "\ufeff",
+]
+import_files = st.lists(
+    st.one_of(st.sampled_from(TOML_PIECES), st.text(max_size=30)), max_size=14
+).map("".join)
+
+
+class ImportParserProperties(SimpleTestCase):
+    @settings(max_examples=400, deadline=None)
+    @given(import_files)
+    def test_any_file_gives_a_review_or_a_clear_error(self, text):
+        try:
+            document = parse(text)
+        except FrontMatterError as error:
+            self.assertTrue(str(error).strip())
+        else:
+            self.assertIsInstance(document, ReviewDocument)
+            self.assertTrue(document.title and document.author)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(max_size=60), st.text(max_size=60), st.text(max_size=200))
+    def test_any_title_author_and_body_round_trip(self, title, author, body):
+        from reviews.frontmatter import dump
+
+        text = "+++\n" + f"title = {_toml(title)}\nauthor = {_toml(author)}\n" + "+++\n" + body
+        try:
+            document = parse(text)
+        except FrontMatterError as error:
+            self.assertTrue(str(error).strip())
+            return
+        again = parse(dump(document))
+        self.assertEqual((again.title, again.author), (document.title, document.author))
+
+
+def _toml(value: str) -> str:
+    escaped = "".join(
+        c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}"
+        for c in value
+        if ord(c) < 0x10000
+    )
+    return f'"{escaped}"'
+
+
+class CheckerTests(SimpleTestCase):
+    """The property above is only as good as this checker: it must see what
+    a browser would run."""
+
+    def test_it_sees_scripts_handlers_and_script_urls(self):
+        for markup in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "<a href=' JaVa&#x09;ScRiPt:alert(1)'>x</a>",
+            "<a href='data:text/html,x'>x</a>",
+            "<svg><a></a></svg>",
+        ]:
+            with self.subTest(markup=markup):
+                self.assertTrue(dangers(markup))
+
+    def test_it_leaves_escaped_text_and_safe_links_alone(self):
+        self.assertEqual(dangers("<p>&lt;script&gt;</p><a href='https://example.com/'>x</a>"), [])
