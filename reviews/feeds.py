@@ -37,7 +37,9 @@ class ReviewFeed(Feed):
 
     def items(self, obj):
         # Tags through their link rows: one plain query for all items.
-        tagged = Prefetch("tagged_items", TaggedReview.objects.select_related("tag").order_by("pk"))
+        tagged = Prefetch(
+            "tagged_items", TaggedReview.objects.select_related("tag").order_by("tag__name")
+        )
         return self.reviews(obj).for_cards().prefetch_related(tagged)[:FEED_LENGTH]
 
     def item_title(self, item):

@@ -78,7 +78,7 @@ class ReviewPage:
 
     @cached_property
     def tags(self):
-        return list(self.review.tags.all())
+        return list(self.review.tags.order_by("name"))  # the same order after any re-import
 
     @cached_property
     def corrections(self):

@@ -5,6 +5,7 @@ MEDIA_ROOT (tests/conftest.py). Line numbers in error messages are checked
 against the line the test text puts the offending key on.
 """
 
+import re
 import shutil
 import tempfile
 import tomllib
@@ -761,6 +762,36 @@ No final newline; Dal-mi and Mi-joo.   """
         self.assertEqual((status, err), (0, ""), out)
         self.assertEqual(counts(), before)
         self.assertEqual(self.export(), first)
+
+    def test_restoring_an_export_into_an_empty_database_gives_the_same_site(self):
+        self.build_newsroom()
+        exported = folder(self, "kdr-restore-")
+        for name, data in self.export().items():
+            (exported / name).write_bytes(data)
+        before = self.public_site()
+        self.wipe()
+        status, out, err = self.run_command("import_reviews", str(exported))
+        self.assertEqual((status, err), (0, ""), out)
+        after = self.public_site()
+        self.assertEqual(sorted(after), sorted(before))
+        for address, text in before.items():
+            with self.subTest(address=address):
+                self.assertEqual(after[address], text)
+
+    def public_site(self) -> dict[str, str]:
+        """What readers read: each public review's article and the front
+        page's list, as text, by address."""
+        pages = {"/": self.reading(self.client.get("/"), "main")}
+        for review in Review.objects.published():
+            url = review.get_absolute_url()
+            pages[url] = self.reading(self.client.get(url), "article")
+        return pages
+
+    @staticmethod
+    def reading(response, element: str) -> str:
+        html = response.content.decode()
+        part = html[html.index(f"<{element}") : html.index(f"</{element}>")]
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split())
 
     def test_every_review_is_written_with_its_original_image_beside_it(self):
         self.build_newsroom()
