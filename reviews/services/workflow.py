@@ -101,7 +101,10 @@ def change_state(
     before = review.get_status_display()
     review.status, review.published_at = status, at
     review.last_edited_by = by
-    review.save(update_fields=["status", "published_at", "last_edited_by"])
+    if review.updated_at and at and review.updated_at < at:
+        # Published again later than its last update: that update is history.
+        review.updated_at = None
+    review.save(update_fields=["status", "published_at", "updated_at", "last_edited_by"])
     if record:
         record_revision(
             review=review,

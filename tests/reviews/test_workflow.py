@@ -141,6 +141,21 @@ class UnpublishTests(WorkflowTestCase):
         self.assertEqual(live.status, Status.DRAFT)
         self.assertNotIn(live, Review.objects.published())
 
+    def test_an_updated_review_taken_down_and_published_again_goes_out(self):
+        # Found by scripts/loadtest: the old "Last updated" was before the new
+        # publish time, which the database refuses.
+        live = make_review(
+            author=self.writer.author,
+            published_at=timezone.now() - timedelta(days=3),
+            updated_at=timezone.now() - timedelta(days=2),
+        )
+        unpublish_review(review=live, by=self.editor)
+        publish_review(review=live, by=self.editor)
+        live.refresh_from_db()
+        self.assertEqual(live.status, Status.PUBLISHED)
+        self.assertIsNone(live.updated_at)
+        self.assertEqual(live.last_updated, live.published_at)
+
 
 class RecordTests(WorkflowTestCase):
     def test_every_move_is_recorded_with_who_and_when(self):
