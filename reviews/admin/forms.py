@@ -70,7 +70,9 @@ class ReviewAdminForm(forms.ModelForm):
         if status == Review.Status.PUBLISHED and not at:
             cleaned["published_at"] = at = timezone.now()
         author = cleaned.get("author")
-        if self.stored is None and author and not self.user.has_perm(permissions.EDIT_ANY):
+        # A writer writes under their own byline, new review or not (a forged
+        # post could otherwise hand a draft to someone else's name).
+        if author and not self.user.has_perm(permissions.EDIT_ANY):
             if author.user_id != self.user.pk:
                 self.add_error("author", "Write under your own byline; an editor can change it.")
         if status:
