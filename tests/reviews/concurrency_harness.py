@@ -1,0 +1,98 @@
+"""Run by test_concurrency.py in processes of their own, against one real
+database (a SQLite file, or a PostgreSQL database made for the run):
+
+    python -m tests.reviews.concurrency_harness seed
+    python -m tests.reviews.concurrency_harness editor N SECONDS
+    python -m tests.reviews.concurrency_harness reader SECONDS
+
+Editors save the same review through the admin form, as editors do; readers
+read its page and the front page. Each prints one line of counts.
+"""
+
+import sys
+import time
+from datetime import timedelta
+
+import django
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+setup_test_environment()  # responses keep their template context, as in tests
+
+from reviews.models import Review  # noqa: E402
+from tests.factories import make_author, make_review, make_user  # noqa: E402
+from tests.reviews.test_admin import change_form_data  # noqa: E402
+
+SLUG = "shared-by-every-editor"
+
+
+def seed():
+    make_user("chief", superuser=True)
+    # Whole seconds, as the admin's date and time fields post them back.
+    published = timezone.now().replace(microsecond=0) - timedelta(hours=1)
+    review = make_review(
+        "Shared by every editor", slug=SLUG, author=make_author("Mina Park"), published_at=published
+    )
+    print(f"SEED version={Review.objects.get(pk=review.pk).version}")
+
+
+def editor(number: int, seconds: float):
+    client = Client()
+    client.force_login(_user("chief"))
+    saved = conflicts = errors = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            review = Review.objects.get(slug=SLUG)
+            data = change_form_data(client, review, standfirst=f"Edit {saved} by editor {number}")
+            response = client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+            if response.status_code == 302:
+                saved += 1
+            elif "Someone saved this review after you opened it" in response.content.decode():
+                conflicts += 1  # told who saved in between; nothing overwritten
+            else:
+                errors += 1
+                print(f"editor {number}: status {response.status_code}", file=sys.stderr)
+        except Exception as error:
+            errors += 1
+            print(f"editor {number}: {type(error).__name__}: {error}", file=sys.stderr)
+    print(f"EDITOR saved={saved} conflicts={conflicts} errors={errors}")
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def reader(seconds: float):
+    client = Client()
+    url = Review.objects.get(slug=SLUG).get_absolute_url()
+    reads = errors = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        for address in (url, "/"):
+            try:
+                status = client.get(address).status_code
+            except Exception as error:
+                status = f"{type(error).__name__}: {error}"
+            if status == 200:
+                reads += 1
+            else:
+                errors += 1
+                print(f"reader: {address}: {status}", file=sys.stderr)
+    print(f"READER reads={reads} errors={errors}")
+
+
+if __name__ == "__main__":
+    command, *args = sys.argv[1:]
+    if command == "seed":
+        seed()
+    elif command == "editor":
+        editor(int(args[0]), float(args[1]))
+    else:
+        reader(float(args[0]))
