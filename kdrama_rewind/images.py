@@ -148,10 +148,28 @@ def rendition_name(original_name: str, width: int) -> str:
     return f"renditions/{stem}.{width}w.webp"
 
 
+class StorageUnavailable(Exception):
+    """The media storage refused to write an image; nothing of it was kept."""
+
+
 class RenditionImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
-        super().save(name, content, save=save)
-        self.make_renditions()
+        written = []
+        try:
+            super().save(name, content, save=False)
+            written.append(self.name)
+            self.make_renditions(written)
+        except OSError as error:
+            for stored in written:  # leave no orphan behind
+                try:
+                    self.storage.delete(stored)
+                except OSError:
+                    pass
+            raise StorageUnavailable(
+                f"The image could not be stored just now ({error.strerror or error})."
+            ) from error
+        if save:
+            self.instance.save()
 
     def delete(self, save=True):
         if self.name:
@@ -192,9 +210,10 @@ class RenditionImageFieldFile(ImageFieldFile):
         renditions = self.renditions
         return renditions[-1].url if renditions else ""
 
-    def make_renditions(self) -> list[str]:
-        """Write the WebP renditions of the stored original; return their names."""
-        written = []
+    def make_renditions(self, written: list[str] | None = None) -> list[str]:
+        """Write the WebP renditions of the stored original; return their names
+        (added to ``written`` as they are stored, if given)."""
+        written = [] if written is None else written
         with self.storage.open(self.name, "rb") as original:
             with Image.open(original) as image:
                 image = ImageOps.exif_transpose(image)

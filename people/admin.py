@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from kdrama_rewind.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.images import thumbnail_html
 
 from .models import Author, Person, Subscriber
@@ -20,7 +21,7 @@ class PhotoPreviewMixin:
 
 
 @admin.register(Person)
-class PersonAdmin(PhotoPreviewMixin, admin.ModelAdmin):
+class PersonAdmin(StorageFaultAdminMixin, PhotoPreviewMixin, admin.ModelAdmin):
     list_display = ["photo_thumbnail", "name", "hangul_name", "slug", "modified_at"]
     list_display_links = ["name"]
     search_fields = ["name", "hangul_name", "aliases", "slug"]
@@ -37,7 +38,7 @@ class PersonAdmin(PhotoPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(PhotoPreviewMixin, admin.ModelAdmin):
+class AuthorAdmin(StorageFaultAdminMixin, PhotoPreviewMixin, admin.ModelAdmin):
     list_display = ["photo_thumbnail", "name", "job_title", "user"]
     list_display_links = ["name"]
     list_select_related = ["user"]

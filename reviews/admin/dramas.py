@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
+from kdrama_rewind.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.images import thumbnail_html
 from people.admin import ADMIN_MEDIA_CSS
 
@@ -61,7 +62,7 @@ class CharacterInline(admin.TabularInline):
 
 
 @admin.register(Drama)
-class DramaAdmin(admin.ModelAdmin):
+class DramaAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
     list_display = ["poster_thumbnail", "title", "original_title", "year", "network", "episodes"]
     list_display_links = ["title"]
     list_filter = ["year", "network", "genres"]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from kdrama_rewind.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.images import thumbnail_html
 from people.admin import ADMIN_MEDIA_CSS
 
@@ -105,7 +106,7 @@ class PreviewLinkInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = [
         "hero_thumbnail",

@@ -1,0 +1,91 @@
+"""Media storage that refuses to write during an upload: the editor gets a
+form error with their text intact, and no review row or file is left."""
+
+import os
+from pathlib import Path
+from unittest import mock
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
+
+from reviews.models import Review
+from tests.factories import image_bytes, make_author, make_role_user
+from tests.reviews.test_admin import review_form
+
+
+def media_files() -> set[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+class UnwritableStorageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_role_user("Editor", "editor")
+        cls.author = make_author("Mina Park")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def post_with_image(self):
+        data = review_form(
+            self.author,
+            title="Written while the disk was full",
+            hero_image=SimpleUploadedFile("hero.jpg", image_bytes(size=(1300, 800)), "image/jpeg"),
+            hero_alt="Two runners at dusk",
+        )
+        return self.client.post("/admin/reviews/review/add/", data)
+
+    def assert_nothing_kept(self, response, before):
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "The image could not be stored just now")
+        self.assertContains(response, "Written while the disk was full")  # the text is kept
+        self.assertFalse(Review.objects.filter(title="Written while the disk was full").exists())
+        self.assertEqual(media_files(), before)
+
+    def test_an_unwritable_storage_gives_a_form_error_and_keeps_nothing(self):
+        before = media_files()
+        refuse = mock.patch.object(
+            FileSystemStorage, "_save", side_effect=PermissionError(13, "Permission denied")
+        )
+        with refuse:
+            response = self.post_with_image()
+        self.assert_nothing_kept(response, before)
+        self.assertContains(response, "Permission denied")
+
+    def test_a_storage_that_fails_part_way_leaves_no_orphan_file(self):
+        before = media_files()
+        real_save = FileSystemStorage._save
+        calls = []
+
+        def fill_up(storage, name, content):
+            calls.append(name)
+            if len(calls) > 2:  # the original and one rendition, then the disk is full
+                raise OSError(28, os.strerror(28))
+            return real_save(storage, name, content)
+
+        with mock.patch.object(FileSystemStorage, "_save", fill_up):
+            response = self.post_with_image()
+        self.assertGreater(len(calls), 2)
+        self.assert_nothing_kept(response, before)
+
+    def test_the_same_for_a_person_s_photo(self):
+        from people.models import Person
+
+        before = media_files()
+        photo = SimpleUploadedFile("photo.jpg", image_bytes(size=(600, 600)), "image/jpeg")
+        data = {"name": "Shin Se-kyung", "slug": "shin-se-kyung", "photo": photo}
+        data["photo_alt"] = "Shin Se-kyung"
+        superuser = make_role_user("Editor", "another")
+        superuser.is_superuser = True
+        superuser.save()
+        self.client.force_login(superuser)
+        with mock.patch.object(
+            FileSystemStorage, "_save", side_effect=PermissionError(13, "Permission denied")
+        ):
+            response = self.client.post("/admin/people/person/add/", data)
+        self.assertContains(response, "The image could not be stored just now")
+        self.assertFalse(Person.objects.filter(name="Shin Se-kyung").exists())
+        self.assertEqual(media_files(), before)
