@@ -23,11 +23,23 @@ def split_lines(text: str) -> list[str]:
 
 class AutoSlugMixin:
     """For models with a ``slug``: an empty one is filled from the field
-    named by ``slug_source`` when the object is saved."""
+    named by ``slug_source`` when the object is saved, made unique with
+    ``-2``, ``-3``… (two actors can share a name; names that differ only
+    in punctuation or invisible characters share a slug)."""
 
     slug_source = "name"
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slug_for(getattr(self, self.slug_source))
+            self.slug = self.unique_slug(slug_for(getattr(self, self.slug_source)) or "untitled")
         super().save(*args, **kwargs)
+
+    def unique_slug(self, base: str) -> str:
+        limit = self._meta.get_field("slug").max_length
+        base = base[: limit - 6].rstrip("-") or "untitled"
+        taken = type(self)._default_manager.filter(slug__startswith=base).exclude(pk=self.pk)
+        taken = set(taken.values_list("slug", flat=True))
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug

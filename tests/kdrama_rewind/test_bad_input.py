@@ -17,7 +17,9 @@ from tests.factories import (
 from tests.reviews.test_properties import Elements, element_dangers
 from tests.sample_site import PublicSiteTestCase
 
-XSS = '<script>alert("x")</script>"><img src=x onerror=alert(1)><svg onload=alert(1)>'
+XSS = (
+    '<script>alert("x")</script>"><img src=x onerror=alert(1)><svg onload=alert(1)>\' & &amp; &#0;'
+)
 # In feeds and sitemaps (XML) markup can only run if it arrives unescaped.
 RAW_MARKUP = ["<script", "<img", "<svg", "<iframe"]
 
@@ -130,6 +132,15 @@ class OddInputTests(PublicSiteTestCase):
                 self.assertIn(
                     self.shin, self.client.get("/search/", {"q": query}).context["people"]
                 )
+
+    def test_invisible_and_right_to_left_characters_in_names(self):
+        from tests.factories import make_person
+
+        for name in ["Kim\u200bTae-ri", "\u202eKim Tae-ri", "Kim Tae-ri\u2066\u2069", "\ufeffKim"]:
+            with self.subTest(name=repr(name)):
+                person = make_person(name)
+                self.assertTrue(person.slug)
+                self.assertEqual(self.client.get(person.get_absolute_url()).status_code, 200)
 
     def test_invisible_and_right_to_left_characters(self):
         for query in [
