@@ -106,3 +106,17 @@ ensure_chromium() {
     echo "         Install it with: sudo apt-get install chromium chromium-driver" >&2
   fi
 }
+
+# For the benchmark and the load test: wrk, and PostgreSQL and Redis running.
+ensure_load_tools() {
+  if ! command -v wrk >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing wrk"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+    else
+      die "wrk is not installed: sudo apt-get install wrk"
+    fi
+  fi
+  pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL is not running on 127.0.0.1:5432"
+  redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || die "Redis is not running on 127.0.0.1:6379"
+}
