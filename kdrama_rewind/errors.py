@@ -7,7 +7,7 @@ import logging
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -36,8 +36,7 @@ def server_error(request):
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
         logger.warning("Database unavailable: %s", error)
-        response = HttpResponseServerError(_page("503.html", "We’ll be back in a moment"))
-        response.status_code = 503
+        response = HttpResponse(_page("503.html", "We’ll be back in a moment"), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response

@@ -101,8 +101,9 @@ def fragment_context(request, *, cacheable: bool = True) -> dict:
 
 
 def remembered(key: str, compute):
-    """``compute()``, kept in the cache under ``key`` like a template fragment:
-    until anything changes, and never past the next scheduled moment."""
+    """``compute()``, kept in the cache under ``key`` (any text: it is
+    hashed) like a template fragment: until anything changes, and never past
+    the next scheduled moment."""
     if not fragment_caching_enabled():
         return compute()
     current, moment = content_state()

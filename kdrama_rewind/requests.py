@@ -18,9 +18,7 @@ class NulCharacterMiddleware:
     def __call__(self, request):
         if NUL in request.path_info:
             raise Http404("No page at this address.")
-        if NUL in request.META.get("QUERY_STRING", "") or "%00" in request.META.get(
-            "QUERY_STRING", ""
-        ):
+        if "%00" in request.META.get("QUERY_STRING", ""):
             cleaned = QueryDict(mutable=True)
             for key, values in request.GET.lists():
                 cleaned.setlist(key.replace(NUL, ""), [v.replace(NUL, "") for v in values])

@@ -19,7 +19,6 @@ the text readers may see outside the page: a body's spoilers are not in its
 everything and add only <mark>.
 """
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -228,10 +227,6 @@ def _scored_in_postgresql(queryset: QuerySet, query: str, key: str) -> list[tupl
     return [(obj, obj.score) for obj in matches[:NAMES_PER_GROUP]]
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
 def _name_groups(query: str) -> dict[str, list]:
     if all(len(word) == 1 and word.isascii() for word in WORD.findall(query)):
         return {"dramas": [], "people": [], "characters": []}  # single letters match junk
@@ -391,7 +386,7 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     # which dramas, people and characters match, and the reviews about them,
     # are kept until anything changes.
     names, about_ids = remembered(
-        f"search-names:{_digest(terms.names)}", lambda: _names_and_about(terms.names)
+        f"search-names:{terms.names}", lambda: _names_and_about(terms.names)
     )
 
     def rank():
@@ -401,7 +396,7 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
         return _ranked(_reviews_by_pattern(terms, about))
 
     # Kept like the names: a query searched again costs one query, its page.
-    ranked, capped = remembered(f"search-reviews:{_digest(query)}", rank)
+    ranked, capped = remembered(f"search-reviews:{query}", rank)
     page_obj = _page(ranked, page)
     pattern = terms_pattern(terms.wanted)
     for review in page_obj.object_list:

@@ -14,7 +14,7 @@ from tests.factories import (
     make_quote,
     make_review,
 )
-from tests.reviews.test_properties import Elements, element_dangers
+from tests.markup import Elements, element_dangers
 from tests.sample_site import PublicSiteTestCase
 
 XSS = (

@@ -1,15 +1,13 @@
 """Property tests: whatever an editor or an import file holds, the Markdown
 sanitizer never lets a script through and the import parser never crashes."""
 
-import re
-from html.parser import HTMLParser
-
 from django.test import SimpleTestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviews.frontmatter import FrontMatterError, ReviewDocument, parse
 from reviews.markdown import render_markdown, sanitize_html
+from tests.markup import dangers
 
 HOSTILE_PIECES = [
     "<script>alert(1)</script>",
@@ -42,39 +40,6 @@ HOSTILE_PIECES = [
 markdownish = st.lists(
     st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=40)), max_size=12
 ).map("".join)
-
-ACTIVE_TAGS = {"script", "iframe", "object", "embed", "svg", "math", "style", "form", "base"}
-BAD_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.I)
-
-
-class Elements(HTMLParser):
-    """Every element and attribute a browser would build from the markup."""
-
-    def __init__(self, markup: str):
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.feed(markup)
-        self.close()
-
-    def handle_starttag(self, tag, attrs):
-        self.found.append((tag, attrs))
-
-
-def element_dangers(tag: str, attrs, *, allowed=frozenset()) -> list[str]:
-    problems = []
-    if tag in ACTIVE_TAGS - allowed:
-        problems.append(f"<{tag}>")
-    for name, value in attrs:
-        if name.startswith("on"):
-            problems.append(f"{tag} {name}=")
-        squeezed = re.sub(r"[\x00-\x20]", "", value or "")
-        if name in ("href", "src", "action", "formaction") and BAD_SCHEME.match(squeezed):
-            problems.append(f"{tag} {name}={value}")
-    return problems
-
-
-def dangers(markup: str) -> list[str]:
-    return [p for tag, attrs in Elements(markup).found for p in element_dangers(tag, attrs)]
 
 
 class SanitizerProperties(SimpleTestCase):

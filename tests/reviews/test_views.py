@@ -6,7 +6,7 @@ from django.utils import timezone
 from reviews.models import Review
 from tests.clock import clock_at
 from tests.factories import make_drama, make_review, make_user
-from tests.sample_site import SITEMAP_SECTIONS, PublicSiteTestCase, sitemap_entries
+from tests.sample_site import SITEMAP_SECTIONS, PublicSiteTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -250,18 +250,6 @@ class FeedAndSitemapTests(PublicSiteTestCase):
         self.assertEqual(len(entries), 2)
         self.assertTrue(all(e.find(f"{ATOM}updated") is not None for e in entries))
         self.assertTrue(all(e.find(f"{ATOM}published") is not None for e in entries))
-
-    def test_sitemap_parses_and_lists_every_kind_of_page(self):
-        locations = sitemap_entries(self.client)
-        for path in [
-            self.review.get_absolute_url(),
-            "/dramas/run-on/",
-            "/people/im-si-wan/",
-            "/authors/mina-park/",
-            "/columns/k-drama-rewind/",
-            "/tags/run-on/",
-        ]:
-            self.assertIn(f"http://testserver{path}", locations)
 
     def test_robots_points_to_the_sitemap(self):
         response = self.client.get("/robots.txt")
