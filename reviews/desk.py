@@ -11,14 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from . import permissions
-from .models import Column, Drama, Review
-from .services import TransitionError, schedule_review
+from .models import Column, Drama, Review, Revision
+from .services import ReviewEdit, TransitionError, edit_review
+from .services.transitions import describe_move
 
 WEEKS_AHEAD = 8
 WEEKS_BACK = 4
@@ -100,7 +100,7 @@ def slot_warnings(slot: Slot, now: datetime) -> list[str]:
         warnings.append(f"{len(slot.reviews)} reviews in one slot: move all but one.")
     if until <= APPROVAL_WARNING:
         for review in slot.reviews:
-            if review.status not in Review.LIVE_STATUSES:
+            if review.status not in Review.APPROVED_STATUSES:
                 warnings.append(
                     f"“{review}” is {review.get_status_display().lower()}, not approved, "
                     f"and is due in {_duration(until)}."
@@ -161,20 +161,33 @@ def _nearest_anniversary(drama: Drama, day: date):
     return best
 
 
-@transaction.atomic
 def assign_to_slot(*, review: Review, column: Column, at: datetime, by) -> Review:
     """Put ``review`` in ``column``'s slot at ``at``: an approved review (or
     one an editor assigns) is scheduled for it; otherwise it is planned
-    there until an editor approves it."""
+    there until an editor approves it. One change, through the editing
+    service: the column and the time move together or not at all."""
     if not permissions.can_schedule(by):
         raise TransitionError("Only the desk or an editor can plan the calendar.")
     if at not in column.slots_between(at - timedelta(minutes=1), at + timedelta(minutes=1)):
         raise TransitionError(f"{column} has no slot at {timezone.localtime(at):%d %b %Y, %H:%M}.")
-    review = Review.objects.select_for_update().select_related("author").get(pk=review.pk)
-    if review.column_id != column.pk:
-        review.column = column
-        review.save(update_fields=["column"])
-    return schedule_review(review=review, by=by, at=at)
+    if review.is_published():
+        raise TransitionError("This review is already published; unpublish it first.")
+    if at <= timezone.now():
+        raise TransitionError("Choose a slot in the future.")
+    approved = review.status in Review.APPROVED_STATUSES or permissions.can_publish(by)
+    return edit_review(
+        review=review,
+        edit=ReviewEdit(
+            fields={"column": column},
+            status=Review.Status.SCHEDULED if approved else review.status,
+            published_at=at,
+        ),
+        by=by,
+        via="the desk calendar",
+        expect_state=(review.status, review.published_at),
+        kind=Revision.Kind.STATUS,
+        summary=lambda before, after: f"Put in {column}’s slot: {describe_move(before, after)}",
+    ).review
 
 
 # ---------------------------------------------------------------- iCalendar

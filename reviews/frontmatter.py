@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from kdrama_rewind.slugs import slug_for
+from reviews.status import APPROVED_STATUSES, STATUS_VALUES
 
 FENCE = "+++"
-STATUSES = ("draft", "review", "scheduled", "published")
-LIVE_STATUSES = ("scheduled", "published")
+STATUSES = STATUS_VALUES
 ROLES = ("lead", "supporting")
 
 
@@ -360,7 +360,7 @@ class _Reader:
             featured=self.names(data, "featured", sluggable=True) or [],
             locator=self.locator,
         )
-        if status in LIVE_STATUSES and document.published is None:
+        if status in APPROVED_STATUSES and document.published is None:
             self.fail(f"a {status} review needs a “published” date-time", key="status")
         if document.updated and document.published and document.updated < document.published:
             self.fail("“updated” cannot be before “published”", key="updated")

@@ -17,14 +17,13 @@ same files.
 """
 
 import posixpath
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model, Prefetch
 from django.utils import timezone
 
@@ -33,9 +32,17 @@ from kdrama_rewind.slugs import slug_for, split_lines
 from people.models import Author, Person
 
 from . import frontmatter
-from .models import Character, Column, Correction, Drama, Quote, Review, Revision
-from .names import Registry, check_cast, check_names, mentioned_people
-from .services import record_revision
+from .models import Character, Column, Drama, Quote, Review, Revision
+from .names import Registry, mentioned_people, name_warnings, review_texts, undismissed
+from .services import (
+    KEEP,
+    CorrectionEdit,
+    EditConflict,
+    ReviewEdit,
+    TransitionError,
+    edit_review,
+)
+from .services.shared import record_shared_change
 
 
 class ImportFailed(Exception):
@@ -85,29 +92,38 @@ def read_review_file(*, path: Path) -> frontmatter.ReviewDocument:
 
 
 def import_review_file(*, path: Path) -> ImportResult:
-    """Create or update the review in the file at ``path``, all or nothing.
+    """Create or update the review in the file at ``path``, all or nothing,
+    through the editing service like any other change.
 
-    Raises :class:`ImportFailed` saying what is wrong with the file.
+    The review's version is read first; if anyone saves the review while the
+    file is being read and its image stored, the file is refused rather than
+    overwriting their change. Raises :class:`ImportFailed` saying what is
+    wrong with the file.
     """
     path = Path(path)
     document = read_review_file(path=path)
+    slug = document.slug or slug_for(document.title)
+    started_from = Review.objects.filter(slug=slug).values_list("version", flat=True).first()
     hero = _read_hero(path, document)
-    written: list[str] = []
     try:
         with transaction.atomic():
-            return _Importer(document=document, path=path, written=written).run(hero)
-    except ImportFailed:
-        _delete_files(written)
-        raise
+            return _Importer(document=document, path=path).run(hero, started_from)
+    except EditConflict as conflict:
+        raise ImportFailed(
+            path,
+            f"the review was {conflict.detail} since this import began; run again to overwrite",
+        ) from None
+    except TransitionError as error:
+        raise ImportFailed(path, str(error)) from None
     except ValidationError as error:
-        _delete_files(written)
         raise ImportFailed(path, "; ".join(_messages(error))) from None
+    except IntegrityError:
+        raise ImportFailed(
+            path,
+            "something it names was created by someone else while it was being imported; run again",
+        ) from None
     except DatabaseError as error:
-        _delete_files(written)
         raise ImportFailed(path, f"the database refused it: {error}") from None
-    except BaseException:
-        _delete_files(written)
-        raise
 
 
 def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile | None:
@@ -149,11 +165,6 @@ def _messages(error: ValidationError) -> list[str]:
     return error.messages
 
 
-def _delete_files(names: Iterable[str]) -> None:
-    for name in names:
-        default_storage.delete(name)
-
-
 def same_bytes(stored, content: ContentFile) -> bool:
     """Whether the stored file holds exactly ``content``'s bytes."""
     try:
@@ -188,10 +199,10 @@ QUOTE_KEYS = {name: ("quotes", name) for name in frontmatter.QUOTE_KEYS}
 
 
 class _Importer:
-    def __init__(self, *, document: frontmatter.ReviewDocument, path: Path, written: list[str]):
+    def __init__(self, *, document: frontmatter.ReviewDocument, path: Path):
         self.document = document
         self.path = path
-        self.written = written
+        self.via = f"imported from {path.name}"
         self.changed = False
         self.notes: list[str] = []
 
@@ -213,12 +224,16 @@ class _Importer:
             line = line or here
         return ImportFailed(self.path, "; ".join(messages), line)
 
-    def save(self, obj: Model, *, what: str, keys: dict, index: int = 0, exclude=()) -> None:
+    def save(self, obj: Model, *, what: str, keys: dict, index: int = 0, changed=()) -> None:
         try:
-            obj.full_clean(exclude=exclude)
+            obj.full_clean()
         except ValidationError as error:
             raise self.refuse(error, what, keys, index) from None
         obj.save()
+        if changed:
+            # Something reviews share: approved reviews showing it note the change.
+            what = "changed " + ", ".join(sorted(changed))
+            record_shared_change(obj=obj, by=None, via=self.via, what=what)
         self.changed = True
 
     def upsert(self, model: type[Model], obj: Model | None, values: dict, *, create: dict, **how):
@@ -226,14 +241,16 @@ class _Importer:
         is) and save only when something differs; with no ``obj``, create a
         ``model`` from ``create`` and ``values``. ``how`` says where errors point."""
         values = {k: v for k, v in values.items() if v is not None}
+        changed = []
         if obj is None:
             obj = model(**create, **values)
-        elif all(getattr(obj, k) == v for k, v in values.items()):
-            return obj
         else:
-            for key, value in values.items():
-                setattr(obj, key, value)
-        self.save(obj, **how)
+            changed = [k for k, v in values.items() if getattr(obj, k) != v]
+            if not changed:
+                return obj
+            for key in changed:
+                setattr(obj, key, values[key])
+        self.save(obj, changed=changed, **how)
         return obj
 
     # -------------------------------------------------------- finding
@@ -272,7 +289,7 @@ class _Importer:
 
     # -------------------------------------------------------- the import
 
-    def run(self, hero: ContentFile | None) -> ImportResult:
+    def run(self, hero: ContentFile | None, started_from: int | None) -> ImportResult:
         d = self.document
         author = self.upsert(
             Author,
@@ -332,43 +349,36 @@ class _Importer:
                     index=index,
                 )
             )
-        review, created = self.review(author, column, hero)
         reviewed = [dramas[e.title] for e in d.dramas if e.featured]
         registry = Registry.load()
         # People the body names are featured, as when an editor saves it.
         mentioned = Person.objects.filter(pk__in=mentioned_people(d.body, registry))
         featured += [person for person in mentioned if person not in featured]
-        self.set_related(review.dramas, reviewed)
-        self.set_related(review.featured_people, featured)
-        self.set_related(review.quotes, quotes)
-        self.set_tags(review, d.tags)
-        self.set_corrections(review)
-        if self.changed or created:
-            record_revision(review=review, by=None, kind=Revision.Kind.IMPORT)
+        review, created = self.review(
+            author, column, hero, started_from, dramas=reviewed, people=featured, quotes=quotes
+        )
         name_checks = self.name_checks(review, {d.pk for d in reviewed}, registry)
         return ImportResult(
             self.path, review, created, self.changed, [*self.notes, *self.warnings(), *name_checks]
         )
 
-    def set_corrections(self, review: Review) -> None:
-        """The review's notes to readers are exactly the file's."""
+    def corrections(self, review: Review | None) -> list[CorrectionEdit] | None:
+        """The review's notes to readers are exactly the file's (None: as they are)."""
         wanted = [(c.kind, c.date, c.text) for c in self.document.corrections]
-        current = [(c.kind, c.noted_at, c.text) for c in review.corrections.all()]
-        if current == wanted:
-            return
-        review.corrections.all().delete()
-        for index, (kind, noted_at, text) in enumerate(wanted):
-            correction = Correction(review=review, kind=kind, noted_at=noted_at, text=text)
-            self.save(correction, what=f"correction {index + 1}", keys={}, index=index)
-        self.changed = True
+        current = list(review.corrections.all()) if review else []
+        if [(c.kind, c.noted_at, c.text) for c in current] == wanted:
+            return None
+        unused = {(c.kind, c.noted_at, c.text): c.pk for c in current}
+        return [
+            CorrectionEdit(kind, text, noted_at, pk=unused.pop((kind, noted_at, text), None))
+            for kind, noted_at, text in wanted
+        ]
 
     def name_checks(self, review: Review, drama_ids: set[int], registry) -> list[str]:
         """The spelling and cast checks an editor sees before saving."""
-        texts = {"headline": review.title, "standfirst": review.standfirst, "body": review.body}
-        found = check_names(texts=texts, drama_ids=drama_ids, registry=registry)
-        found += check_cast(texts=texts, drama_ids=drama_ids, registry=registry)
-        dismissed = set(review.name_checks_dismissed)
-        return [w.message for w in found if w.key not in dismissed]
+        texts = review_texts(title=review.title, standfirst=review.standfirst, body=review.body)
+        found = name_warnings(texts=texts, drama_ids=drama_ids, registry=registry)
+        return [w.message for w in undismissed(found, review.name_checks_dismissed)]
 
     def drama(self, entry: frontmatter.DramaEntry, index: int) -> Drama:
         slug = entry.slug or slug_for(entry.title)
@@ -393,76 +403,76 @@ class _Importer:
             index=index,
         )
 
-    def review(self, author: Author, column: Column | None, hero) -> tuple[Review, bool]:
+    def review(
+        self, author, column, hero, started_from, *, dramas, people, quotes
+    ) -> tuple[Review, bool]:
         d = self.document
         slug = d.slug or slug_for(d.title)
-        review = Review.objects.filter(slug=slug).first()
+        review = Review.objects.filter(slug=slug).select_related("author", "column").first()
         created = review is None
-        review = review or Review(slug=slug)
-        fields = {
-            "title": d.title,
-            "standfirst": d.standfirst,
-            "body": d.body,
-            "author": author,
-            "column": column,
-            "status": d.status,
-            "published_at": d.published,
-            "updated_at": d.updated,
-            "hero_alt": d.hero.alt if d.hero else "",
-            "hero_caption": d.hero.caption if d.hero else "",
-            "hero_credit": d.hero.credit if d.hero else "",
-        }
-        differs = created or any(getattr(review, k) != v for k, v in fields.items())
-        for key, value in fields.items():
-            setattr(review, key, value)
-        replaced = self.set_hero(review, hero)
-        if differs or replaced is not None:
-            # The hero image was checked when read; the rest is checked here.
-            keys = REVIEW_KEYS if d.slug else REVIEW_KEYS | {"slug": ("", "title")}
-            self.save(review, what="the review", keys=keys, exclude=["hero_image"])
-        if replaced:
-            transaction.on_commit(lambda: _delete_files(replaced))
-        return review, created
-
-    def set_hero(self, review: Review, hero: ContentFile | None) -> list[str] | None:
-        """Store the hero unless the same bytes are stored already. Returns
-        None when nothing changes, else the names of the files it replaces
-        (deleted once the import commits)."""
-        current = review.hero_image
-        if hero is not None and current and same_bytes(current, hero):
-            return None
-        if hero is None and not current:
-            return None
-        old = [current.name, *(r.name for r in current.renditions)] if current else []
-        if hero is None:
-            review.hero_image = None
-            return old
-        try:
-            review.hero_image.save(hero.name, hero, save=False)
-        except OSError as error:
+        if created and started_from is not None:
+            raise ImportFailed(self.path, "the review was deleted since this import began")
+        if not created and started_from is None:
             raise ImportFailed(
                 self.path,
-                f"[hero] file “{self.document.hero.file}” could not be stored: {error}",
-                self.document.locator.line("hero", 0, "file"),
-            ) from None
-        finally:
-            # Whatever was written before a failure is deleted with the rest.
-            stored = review.hero_image
-            if stored.name and stored.name not in old:
-                self.written += [stored.name, *(r.name for r in stored.renditions)]
-        return old
+                f"a review with the slug “{slug}” was created since this import began; "
+                "run again to overwrite it",
+            )
+        edit = ReviewEdit(
+            fields={
+                "title": d.title,
+                "slug": slug,
+                "standfirst": d.standfirst,
+                "body": d.body,
+                "author": author,
+                "column": column,
+                "updated_at": d.updated,
+                "hero_alt": d.hero.alt if d.hero else "",
+                "hero_caption": d.hero.caption if d.hero else "",
+                "hero_credit": d.hero.credit if d.hero else "",
+            },
+            hero=self.hero_change(review, hero),
+            dramas=dramas,
+            featured_people=people,
+            quotes=quotes,
+            tags=d.tags,
+            corrections=self.corrections(review),
+            status=d.status,
+            published_at=d.published,
+            minor=True,  # “Last updated” is what the file says
+        )
+        if not created and self.same_tags(review, d.tags):
+            edit.tags = None  # the same tags, perhaps spelt in another case
+        try:
+            result = edit_review(
+                review=review,
+                edit=edit,
+                by=None,
+                via=self.via,
+                based_on=started_from,
+                kind=Revision.Kind.IMPORT,
+                system=True,
+            )
+        except ValidationError as error:
+            keys = REVIEW_KEYS if d.slug else REVIEW_KEYS | {"slug": ("", "title")}
+            raise self.refuse(error, "the review", keys) from None
+        self.changed = self.changed or result.changed
+        return result.review, created
 
-    def set_related(self, manager, objects: Iterable[Model]) -> None:
-        wanted = {obj.pk for obj in objects}
-        if set(manager.values_list("pk", flat=True)) != wanted:
-            manager.set(wanted)
-            self.changed = True
+    def hero_change(self, review: Review | None, hero: ContentFile | None):
+        """The image to store, None to remove it, or KEEP when the same bytes
+        are stored already."""
+        current = review.hero_image if review else None
+        if hero is not None and current and same_bytes(current, hero):
+            return KEEP
+        if hero is None and not current:
+            return KEEP
+        return hero
 
-    def set_tags(self, review: Review, names: list[str]) -> None:
+    @staticmethod
+    def same_tags(review: Review, names: list[str]) -> bool:
         current = {tag.name.casefold() for tag in review.tags.all()}
-        if current != {name.casefold() for name in names}:
-            review.tags.set(names, clear=True)
-            self.changed = True
+        return current == {name.casefold() for name in names}
 
     def warnings(self) -> list[str]:
         """Cast members the body never mentions, by any of their names."""

@@ -86,8 +86,17 @@ class Registry:
 
 @dataclass(frozen=True)
 class NameWarning:
-    key: str  # what an editor dismisses: the text as written
+    field: str  # where: "headline", "standfirst" or "body"
+    written: str  # the text as written: what an editor confirms
+    count: int  # how many times it is written there
     message: str
+
+    @property
+    def key(self) -> str:
+        return self.written
+
+    def as_dismissal(self) -> dict:
+        return {"field": self.field, "text": self.written, "count": self.count}
 
 
 def _spans(run: str):
@@ -117,37 +126,41 @@ def find_names(text: str, registry: Registry):
                 yield span, []
 
 
+def _problem(written: str, found: list[Known], label: str, drama_ids, registry) -> str | None:
+    if not found:
+        if suggestion := registry.closest(written):
+            return f"{written} (in the {label}): did you mean {suggestion.name}?"
+        return None
+    characters = [k for k in found if k.character_id]
+    if (
+        drama_ids
+        and characters
+        and not any(k.person_id for k in found)
+        and not any(k.drama_id in drama_ids for k in characters)
+    ):
+        titles = ", ".join(sorted({k.drama_title for k in characters}))
+        return f"{written} (in the {label}) is a character in {titles}, not in this review’s drama."
+    return None
+
+
 def check_names(
     *, texts: dict[str, str], drama_ids: set[int], registry: Registry | None = None
 ) -> list[NameWarning]:
     """Spelling and belonging warnings for the named texts (headline,
-    standfirst, body), one per distinct problem."""
+    standfirst, body): one per problem and text, with how often it occurs."""
     registry = registry or Registry.load()
-    warnings: dict[str, NameWarning] = {}
+    warnings: dict[tuple[str, str], NameWarning] = {}
     for label, text in texts.items():
+        counts: dict[str, int] = defaultdict(int)
+        problems: dict[str, str] = {}
         for written, found in find_names(text, registry):
-            if written in warnings:
-                continue
-            if not found:
-                if suggestion := registry.closest(written):
-                    warnings[written] = NameWarning(
-                        written,
-                        f"{written} (in the {label}): did you mean {suggestion.name}?",
-                    )
-                continue
-            characters = [k for k in found if k.character_id]
-            if (
-                drama_ids
-                and characters
-                and not any(k.person_id for k in found)
-                and not any(k.drama_id in drama_ids for k in characters)
+            counts[written] += 1
+            if written not in problems and (
+                message := _problem(written, found, label, drama_ids, registry)
             ):
-                titles = ", ".join(sorted({k.drama_title for k in characters}))
-                warnings[written] = NameWarning(
-                    written,
-                    f"{written} (in the {label}) is a character in {titles}, "
-                    "not in this review’s drama.",
-                )
+                problems[written] = message
+        for written, message in problems.items():
+            warnings[label, written] = NameWarning(label, written, counts[written], message)
     return list(warnings.values())
 
 
@@ -157,9 +170,11 @@ def check_cast(
     """People named in the texts who have no role in the review's dramas."""
     if not drama_ids:
         return []
-    named = {}
+    named: dict[int, tuple[str, str, str]] = {}
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for label, text in texts.items():
         for written, found in find_names(text, registry):
+            counts[label, written] += 1
             for known in found:
                 if known.person_id and known.person_id not in named:
                     named[known.person_id] = (written, label, known.canonical)
@@ -170,11 +185,63 @@ def check_cast(
     )
     return [
         NameWarning(
-            written, f"{canonical} (in the {label}) is not in the cast of this review’s drama."
+            label,
+            written,
+            counts[label, written],
+            f"{canonical} (in the {label}) is not in the cast of this review’s drama.",
         )
         for person_id, (written, label, canonical) in named.items()
         if person_id not in cast
     ]
+
+
+def review_texts(*, title: str, standfirst: str, body: str) -> dict[str, str]:
+    """The texts the name check reads, by the label its messages use."""
+    return {"headline": title or "", "standfirst": standfirst or "", "body": body or ""}
+
+
+def name_warnings(
+    *, texts: dict[str, str], drama_ids: set[int], registry: Registry | None = None
+) -> list[NameWarning]:
+    """Everything the name check has to say about these texts."""
+    registry = registry or Registry.load()
+    found = check_names(texts=texts, drama_ids=drama_ids, registry=registry)
+    return found + check_cast(texts=texts, drama_ids=drama_ids, registry=registry)
+
+
+def undismissed(warnings: list[NameWarning], dismissed: list) -> list[NameWarning]:
+    """The warnings an editor has not confirmed: a confirmation covers one
+    spelling in one field, as many times as it was written there when
+    confirmed; one more occurrence, or the same spelling in another field,
+    warns again."""
+    covered = {
+        (entry["field"], entry["text"]): entry["count"]
+        for entry in dismissed
+        if isinstance(entry, dict)
+    }
+    return [w for w in warnings if covered.get((w.field, w.written), 0) < w.count]
+
+
+def kept_dismissals(dismissed: list, texts: dict[str, str], confirmed=()) -> list[dict]:
+    """The confirmations still in force for ``texts``, with ``confirmed``
+    warnings added: a spelling corrected away is forgotten, so writing it
+    again later warns again."""
+    merged: dict[tuple[str, str], int] = {}
+    for entry in [*dismissed, *(w.as_dismissal() for w in confirmed)]:
+        if not isinstance(entry, dict):
+            continue  # confirmations from before they were scoped to a field
+        key = (entry["field"], entry["text"])
+        merged[key] = max(merged.get(key, 0), entry["count"])
+    kept = []
+    for (label, written), count in sorted(merged.items()):
+        present = _occurrences(texts.get(label, ""), written)
+        if present:
+            kept.append({"field": label, "text": written, "count": min(count, present)})
+    return kept
+
+
+def _occurrences(text: str, written: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(written)}(?!\w)", text.replace("\u00a0", " ")))
 
 
 def mentioned_people(text: str, registry: Registry) -> set[int]:

@@ -7,11 +7,12 @@ column calendar and schedules.
 """
 
 from .models import Review
+from .status import Status
 
 PUBLISH = "reviews.publish_review"
 SCHEDULE = "reviews.schedule_review"
 EDIT_ANY = "reviews.edit_any_review"
-OWN_EDITABLE_STATUSES = (Review.Status.DRAFT, Review.Status.REVIEW)
+OWN_EDITABLE_STATUSES = (Status.DRAFT, Status.REVIEW)
 
 
 def can_publish(user) -> bool:
@@ -33,6 +34,13 @@ def can_edit(user, review: Review | None = None) -> bool:
     if review is None or user.has_perm(EDIT_ANY):
         return True
     return is_own(user, review) and review.status in OWN_EDITABLE_STATUSES
+
+
+def can_correct(user) -> bool:
+    """Add, change or remove the notes to readers under a review."""
+    return all(
+        user.has_perm(f"reviews.{action}_correction") for action in ("add", "change", "delete")
+    )
 
 
 def can_view(user) -> bool:

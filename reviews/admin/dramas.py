@@ -8,10 +8,11 @@ from kdrama_rewind.images import thumbnail_html
 from people.admin import ADMIN_MEDIA_CSS
 
 from ..models import Character, Drama, Genre, Quote
+from .shared import SharedInlineMixin, SharedThingAdminMixin
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -41,7 +42,7 @@ class CastRowForm(forms.ModelForm):
             field.widget.widget.chosen = self.instance.played_by  # inside the +/✎ wrapper
 
 
-class CharacterInline(admin.TabularInline):
+class CharacterInline(SharedInlineMixin, admin.TabularInline):
     model = Character
     form = CastRowForm
     fields = ["name", "hangul_name", "played_by", "role", "billing"]
@@ -62,7 +63,7 @@ class CharacterInline(admin.TabularInline):
 
 
 @admin.register(Drama)
-class DramaAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
+class DramaAdmin(SharedThingAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin):
     list_display = ["poster_thumbnail", "title", "original_title", "year", "network", "episodes"]
     list_display_links = ["title"]
     list_filter = ["year", "network", "genres"]
@@ -90,7 +91,7 @@ class DramaAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
         return thumbnail_html(drama.poster, alt=drama.poster_alt, width=200)
 
 
-class QuoteInline(admin.TabularInline):
+class QuoteInline(SharedInlineMixin, admin.TabularInline):
     model = Quote
     fields = ["text", "episode", "context"]
     extra = 0
@@ -102,7 +103,7 @@ class QuoteInline(admin.TabularInline):
 
 
 @admin.register(Character)
-class CharacterAdmin(admin.ModelAdmin):
+class CharacterAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "hangul_name", "drama", "played_by", "role", "quote_count"]
     list_filter = ["role"]
     list_select_related = ["drama", "played_by"]
@@ -129,7 +130,7 @@ class CharacterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "character", "drama", "episode"]
     list_select_related = ["character__drama"]
     search_fields = ["text", "character__name", "character__drama__title"]

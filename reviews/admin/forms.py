@@ -1,21 +1,28 @@
 from django import forms
 from django.contrib.admin import widgets
+from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from people.models import Person
+
 from .. import permissions
-from ..models import Review
-from ..names import Registry, check_cast, check_names
-from ..services import check_transition
+from ..models import Correction, Review, SlugRedirect, UploadStash
+from ..names import Registry, mentioned_people, name_warnings, review_texts, undismissed
+from ..services import KEEP, CorrectionEdit, ReviewEdit, check_transition
+from ..services.editing import CONTENT_FIELDS, address_taken_message, file_or_keep
 from ..services.revisions import revisions_since
-from ..services.workflow import normalize
+from ..services.transitions import normalize
+from ..status import APPROVED_STATUSES, Status
 
 
 class ReviewAdminForm(forms.ModelForm):
-    """The review form. On the server it decides who may move a review's
-    status, refuses a save from a stale form, and asks the editor to confirm
-    names that look misspelt."""
+    """The review form. It checks everything an editor should hear about
+    before saving — who may make the change, whether someone saved in
+    between, names that look misspelt, an address still in use — and says
+    what the editing service should do (:meth:`review_edit`). It saves
+    nothing itself."""
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     minor_edit = forms.BooleanField(
@@ -41,39 +48,61 @@ class ReviewAdminForm(forms.ModelForm):
         label="Save my version anyway (theirs stays in the history)",
     )
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    hero_stash = forms.CharField(widget=forms.HiddenInput, required=False)
 
     user = None  # set per request by ReviewAdmin.get_form
+    confirmed_names = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["opened_version"].initial = self.instance.version
+        self.stored = self.instance if self.instance.pk else None
+        if self.stored is not None:
+            self.fields["opened_version"].initial = self.stored.version
+        self.stash = self._find_stash()
+        hero = self.fields.get("hero_image")
+        if hero is not None and self.stash is not None:
+            hero.help_text = format_html(
+                "<strong>Will be saved: {}</strong> (uploaded with your last try). "
+                "Choose another file to replace it.",
+                self.stash.original_name,
+            )
         status = self.fields.get("status")
         if status and self.user and not permissions.can_publish(self.user):
             # Offer what this user may choose, and the review's own status.
             status.choices = [
                 (value, label)
                 for value, label in status.choices
-                if value not in Review.LIVE_STATUSES or value == self.instance.status
+                if value not in APPROVED_STATUSES or value == self.instance.status
             ]
         if "update_at" in self.fields and not (
             self.instance.is_published() and self.user and permissions.can_schedule(self.user)
         ):
             del self.fields["update_at"]
 
+    def _find_stash(self) -> UploadStash | None:
+        token = self.data.get(self.add_prefix("hero_stash")) if self.is_bound else None
+        return UploadStash.objects.find(token, user=self.user) if token else None
+
     # -------------------------------------------------------------- checks
+
+    def clean_hero_image(self):
+        upload = self.cleaned_data.get("hero_image")
+        if self.stash is not None and not isinstance(upload, UploadedFile) and upload is not False:
+            return self.stash.as_upload()
+        return upload
 
     def clean(self):
         cleaned = super().clean()
-        self.stored = self._lock_stored()
         status, at = cleaned.get("status"), cleaned.get("published_at")
-        if status == Review.Status.PUBLISHED and not at:
+        if status == Status.PUBLISHED and not at:
             cleaned["published_at"] = at = timezone.now()
         author = cleaned.get("author")
         # A writer writes under their own byline, new review or not (a forged
         # post could otherwise hand a draft to someone else's name).
         if author and not self.user.has_perm(permissions.EDIT_ANY):
-            if author.user_id != self.user.pk:
+            if author.user_id != self.user.pk and (
+                self.stored is None or author.pk != self.stored.author_id
+            ):
                 self.add_error("author", "Write under your own byline; an editor can change it.")
         if status:
             cleaned["status"] = status = normalize(status, at)
@@ -88,24 +117,18 @@ class ReviewAdminForm(forms.ModelForm):
                     "status" if status != self._stored("status") else "published_at", reason
                 )
         self._check_conflict(cleaned)
+        self._check_address(cleaned)
         self._check_quotes(cleaned)
         self._check_update_at(cleaned)
         self._check_names(cleaned)
         return cleaned
-
-    def _lock_stored(self) -> Review | None:
-        """The review as stored, locked until this save commits, so nobody
-        can save in between the conflict check and the write."""
-        if not self.instance.pk:
-            return None
-        return Review.objects.select_for_update().select_related("author").get(pk=self.instance.pk)
 
     def _stored(self, field):
         return getattr(self.stored, field) if self.stored else getattr(Review(), field)
 
     def _check_conflict(self, cleaned):
         opened = cleaned.get("opened_version")
-        if self.stored is None or opened is None or opened >= self.stored.version:
+        if self.stored is None or opened is None or opened == self.stored.version:
             return
         if cleaned.get("overwrite") and cleaned.get("seen_version") == self.stored.version:
             return
@@ -117,7 +140,7 @@ class ReviewAdminForm(forms.ModelForm):
                 (
                     r.created_by or "The system",
                     f"{timezone.localtime(r.created_at):%H:%M on %d %b}",
-                    r.summary,
+                    f"{r.summary} ({r.via})" if r.via else r.summary,
                 )
                 for r in saves
             ),
@@ -145,7 +168,7 @@ class ReviewAdminForm(forms.ModelForm):
         )
 
     def _revision_for(self, version):
-        revision = self.stored.revisions.filter(version__lte=version).first()
+        revision = self.stored.revisions.snapshots().filter(version__lte=version).first()
         return revision.pk if revision else ""
 
     def _reveal(self, checkbox: str, hidden: str | None = None, value=None):
@@ -156,6 +179,16 @@ class ReviewAdminForm(forms.ModelForm):
             data[self.add_prefix(hidden)] = value
             data.pop(self.add_prefix(checkbox), None)
             self.data = data
+
+    def _check_address(self, cleaned):
+        slug = cleaned.get("slug")
+        if not slug or (self.stored is not None and slug == self.stored.slug):
+            return
+        taken = SlugRedirect.objects.filter(old_slug=slug).select_related("review")
+        if self.stored is not None:
+            taken = taken.exclude(review=self.stored)
+        if other := taken.first():
+            self.add_error("slug", address_taken_message(slug, other.review))
 
     def _check_quotes(self, cleaned):
         dramas, quotes = cleaned.get("dramas"), cleaned.get("quotes")
@@ -179,18 +212,15 @@ class ReviewAdminForm(forms.ModelForm):
             self.add_error("update_at", "Choose a time in the future, or leave it empty.")
 
     def _check_names(self, cleaned):
-        texts = {
-            "headline": cleaned.get("title", ""),
-            "standfirst": cleaned.get("standfirst", ""),
-            "body": cleaned.get("body", ""),
-        }
+        texts = review_texts(
+            title=cleaned.get("title", self._stored("title")),
+            standfirst=cleaned.get("standfirst", self._stored("standfirst")),
+            body=cleaned.get("body", self._stored("body")),
+        )
         drama_ids = {d.pk for d in cleaned.get("dramas") or []}
-        registry = Registry.load()
-        self.name_warnings = check_names(texts=texts, drama_ids=drama_ids, registry=registry)
-        self.name_warnings += check_cast(texts=texts, drama_ids=drama_ids, registry=registry)
-        self.registry = registry
-        dismissed = set(self.instance.name_checks_dismissed or [])
-        new = [w for w in self.name_warnings if w.key not in dismissed]
+        self.registry = Registry.load()
+        warnings = name_warnings(texts=texts, drama_ids=drama_ids, registry=self.registry)
+        new = undismissed(warnings, self.stored.name_checks_dismissed if self.stored else [])
         if new and not cleaned.get("confirm_names"):
             self._reveal("confirm_names")
             raise forms.ValidationError(
@@ -201,3 +231,48 @@ class ReviewAdminForm(forms.ModelForm):
                 ),
                 code="names",
             )
+        self.confirmed_names = new
+
+    # -------------------------------------------------------------- the change
+
+    def review_edit(self, corrections_formset=None) -> ReviewEdit:
+        """What saving this form asks the editing service to do. Parts the
+        user cannot see in the form are left as they are."""
+        data = self.cleaned_data
+        mentioned = mentioned_people(data.get("body", ""), self.registry)
+        return ReviewEdit(
+            fields={name: data[name] for name in CONTENT_FIELDS if name in data},
+            hero=file_or_keep(data.get("hero_image")) if "hero_image" in data else KEEP,
+            dramas=data.get("dramas"),
+            featured_people=data.get("featured_people"),
+            add_featured_people=list(Person.objects.filter(pk__in=mentioned)),
+            quotes=data.get("quotes"),
+            up_next_picks=data.get("up_next_picks"),
+            tags=data.get("tags"),
+            corrections=corrections_edit(corrections_formset),
+            status=data.get("status"),
+            published_at=data["published_at"] if "published_at" in data else KEEP,
+            minor=bool(data.get("minor_edit")),
+            confirmed_names=self.confirmed_names,
+        )
+
+
+def corrections_edit(formset) -> list[CorrectionEdit] | None:
+    """The notes to readers as the inline leaves them, or None if untouched."""
+    if formset is None or not formset.has_changed():
+        return None
+    deleted = set(formset.deleted_forms) if formset.can_delete else set()
+    notes = []
+    for form in formset.initial_forms + formset.extra_forms:
+        if form in deleted or (form.instance.pk is None and not form.has_changed()):
+            continue
+        data = form.cleaned_data
+        notes.append(
+            CorrectionEdit(
+                kind=data.get("kind", Correction.Kind.CORRECTION),
+                text=data.get("text", ""),
+                noted_at=data.get("noted_at") or timezone.now(),
+                pk=form.instance.pk,
+            )
+        )
+    return notes

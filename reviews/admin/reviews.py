@@ -1,10 +1,12 @@
+import logging
 from datetime import timedelta
 
 import taggit.models
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -28,32 +30,52 @@ from ..models import (
     Review,
     Revision,
     Tag,
+    UploadStash,
 )
 from ..models.workflow import new_key
-from ..names import mentioned_people
+from ..names import name_warnings, review_texts, undismissed
 from ..services import (
+    EditConflict,
     TransitionError,
     approve_review,
     cancel_schedule,
     cancel_update,
+    edit_review,
     publish_review,
-    record_revision,
+    release_address,
     restore_revision,
-    schedule_update,
     submit_for_review,
     unpublish_review,
 )
-from ..services.revisions import build_snapshot, compare
-from ..services.workflow import change_state, note_correction, save_review_content
+from ..services.revisions import compare
+from ..status import State
 from .forms import ReviewAdminForm
+from .shared import SharedThingAdminMixin
 
-STATUS_STYLES = {
-    "Draft": "draft",
-    "In review": "review",
-    "Scheduled": "scheduled",
-    "Published": "published",
-}
+
+def refusal_message(refusal) -> str:
+    if isinstance(refusal, ValidationError):
+        return " ".join(refusal.messages)
+    return str(refusal)
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Where reviews stand now: a scheduled review whose time has come is live."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
 PREVIEW_DAYS = 7
+logger = logging.getLogger(__name__)
 
 # Reviews use their own tag model; taggit's default one would only confuse editors.
 admin.site.unregister(taggit.models.Tag)
@@ -119,7 +141,7 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
     ]
     list_display_links = ["title"]
     list_filter = [
-        "status",
+        StateFilter,
         "column",
         ("author", admin.RelatedOnlyFieldListFilter),
         ("dramas", admin.RelatedOnlyFieldListFilter),
@@ -198,11 +220,6 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
             ),
         ]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.user = request.user  # modelform_factory made a new class for this request
-        return form
-
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quotes":
             kwargs["queryset"] = Quote.objects.select_related("character__drama")
@@ -227,63 +244,99 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
         return permissions.can_schedule(request.user)
 
     # -------------------------------------------------------------- saving
+    # The form only validates; one call of the editing service saves the
+    # review, its links, tags and corrections, in save_related (where the
+    # inline formsets are at hand). save_model has nothing left to do.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (EditConflict, TransitionError, ValidationError) as refusal:
+            if request.method != "POST" or hasattr(request, "edit_refusal"):
+                raise
+            # Someone saved (or moved the review) between this form's checks
+            # and its save; nothing was saved. Show the form again: its
+            # checks now see what happened and say so.
+            request.edit_refusal = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # modelform_factory made a new class for this request
+        refusal = getattr(request, "edit_refusal", None)
+        if refusal is None:
+            return form
+
+        class Refused(form):
+            def clean(self):
+                cleaned = super().clean()
+                if not self.errors:
+                    raise ValidationError(refusal_message(refusal))
+                return cleaned
+
+        return Refused
 
     def save_model(self, request, obj, form, change):
-        stored = form.stored
-        if form.cleaned_data.get("update_at"):
-            request._scheduled_update = form.scheduled_update = schedule_update(
-                review=stored,
-                content=self.snapshot_from_form(form, stored),
-                at=form.cleaned_data["update_at"],
-                by=request.user,
-            )
-            return
-        form.target_state = (obj.status, obj.published_at)
-        obj.status = stored.status if stored else Review.Status.DRAFT
-        obj.published_at = stored.published_at if stored else None
-        save_review_content(
-            review=obj, original=stored, by=request.user, minor=form.cleaned_data["minor_edit"]
-        )
+        pass
 
     def save_related(self, request, form, formsets, change):
-        if getattr(form, "scheduled_update", None):
-            return  # the edit waits in the scheduled update
-        super().save_related(request, form, formsets, change)
-        review = form.instance
-        mentioned = mentioned_people(review.body, form.registry)
-        if mentioned:
-            review.featured_people.add(*mentioned)
-        if form.cleaned_data.get("confirm_names") and form.name_warnings:
-            dismissed = set(review.name_checks_dismissed) | {w.key for w in form.name_warnings}
-            review.name_checks_dismissed = sorted(dismissed)
-            review.save(update_fields=["name_checks_dismissed"])
-        status, at = form.target_state
-        change_state(review=review, by=request.user, status=status, at=at, record=False)
-        record_revision(review=review, by=request.user)
+        by_model = {formset.model: formset for formset in formsets}
+        data = form.cleaned_data
+        result = edit_review(
+            review=form.instance,
+            edit=form.review_edit(by_model.get(Correction)),
+            by=request.user,
+            via="the review form",
+            based_on=data.get("opened_version") if change else None,
+            seen_version=data.get("seen_version") if data.get("overwrite") else None,
+            apply_at=data.get("update_at"),
+        )
+        request.edit_result = result
+        if Correction in by_model:  # saved above; the admin's log reads these
+            formset = by_model[Correction]
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if form.stash is not None and form.cleaned_data.get("hero_image") is not None:
+            transaction.on_commit(form.stash.discard)
+        if PreviewLink in by_model:
+            self.save_formset(request, form, by_model[PreviewLink], change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        upload = form.cleaned_data.get("hero_image") if form.is_bound and form.errors else None
+        if isinstance(upload, UploadedFile) and not getattr(upload, "_committed", False):
+            # The form came back with a question: keep the chosen image for the next try.
+            try:
+                form.stash = UploadStash.keep(user=request.user, upload=upload)
+            except OSError:
+                logger.warning("Could not keep an upload for the next try", exc_info=True)
+                return super().render_change_form(request, context, add, change, form_url, obj)
+            data = form.data.copy()
+            data[form.add_prefix("hero_stash")] = form.stash.token
+            form.data = data
+            form.fields["hero_image"].help_text = format_html(
+                "<strong>Will be saved: {}</strong> (uploaded with your last try). "
+                "Choose another file to replace it.",
+                form.stash.original_name,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is PreviewLink:
-            for link_form in formset.forms:
-                link = link_form.instance
-                if link_form.cleaned_data.get("revoke") and link.pk and not link.revoked_at:
-                    link.revoked_at = timezone.now()
-                if not link.pk:
-                    link.created_by = request.user
-        new = formset.save(commit=False) if formset.model is Correction else None
-        if new is None:
-            formset.save()
-            return
-        for obj in formset.deleted_objects:
-            obj.delete()
-        for correction in new:
-            correction.created_by = correction.created_by or request.user
-            correction.save()
-            note_correction(review=form.instance, correction=correction)
+        if formset.model is not PreviewLink:
+            return  # corrections are saved with the review, by the editing service
+        for link_form in formset.forms:
+            link = link_form.instance
+            if link_form.cleaned_data.get("revoke") and link.pk and not link.revoked_at:
+                link.revoked_at = timezone.now()
+            if not link.pk:
+                link.created_by = request.user
+        formset.save()
 
     def response_change(self, request, obj):
-        update = getattr(request, "_scheduled_update", None)
-        if update is not None:
-            when = timezone.localtime(update.apply_at)
+        result = getattr(request, "edit_result", None)
+        if result is None or (result.changed and result.scheduled_update is None):
+            return super().response_change(request, obj)
+        if result.scheduled_update is not None:
+            when = timezone.localtime(result.scheduled_update.apply_at)
             self.message_user(
                 request,
                 f"Your changes to “{obj}” are scheduled for {when:%d %b %Y, %H:%M}. "
@@ -291,75 +344,34 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return redirect(reverse("admin:reviews_review_history", args=[obj.pk]))
-        return super().response_change(request, obj)
-
-    def construct_change_message(self, request, form, formsets, add=False):
-        if getattr(request, "_scheduled_update", None) is not None:
-            return []  # nothing has changed yet
-        return super().construct_change_message(request, form, formsets, add)
+        self.message_user(
+            request, f"Nothing was changed in “{obj}”, so nothing was saved.", messages.INFO
+        )
+        if "_continue" in request.POST:
+            return redirect(reverse("admin:reviews_review_change", args=[obj.pk]))
+        return redirect(reverse("admin:reviews_review_changelist"))
 
     def log_change(self, request, obj, message):
-        if getattr(request, "_scheduled_update", None) is None:  # nothing changed yet
-            return super().log_change(request, obj, message)
-        return None
-
-    def snapshot_from_form(self, form, stored: Review) -> dict:
-        data = form.cleaned_data
-        hero = data.get("hero_image")
-        if isinstance(hero, UploadedFile):
-            field = stored.hero_image.field
-            name = field.generate_filename(stored, hero.name)
-            name = stored.hero_image.storage.save(name, hero)
-            stored_file = field.attr_class(stored, field, name)
-            stored_file.make_renditions()
-            hero_name = name
-        elif hero is False:
-            hero_name = ""
-        else:
-            hero_name = stored.hero_image.name
-        return build_snapshot(
-            values={
-                **{
-                    key: data.get(key, getattr(stored, key))
-                    for key in (
-                        "title",
-                        "slug",
-                        "standfirst",
-                        "body",
-                        "hero_alt",
-                        "hero_caption",
-                        "hero_credit",
-                        "updated_at",
-                    )
-                },  # fmt: skip
-                "hero_image": hero_name,
-                "status": stored.status,
-                "published_at": stored.published_at,
-            },
-            author=data.get("author", stored.author),
-            column=data.get("column", stored.column),
-            dramas=data.get("dramas", stored.dramas.all()),
-            people=data.get("featured_people", stored.featured_people.all()),
-            quotes=data.get("quotes", stored.quotes.all()),
-            tags=data.get("tags", [t.name for t in stored.tags.all()]),
-            picks=data.get("up_next_picks", stored.up_next_picks.all()),
-            corrections=stored.corrections.all(),
-        )
+        result = getattr(request, "edit_result", None)
+        if result is not None and not result.changed:
+            return None  # nothing changed, or the change waits for its time
+        return super().log_change(request, obj, message)
 
     # -------------------------------------------------------------- list display
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description="state", ordering="status")
     def status_badge(self, review):
-        state = review.state_label
-        label = state
-        if review.published_at and state != "Published":
+        state = review.state
+        label = state.label
+        if review.published_at and state in (State.SCHEDULED, State.DRAFT, State.REVIEW):
             when = timezone.localtime(review.published_at)
-            label = f"{state} for {when:%d %b %Y, %H:%M}"
-            if state != "Scheduled":
-                label = f"{state}, planned for {when:%d %b %Y, %H:%M}"
-        return format_html(
-            '<span class="kdr-status kdr-status--{}">{}</span>', STATUS_STYLES[state], label
-        )
+            label = f"{label} for {when:%d %b %Y, %H:%M}"
+            if state != State.SCHEDULED:
+                label = f"{state.label}, planned for {when:%d %b %Y, %H:%M}"
+        elif state == State.TAKEN_DOWN:
+            when = timezone.localtime(review.taken_down_at)
+            label = f"{label} {when:%d %b %Y, %H:%M}"
+        return format_html('<span class="kdr-status kdr-status--{}">{}</span>', state, label)
 
     @admin.display(description="last updated", ordering="updated_at")
     def last_updated(self, review):
@@ -435,6 +447,11 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
                 name="reviews_review_restore",
             ),
             path(
+                "<path:object_id>/history/addresses/<int:redirect_id>/release/",
+                wrap(require_POST(self.release_address_view)),
+                name="reviews_review_release_address",
+            ),
+            path(
                 "<path:object_id>/history/<int:revision_id>/cancel/",
                 wrap(require_POST(self.cancel_update_view)),
                 name="reviews_review_cancel_update",
@@ -463,18 +480,26 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
         review = self._review_for(request, object_id)
         revisions = review.revisions.select_related("created_by")
         context = self._context(
-            request, review, title=f"History of “{review}”", revisions=revisions
+            request,
+            review,
+            title=f"History of “{review}”",
+            revisions=revisions,
+            old_addresses=review.slug_redirects.order_by("old_slug"),
+            can_release=permissions.can_publish(request.user),
         )
         return TemplateResponse(request, "admin/reviews/review/history.html", context)
 
     def revision_view(self, request, object_id, revision_id):
         review = self._review_for(request, object_id)
         revision = get_object_or_404(review.revisions.select_related("created_by"), pk=revision_id)
-        previous = (
-            review.revisions.filter(created_at__lt=revision.created_at)
-            .exclude(kind=Revision.Kind.SCHEDULED_UPDATE, applied_at__isnull=True)
-            .first()
-        )
+        previous = None
+        if not revision.is_note:
+            previous = (
+                review.revisions.snapshots()
+                .filter(created_at__lt=revision.created_at)
+                .select_related("created_by")
+                .first()
+            )
         changes = compare(previous.snapshot, revision.snapshot) if previous else []
         context = self._context(
             request,
@@ -513,11 +538,75 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
         review = self._review_for(request, object_id)
         if not permissions.can_edit(request.user, review):
             raise PermissionDenied
-        revision = get_object_or_404(review.revisions, pk=revision_id)
-        restore_revision(review=review, revision=revision, by=request.user)
+        revision = get_object_or_404(review.revisions.snapshots(), pk=revision_id)
+        history = redirect(reverse("admin:reviews_review_history", args=[review.pk]))
+        try:
+            based_on = int(request.POST.get("version", ""))
+        except ValueError:
+            self.message_user(
+                request, "Open the history again and restore from there.", messages.ERROR
+            )
+            return history
+        data = revision.snapshot
+        texts = review_texts(title=data["title"], standfirst=data["standfirst"], body=data["body"])
+        warnings = undismissed(
+            name_warnings(texts=texts, drama_ids={pk for pk, _ in data["dramas"]}),
+            review.name_checks_dismissed,
+        )
+        if warnings and not request.POST.get("confirm_names"):
+            context = self._context(
+                request,
+                review,
+                title=f"Restore the version of {timezone.localtime(revision.created_at):%d %b %Y}?",
+                revision=revision,
+                warnings=warnings,
+                version=based_on,
+            )
+            return TemplateResponse(request, "admin/reviews/review/restore_confirm.html", context)
+        try:
+            restored = restore_revision(
+                review=review,
+                revision=revision,
+                by=request.user,
+                based_on=based_on,
+                confirmed_names=warnings,
+            )
+        except EditConflict as conflict:
+            self.message_user(
+                request,
+                f"Nothing was restored: the review was {conflict.detail} since you opened its "
+                "history. Look at what changed, then restore again if you still want to.",
+                messages.ERROR,
+            )
+            return history
+        except (TransitionError, ValidationError) as refusal:
+            self.message_user(
+                request, f"Nothing was restored: {refusal_message(refusal)}", messages.ERROR
+            )
+            return history
+        when = timezone.localtime(revision.created_at)
+        if restored is None:
+            self.message_user(
+                request,
+                f"The review is already as it was on {when:%d %b %Y, %H:%M}; nothing changed.",
+                messages.INFO,
+            )
+        else:
+            self.message_user(
+                request, f"Restored the version of {when:%d %b %Y, %H:%M}.", messages.SUCCESS
+            )
+        return history
+
+    def release_address_view(self, request, object_id, redirect_id):
+        review = self._review_for(request, object_id)
+        old = get_object_or_404(review.slug_redirects, pk=redirect_id)
+        try:
+            release_address(redirect=old, by=request.user)
+        except TransitionError as refusal:
+            raise PermissionDenied(str(refusal)) from None
         self.message_user(
             request,
-            f"Restored the version of {revision.created_at:%d %b %Y, %H:%M}.",
+            f"/reviews/{old.old_slug}/ no longer leads to this review; another review may use it.",
             messages.SUCCESS,
         )
         return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
@@ -535,7 +624,7 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Column)
-class ColumnAdmin(admin.ModelAdmin):
+class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_featured", "cadence", "review_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -616,7 +705,7 @@ class ColumnAdmin(admin.ModelAdmin):
                     assign_to_slot(review=review, column=column, at=at, by=request.user)
                     review.refresh_from_db()
                     when = f"{timezone.localtime(at):%d %b %Y, %H:%M}"
-                    if review.status in Review.LIVE_STATUSES:
+                    if review.status in Review.APPROVED_STATUSES:
                         done = f"“{review}” is scheduled for {when}."
                     else:
                         done = f"“{review}” is planned for {when}; an editor must approve it."
@@ -646,7 +735,7 @@ class ColumnAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "review_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

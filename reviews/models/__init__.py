@@ -1,7 +1,14 @@
 from .briefings import Briefing, BriefingDelivery
 from .dramas import Character, Drama, Genre, Quote
 from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
-from .workflow import CalendarToken, Correction, PreviewLink, Revision, SlugRedirect
+from .workflow import (
+    CalendarToken,
+    Correction,
+    PreviewLink,
+    Revision,
+    SlugRedirect,
+    UploadStash,
+)
 
 __all__ = [
     "WEEKDAYS",
@@ -21,4 +28,5 @@ __all__ = [
     "SlugRedirect",
     "Tag",
     "TaggedReview",
+    "UploadStash",
 ]

@@ -14,6 +14,17 @@ from kdrama_rewind.images import RenditionImageField
 from kdrama_rewind.slugs import AutoSlugMixin, slug_for
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.markdown import plain_text, public_text, render_markdown
+from reviews.status import (
+    APPROVED_STATUSES,
+    STATUS_VALUES,
+    State,
+    Status,
+    approved_q,
+    is_live,
+    live_q,
+    state_of,
+    state_q,
+)
 
 from .dramas import Drama, Quote
 
@@ -160,18 +171,27 @@ class TaggedReview(ItemBase):
 
 
 # The status half of ReviewQuerySet.published, for partial indexes.
-LIVE = Q(status__in=["scheduled", "published"])
+APPROVED = approved_q()
 
 
 class ReviewQuerySet(models.QuerySet):
     def published(self):
         """The one definition of “public”: approved to go out (published or
         scheduled) and its publish time has come. Every public surface uses it."""
-        return self.filter(status__in=Review.LIVE_STATUSES, published_at__lte=timezone.now())
+        return self.filter(live_q(timezone.now()))
+
+    def approved(self):
+        """Live now or going live by itself at its time: what readers see or
+        will see without an editor doing anything more."""
+        return self.filter(APPROVED)
 
     def upcoming(self):
         """Approved reviews whose publish time is still ahead."""
-        return self.filter(status__in=Review.LIVE_STATUSES, published_at__gt=timezone.now())
+        return self.filter(state_q(State.SCHEDULED, timezone.now()))
+
+    def in_state(self, state: str):
+        """Reviews in one of the states editors filter by (see ``reviews.status``)."""
+        return self.filter(state_q(state, timezone.now()))
 
     def newest_first(self):
         return self.order_by("-published_at", "-id")
@@ -187,13 +207,8 @@ class ReviewQuerySet(models.QuerySet):
 
 
 class Review(AutoSlugMixin, models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-
-    LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+    Status = Status
+    APPROVED_STATUSES = APPROVED_STATUSES
     slug_source = "title"
 
     title = models.CharField(
@@ -262,6 +277,13 @@ class Review(AutoSlugMixin, models.Model):
         blank=True,
         help_text="Set for a real update or correction; readers see it as “Last updated”.",
     )
+    taken_down_at = models.DateTimeField(
+        "taken down",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a live review was last unpublished; cleared when it is approved again.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     last_edited_by = models.ForeignKey(
@@ -275,13 +297,15 @@ class Review(AutoSlugMixin, models.Model):
     version = models.PositiveIntegerField(
         default=0,
         editable=False,
-        help_text="Counts saves. A form opened at an older version is refused as a conflict.",
+        help_text="Counts saved changes; only the editing service moves it, and only forward. "
+        "A form opened at an older version is refused as a conflict.",
     )
     name_checks_dismissed = models.JSONField(
         default=list,
         blank=True,
         editable=False,
-        help_text="Spelling warnings an editor has confirmed are not mistakes.",
+        help_text="Spellings an editor confirmed as intended: each is a field, the text as "
+        "written and how many times it was there when confirmed.",
     )
     search_text = models.TextField(
         blank=True,
@@ -305,23 +329,27 @@ class Review(AutoSlugMixin, models.Model):
             # Public lists read the newest live reviews in order from partial
             # indexes, whatever the size of the archive.
             models.Index(
-                fields=["-published_at", "-id"], condition=LIVE, name="review_live_newest"
+                fields=["-published_at", "-id"], condition=APPROVED, name="review_live_newest"
             ),
             models.Index(
-                fields=["column", "-published_at", "-id"], condition=LIVE, name="review_live_column"
+                fields=["column", "-published_at", "-id"],
+                condition=APPROVED,
+                name="review_live_column",
             ),
             models.Index(
-                fields=["author", "-published_at", "-id"], condition=LIVE, name="review_live_author"
+                fields=["author", "-published_at", "-id"],
+                condition=APPROVED,
+                name="review_live_author",
             ),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "review", "scheduled", "published"]),
+                condition=Q(status__in=STATUS_VALUES),
                 name="review_status_valid",
                 violation_error_message="Unknown status.",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["scheduled", "published"]) | Q(published_at__isnull=False),
+                condition=~APPROVED | Q(published_at__isnull=False),
                 name="review_live_has_publish_time",
                 violation_error_message="A scheduled or published review needs a publish time.",
             ),
@@ -353,14 +381,12 @@ class Review(AutoSlugMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # The version moves with every write, so a stale form can be told apart.
-        self.version += 1
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
             self.search_text = public_text(render_markdown(self.body))
         if update_fields is not None:
             derived = {"search_text"} if "body" in update_fields else set()
-            kwargs["update_fields"] = {*update_fields, *derived, "version", "modified_at"}
+            kwargs["update_fields"] = {*update_fields, *derived, "modified_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -372,19 +398,22 @@ class Review(AutoSlugMixin, models.Model):
 
     def is_published(self) -> bool:
         """Agrees with ``Review.objects.published()``."""
-        return (
-            self.status in self.LIVE_STATUSES
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return is_live(self.status, self.published_at, timezone.now())
+
+    @property
+    def is_approved(self) -> bool:
+        """Agrees with ``Review.objects.approved()``."""
+        return self.status in APPROVED_STATUSES
+
+    @property
+    def state(self) -> State:
+        """Where the review stands, as an editor thinks of it; agrees with
+        ``Review.objects.in_state()``."""
+        return state_of(self.status, self.published_at, self.taken_down_at, timezone.now())
 
     @property
     def state_label(self) -> str:
-        """The status as an editor thinks of it: a scheduled review whose time
-        has come is live."""
-        if self.status in self.LIVE_STATUSES and self.published_at:
-            return "Published" if self.is_published() else "Scheduled"
-        return self.get_status_display()
+        return self.state.label
 
     @property
     def last_updated(self):

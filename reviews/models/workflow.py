@@ -1,9 +1,13 @@
 """The editorial record around a review: revisions, redirects, corrections,
 preview links and calendar feed tokens."""
 
+import posixpath
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
+from django.core.files import File
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -22,11 +26,19 @@ class RevisionQuerySet(models.QuerySet):
     def due_updates(self, now=None):
         return self.pending_updates().filter(apply_at__lte=now or timezone.now())
 
+    def snapshots(self):
+        """Versions of the review itself: not notes of changes around it,
+        not updates still waiting for their time."""
+        return self.filter(snapshot__isnull=False).exclude(
+            kind=Revision.Kind.SCHEDULED_UPDATE, applied_at__isnull=True
+        )
+
 
 class Revision(models.Model):
     """A snapshot of a review as it was saved: every field, its tags, dramas,
     people, quotes and image. A scheduled update is a revision waiting for
-    its ``apply_at`` time."""
+    its ``apply_at`` time. A change to something the review shows but shares
+    with others (a quote, a person's name) is noted without a snapshot."""
 
     class Kind(models.TextChoices):
         EDIT = "edit", "Edited"
@@ -34,6 +46,8 @@ class Revision(models.Model):
         RESTORE = "restore", "Restored"
         IMPORT = "import", "Imported"
         SCHEDULED_UPDATE = "scheduled_update", "Scheduled update"
+        SHARED = "shared", "Shared item changed"
+        ADDRESS = "address", "Old address released"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField(
@@ -41,7 +55,10 @@ class Revision(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.EDIT)
     summary = models.CharField(max_length=500, blank=True)
-    snapshot = models.JSONField()
+    via = models.CharField(
+        max_length=300, blank=True, help_text="The way the change came in, e.g. “the review form”."
+    )
+    snapshot = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -71,6 +88,11 @@ class Revision(models.Model):
                 name="revision_only_updates_have_apply_at",
                 violation_error_message="Only a scheduled update has a time to apply.",
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["shared", "address"]) | Q(snapshot__isnull=False),
+                name="revision_snapshot_unless_note",
+                violation_error_message="A revision of the review's own content keeps a snapshot.",
+            ),
         ]
 
     def __str__(self):
@@ -80,6 +102,11 @@ class Revision(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:reviews_review_revision", args=[self.review_id, self.pk])
+
+    @property
+    def is_note(self) -> bool:
+        """A note of a change around the review, with no snapshot to compare or restore."""
+        return self.snapshot is None
 
     @property
     def is_pending(self) -> bool:
@@ -210,3 +237,69 @@ class CalendarToken(models.Model):
 
     def get_absolute_url(self):
         return reverse("reviews:desk_calendar_feed", kwargs={"key": self.key})
+
+
+def _stash_name(stash: "UploadStash", filename: str) -> str:
+    extension = posixpath.splitext(filename)[1].lower()[:10]
+    return f"stash/{secrets.token_urlsafe(18)}{extension}"
+
+
+class UploadStashQuerySet(models.QuerySet):
+    def expired(self):
+        return self.filter(created_at__lt=timezone.now() - UploadStash.LIFETIME)
+
+    def find(self, token: str, *, user) -> "UploadStash | None":
+        """The caller's own stash behind ``token``, while it lasts."""
+        try:
+            key = signing.Signer(salt=UploadStash.SALT).unsign(token)
+        except signing.BadSignature:
+            return None
+        if user is None or not user.is_authenticated:
+            return None
+        return self.filter(key=key, user=user).exclude(pk__in=self.expired()).first()
+
+
+class UploadStash(models.Model):
+    """An image uploaded with a form that came back with a question (a name
+    to confirm, a conflict), kept so the editor does not have to choose it
+    again. Only its uploader can use it, for a day at most."""
+
+    LIFETIME = timedelta(days=1)
+    SALT = "reviews.upload-stash"
+
+    key = models.CharField(max_length=64, unique=True, default=new_key, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(upload_to=_stash_name, max_length=255)
+    original_name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = UploadStashQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name}, kept for {self.user}"
+
+    @classmethod
+    def keep(cls, *, user, upload) -> "UploadStash":
+        """Keep ``upload`` for ``user``; stashes past their day go as it is made."""
+        for old in cls.objects.expired()[:20]:
+            old.discard()
+        stash = cls(user=user, original_name=posixpath.basename(upload.name)[:255])
+        upload.seek(0)
+        stash.file.save(upload.name, upload, save=False)
+        stash.save()
+        return stash
+
+    @property
+    def token(self) -> str:
+        return signing.Signer(salt=self.SALT).sign(self.key)
+
+    def as_upload(self) -> File:
+        """The kept file, to be stored as if it had just been uploaded."""
+        return File(self.file.open("rb"), name=self.original_name)
+
+    def discard(self) -> None:
+        self.file.delete(save=False)
+        self.delete()

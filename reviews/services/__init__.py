@@ -1,41 +1,55 @@
 """Writes that change what readers see, or that the newsroom must be able to
-account for. Each is a plain function: keyword-only, one transaction, its
-side effects after commit."""
+account for. Every change to a review goes through ``editing.edit_review``;
+the rest are named moves built on it. Each is keyword-only, runs in one
+transaction and leaves its side effects to after the commit."""
 
-from .revisions import (
-    apply_due_updates,
-    cancel_update,
-    record_revision,
-    restore_revision,
-    schedule_update,
+from .editing import (
+    KEEP,
+    CorrectionEdit,
+    EditConflict,
+    EditResult,
+    ReviewEdit,
+    StoredHero,
+    edit_review,
 )
+from .revisions import record_revision
+from .transitions import TransitionError, check_transition
+from .updates import apply_due_updates, cancel_update, schedule_update
 from .workflow import (
-    TransitionError,
     add_correction,
     approve_review,
     cancel_schedule,
-    check_transition,
+    change_state,
     publish_review,
+    release_address,
+    restore_revision,
     return_to_draft,
-    save_review_content,
     schedule_review,
     submit_for_review,
     unpublish_review,
 )
 
 __all__ = [
+    "KEEP",
+    "CorrectionEdit",
+    "EditConflict",
+    "EditResult",
+    "ReviewEdit",
+    "StoredHero",
     "TransitionError",
     "add_correction",
     "apply_due_updates",
     "approve_review",
     "cancel_schedule",
     "cancel_update",
+    "change_state",
     "check_transition",
+    "edit_review",
     "publish_review",
     "record_revision",
+    "release_address",
     "restore_revision",
     "return_to_draft",
-    "save_review_content",
     "schedule_review",
     "schedule_update",
     "submit_for_review",

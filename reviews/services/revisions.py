@@ -1,7 +1,7 @@
-"""Revisions: every save of a review is kept, can be compared with any other
-and restored. A scheduled update is a revision that applies itself at its
-time: the first request after that moment applies it (see
-``reviews.middleware``), so nothing has to run in the background."""
+"""Revisions: every save of a review is kept as a snapshot that can be
+compared with any other and restored (``reviews.services.workflow``). A
+scheduled update is a revision waiting for its time
+(``reviews.services.updates``)."""
 
 import difflib
 import re
@@ -10,16 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from people.models import Author, Person
-
-from .. import permissions
-from ..models import Column, Drama, Quote, Review, Revision
+from ..models import Review, Revision
 
 NEXT_UPDATE_CACHE_KEY = "reviews:next-scheduled-update"
 NEXT_UPDATE_CACHE_SECONDS = 60
@@ -182,12 +177,17 @@ def summarize(changes: list[Change]) -> str:
 
 
 def record_revision(
-    *, review: Review, by, kind: str = Revision.Kind.EDIT, summary: str | None = None
+    *,
+    review: Review,
+    by,
+    kind: str = Revision.Kind.EDIT,
+    summary: str | None = None,
+    via: str = "",
 ) -> Revision:
     """Keep the review as it now stands. The summary says what changed since
     the previous revision unless one is given."""
     current = snapshot(review)
-    previous = review.revisions.exclude(kind=Revision.Kind.SCHEDULED_UPDATE).first()
+    previous = review.revisions.snapshots().first()
     if summary is None:
         summary = summarize(compare(previous.snapshot, current)) if previous else "Created"
     return Revision.objects.create(
@@ -195,6 +195,7 @@ def record_revision(
         version=review.version,
         kind=kind,
         summary=summary[:500],
+        via=via[:300],
         snapshot=current,
         created_by=by,
     )
@@ -202,101 +203,10 @@ def record_revision(
 
 def revisions_since(review: Review, version: int):
     """Saves made after ``version``: who changed what while a form was open."""
-    return (
-        review.revisions.filter(version__gt=version)
-        .exclude(kind=Revision.Kind.SCHEDULED_UPDATE, applied_at__isnull=True)
-        .select_related("created_by")
-    )
+    return review.revisions.snapshots().filter(version__gt=version).select_related("created_by")
 
 
-# ---------------------------------------------------------------- restoring
-
-
-def _apply_snapshot(review: Review, data: dict) -> None:
-    """Set ``review``'s content from a snapshot: what still exists of its
-    author, column, dramas, people, quotes and picks. Status, publish time
-    and corrections are not content and are left alone."""
-    for key in TEXT_FIELDS | {"slug"}:
-        setattr(review, key, data[key])
-    name = data["hero_image"]
-    if name != review.hero_image.name:
-        if not name:
-            review.hero_image = None
-        elif review.hero_image.storage.exists(name):
-            review.hero_image = name
-    if data["author"]:
-        review.author = Author.objects.filter(pk=data["author"][0]).first() or review.author
-    column = data["column"]
-    review.column = Column.objects.filter(pk=column[0]).first() if column else None
-
-
-def _apply_relations(review: Review, data: dict) -> None:
-    def ids(key):
-        return [pk for pk, _ in data[key]]
-
-    review.dramas.set(Drama.objects.filter(pk__in=ids("dramas")))
-    review.featured_people.set(Person.objects.filter(pk__in=ids("featured_people")))
-    review.quotes.set(Quote.objects.filter(pk__in=ids("quotes")))
-    review.up_next_picks.set(Review.objects.filter(pk__in=ids("up_next_picks")))
-    review.tags.set(data["tags"], clear=True)
-
-
-@transaction.atomic
-def restore_revision(*, review: Review, revision: Revision, by) -> Revision:
-    """Make ``revision``'s content the review's content again. Nothing is
-    lost: the version being replaced stays in the history."""
-    from .workflow import save_review_content
-
-    if by is not None and not permissions.can_edit(by, review):
-        raise PermissionDenied("You may not edit this review.")
-    original = Review.objects.select_for_update().get(pk=review.pk)
-    _apply_snapshot(review, revision.snapshot)
-    save_review_content(review=review, original=original, by=by)
-    _apply_relations(review, revision.snapshot)
-    when = timezone.localtime(revision.created_at)
-    who = revision.created_by or "the system"
-    return record_revision(
-        review=review,
-        by=by,
-        kind=Revision.Kind.RESTORE,
-        summary=f"Restored the version of {when:%d %b %Y, %H:%M} by {who}",
-    )
-
-
-# ---------------------------------------------------------------- scheduled updates
-
-
-@transaction.atomic
-def schedule_update(*, review: Review, content: dict, at: datetime, by) -> Revision:
-    """Keep ``content`` (a snapshot) to replace a live review's at ``at``,
-    leaving the review as readers see it until then."""
-    if by is not None and not permissions.can_schedule(by):
-        raise PermissionDenied("Only the desk or an editor can schedule an update.")
-    if at <= timezone.now():
-        raise PermissionDenied("Choose a time in the future for the update.")
-    changes = compare(snapshot(review), content)
-    update = Revision.objects.create(
-        review=review,
-        kind=Revision.Kind.SCHEDULED_UPDATE,
-        summary=f"Update for {timezone.localtime(at):%d %b %Y, %H:%M}: "
-        + summarize(changes).lower(),
-        snapshot=content,
-        created_by=by,
-        apply_at=at,
-    )
-    transaction.on_commit(forget_next_update)
-    return update
-
-
-@transaction.atomic
-def cancel_update(*, update: Revision, by) -> Revision:
-    if by is not None and not permissions.can_schedule(by):
-        raise PermissionDenied("Only the desk or an editor can cancel a scheduled update.")
-    update.cancelled_at = timezone.now()
-    update.save(update_fields=["cancelled_at"])
-    transaction.on_commit(forget_next_update)
-    return update
-
+# ---------------------------------------------------------------- when updates fall due
 
 # This process's own memory of the answer, for a few seconds: it spares
 # every request a trip to the cache (or, with no shared cache, the database).
@@ -324,36 +234,3 @@ def next_update_at() -> datetime | None:
         cache.set(NEXT_UPDATE_CACHE_KEY, cached, NEXT_UPDATE_CACHE_SECONDS)
     _remembered = (time.monotonic() + REMEMBER_SECONDS, cached)
     return cached
-
-
-def apply_due_updates(now: datetime | None = None) -> int:
-    """Apply every scheduled update whose time has come; return how many."""
-    now = now or timezone.now()
-    due_at = next_update_at()
-    if due_at is None or due_at > now:
-        return 0
-    applied = 0
-    with transaction.atomic():
-        due = Revision.objects.due_updates(now).select_related("review__author", "review__column")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
-        for update in due:
-            _apply_update(update)
-            applied += 1
-        transaction.on_commit(forget_next_update)
-    return applied
-
-
-def _apply_update(update: Revision) -> None:
-    from .workflow import save_review_content
-
-    review = update.review
-    original = Review.objects.get(pk=review.pk)
-    _apply_snapshot(review, update.snapshot)
-    review.updated_at = update.apply_at
-    save_review_content(review=review, original=original, by=update.created_by)
-    _apply_relations(review, update.snapshot)
-    update.applied_at = timezone.now()
-    update.version = review.version
-    update.snapshot = snapshot(review)
-    update.save(update_fields=["applied_at", "version", "snapshot"])

@@ -107,9 +107,9 @@ class PostgreSQLFaultTests(TransactionTestCase):
         self.client.force_login(editor)
         data = change_form_data(self.client, self.review, title="After the fault")
         revisions = Revision.objects.count()
-        from reviews.admin import reviews as review_admin
+        from reviews.services import editing
 
-        real = review_admin.record_revision
+        real = editing.record_revision
 
         def record_then_lose_the_connection(**kwargs):
             kill_own_connection()
@@ -117,7 +117,7 @@ class PostgreSQLFaultTests(TransactionTestCase):
 
         client = Client(raise_request_exception=False)
         client.force_login(editor)
-        with mock.patch.object(review_admin, "record_revision", record_then_lose_the_connection):
+        with mock.patch.object(editing, "record_revision", record_then_lose_the_connection):
             response = client.post(f"/admin/reviews/review/{self.review.pk}/change/", data)
         self.assertEqual(response.status_code, 503)
         close_old_connections()

@@ -289,9 +289,9 @@ class ImportTests(FilesTestCase):
         self.assertEqual(Character.objects.count(), 3)
         self.assertEqual(stored_bytes(review.hero_image), new_hero)
         self.assertEqual(review.hero_width, 900)
-        self.assertFalse(
-            any(default_storage.exists(name) for name in old_files),
-            "the replaced image and its renditions are deleted once the import commits",
+        self.assertTrue(
+            all(default_storage.exists(name) for name in old_files),
+            "the replaced image stays in media storage, so History can restore it",
         )
 
     def test_a_file_without_a_hero_removes_the_stored_one(self):
@@ -305,7 +305,7 @@ class ImportTests(FilesTestCase):
         review = Review.objects.get()
         self.assertFalse(review.hero_image)
         self.assertEqual((review.hero_alt, review.hero_caption, review.hero_credit), ("", "", ""))
-        self.assertFalse(default_storage.exists(hero))
+        self.assertTrue(default_storage.exists(hero), "kept for History to restore")
 
     def test_what_the_desk_already_has_is_found_not_duplicated_or_renamed(self):
         drama = make_drama("Run On", slug="run-on-2020", year=2020, synopsis="Kept.")

@@ -67,7 +67,7 @@ class PublishedQuerySetTests(TestCase):
 
     def test_state_label_reads_as_an_editor_thinks(self):
         self.assertEqual(self.scheduled.state_label, "Scheduled")
-        self.assertEqual(self.scheduled_past.state_label, "Published")
+        self.assertEqual(self.scheduled_past.state_label, "Live")
         self.assertEqual(self.published_future.state_label, "Scheduled")
         self.assertEqual(self.in_review.state_label, "In review")
         self.assertEqual(self.draft.state_label, "Draft")

@@ -140,11 +140,72 @@ class RegistryFromDatabaseTests(TestCase):
         response = self.client.post("/admin/reviews/review/add/", {**data, "confirm_names": "on"})
         self.assertEqual(response.status_code, 302)
         review = Review.objects.get()
-        self.assertEqual(review.name_checks_dismissed, ["Shin Si-kyung"])
+        self.assertEqual(
+            review.name_checks_dismissed,
+            [{"field": "headline", "text": "Shin Si-kyung", "count": 1}],
+        )
         # Dismissed once, it does not come back on the next save.
         again = change_form_data(self.client, review, body="Still fine.")
         self.assertEqual(
             self.client.post(f"/admin/reviews/review/{review.pk}/change/", again).status_code, 302
+        )
+
+    def save(self, review, **changes):
+        review.refresh_from_db()
+        data = change_form_data(self.client, review, **changes)
+        return self.client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+
+    def confirmed_review(self):
+        """A review whose headline misspelling an editor confirmed once."""
+        self.client.force_login(self.editor)
+        data = review_form(
+            self.editor.author, title=HEADLINE, slug="rewind-run-on", dramas=[self.run_on.pk]
+        )
+        self.client.post("/admin/reviews/review/add/", {**data, "confirm_names": "on"})
+        return Review.objects.get()
+
+    def test_a_confirmation_covers_one_spelling_in_one_field(self):
+        review = self.confirmed_review()
+        # The same spelling in the body is a new occurrence: it warns again.
+        response = self.save(review, body="Shin Si-kyung is superb.")
+        self.assertContains(response, "Shin Si-kyung (in the body): did you mean Shin Se-kyung?")
+        self.assertNotContains(response, "(in the headline)")
+        review.refresh_from_db()
+        self.assertNotIn("Shin Si-kyung", review.body)
+
+    def test_one_more_occurrence_warns_again(self):
+        review = self.confirmed_review()
+        response = self.save(review, title=HEADLINE + ", and Shin Si-kyung again")
+        self.assertContains(response, "Shin Si-kyung (in the headline)")
+
+    def test_a_corrected_spelling_is_forgotten_and_warns_when_it_comes_back(self):
+        review = self.confirmed_review()
+        corrected = HEADLINE.replace("Shin Si-kyung", "Shin Se-kyung")
+        self.assertEqual(self.save(review, title=corrected).status_code, 302)
+        review.refresh_from_db()
+        self.assertEqual(review.name_checks_dismissed, [])
+        # Saving the old version anyway puts the misspelling back: it is checked again.
+        response = self.save(review, title=HEADLINE)
+        self.assertContains(response, "Shin Si-kyung (in the headline)")
+
+    def test_restoring_a_misspelt_version_asks_first(self):
+        review = self.confirmed_review()
+        misspelt = review.revisions.get()
+        corrected = HEADLINE.replace("Shin Si-kyung", "Shin Se-kyung")
+        self.save(review, title=corrected)
+        review.refresh_from_db()
+        url = f"/admin/reviews/review/{review.pk}/history/{misspelt.pk}/restore/"
+        response = self.client.post(url, {"version": review.version})
+        self.assertContains(response, "Shin Si-kyung (in the headline): did you mean")
+        review.refresh_from_db()
+        self.assertEqual(review.title, corrected)
+        response = self.client.post(url, {"version": review.version, "confirm_names": "1"})
+        self.assertEqual(response.status_code, 302)
+        review.refresh_from_db()
+        self.assertEqual(review.title, HEADLINE)
+        self.assertEqual(
+            review.name_checks_dismissed,
+            [{"field": "headline", "text": "Shin Si-kyung", "count": 1}],
         )
 
     def test_people_mentioned_in_the_body_become_featured_and_are_linked(self):

@@ -103,8 +103,10 @@ class RevisionRecordTests(RevisionTestCase):
         review = self.create_through_admin()
         first = review.revisions.get()
         self.save(review, title="A new headline", body="New body.", tags="Other")
+        review.refresh_from_db()
         response = self.client.post(
-            f"/admin/reviews/review/{review.pk}/history/{first.pk}/restore/"
+            f"/admin/reviews/review/{review.pk}/history/{first.pk}/restore/",
+            {"version": review.version},
         )
         self.assertEqual(response.status_code, 302)
         review.refresh_from_db()

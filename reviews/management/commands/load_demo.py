@@ -30,8 +30,11 @@ from people.models import Author, Person
 from reviews import frontmatter
 from reviews.interchange import ImportFailed, ImportResult, import_review_file, same_bytes
 from reviews.models import Character, Column, Drama, Genre, Review
+from reviews.services import ReviewEdit, edit_review
+from reviews.services.shared import record_shared_change
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+VIA = "the demo content"
 PUBLISHED_LINE = re.compile(r"^published\s*=.*$", re.MULTILINE)
 
 
@@ -157,6 +160,7 @@ class DemoLoader:
         genres = [self.genre(name) for name in entry.get("genres", [])]
         if set(drama.genres.values_list("pk", flat=True)) != {genre.pk for genre in genres}:
             drama.genres.set(genres)
+            record_shared_change(obj=drama, by=None, via=VIA, what="changed genres")
             self.changes += 1
         if "poster" in entry:
             self.update_image(drama, "poster", entry["poster"], alt=entry["poster_alt"])
@@ -177,9 +181,10 @@ class DemoLoader:
     def load_picks(self, slug: str, pick_slugs: list[str]) -> None:
         review = self.existing(Review, slug, by_slug=True)
         picks = [self.existing(Review, pick, by_slug=True) for pick in pick_slugs]
-        if set(review.up_next_picks.values_list("pk", flat=True)) != {p.pk for p in picks}:
-            review.up_next_picks.set(picks)
-            self.changes += 1
+        result = edit_review(
+            review=review, edit=ReviewEdit(up_next_picks=picks), by=None, via=VIA, system=True
+        )
+        self.changes += result.changed
 
     # ------------------------------------------------------------ helpers
 
@@ -199,13 +204,19 @@ class DemoLoader:
         return genre
 
     def update(self, obj: Model, **values) -> None:
-        """Set ``values`` and save, only if something differs."""
-        if obj.pk and all(getattr(obj, key) == value for key, value in values.items()):
+        """Set ``values`` and save, only if something differs; approved
+        reviews showing ``obj`` note the change in their History."""
+        changed = [key for key, value in values.items() if getattr(obj, key) != value]
+        if obj.pk and not changed:
             return
-        for key, value in values.items():
-            setattr(obj, key, value)
+        for key in changed:
+            setattr(obj, key, values[key])
         obj.full_clean()
+        existed = obj.pk is not None
         obj.save()
+        if existed:
+            what = "changed " + ", ".join(obj._meta.get_field(key).verbose_name for key in changed)
+            record_shared_change(obj=obj, by=None, via=VIA, what=what)
         self.changes += 1
 
     def update_image(self, obj: Model, field: str, relative: str, *, alt: str) -> None:
@@ -223,10 +234,13 @@ class DemoLoader:
             old = [stored.name, *(rendition.name for rendition in stored.renditions)]
             storage = stored.storage
             transaction.on_commit(lambda: [storage.delete(name) for name in old])
+        existed = bool(stored)
         stored.save(path.name, content, save=False)
         setattr(obj, alt_field, alt)
         obj.full_clean()
         obj.save()
+        if existed:
+            record_shared_change(obj=obj, by=None, via=VIA, what=f"changed {field}")
         self.changes += 1
 
     def summary(self) -> str:
