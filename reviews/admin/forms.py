@@ -59,13 +59,8 @@ class ReviewAdminForm(forms.ModelForm):
         if self.stored is not None:
             self.fields["opened_version"].initial = self.stored.version
         self.stash = self._find_stash()
-        hero = self.fields.get("hero_image")
-        if hero is not None and self.stash is not None:
-            hero.help_text = format_html(
-                "<strong>Will be saved: {}</strong> (uploaded with your last try). "
-                "Choose another file to replace it.",
-                self.stash.original_name,
-            )
+        if self.stash is not None:
+            self.announce_stash()
         status = self.fields.get("status")
         if status and self.user and not permissions.can_publish(self.user):
             # Offer what this user may choose, and the review's own status.
@@ -78,6 +73,18 @@ class ReviewAdminForm(forms.ModelForm):
             self.instance.is_published() and self.user and permissions.can_schedule(self.user)
         ):
             del self.fields["update_at"]
+
+    def announce_stash(self) -> None:
+        """Say, by the image field, which kept image a save will use."""
+        if "hero_image" not in self.fields:
+            return
+        text = format_html(
+            "<strong>Will be saved: {}</strong> (uploaded with your last try). "
+            "Choose another file to replace it.",
+            self.stash.original_name,
+        )
+        self.fields["hero_image"].help_text = text
+        self["hero_image"].help_text = text  # a bound field copies it when first made
 
     def _find_stash(self) -> UploadStash | None:
         token = self.data.get(self.add_prefix("hero_stash")) if self.is_bound else None

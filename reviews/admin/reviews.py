@@ -313,11 +313,7 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
             data = form.data.copy()
             data[form.add_prefix("hero_stash")] = form.stash.token
             form.data = data
-            form.fields["hero_image"].help_text = format_html(
-                "<strong>Will be saved: {}</strong> (uploaded with your last try). "
-                "Choose another file to replace it.",
-                form.stash.original_name,
-            )
+            form.announce_stash()
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -383,6 +379,8 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Current image")
     def hero_preview(self, review):
+        if not getattr(review.hero_image, "_committed", True):
+            return ""  # an image offered with this form, not stored yet: said by its field
         return thumbnail_html(review.hero_image, alt=review.hero_alt, width=320)
 
     # -------------------------------------------------------------- actions

@@ -249,7 +249,7 @@ class _Edit:
         wanted.name_checks_dismissed = dismissals
         self.keep_last_updated(stored, wanted, changed, corrections)
         wanted.full_clean()
-        return self.write(stored, wanted, relations, corrections)
+        return self.write(stored, wanted, relations, corrections, changes)
 
     def done(self, review: Review, revision, **outcome) -> EditResult:
         """The caller's instance now is the review as stored."""
@@ -479,7 +479,7 @@ class _Edit:
         transaction.on_commit(forget_next_update)
         return self.done(stored, None, changed=False, scheduled_update=update)
 
-    def write(self, stored, wanted: Review, relations: dict, corrections) -> EditResult:
+    def write(self, stored, wanted: Review, relations: dict, corrections, changes) -> EditResult:
         wanted.version = (stored.version if stored else 0) + 1
         if self.by is not None:
             wanted.last_edited_by = self.by
@@ -504,6 +504,8 @@ class _Edit:
         summary = self.options["summary"]
         if callable(summary):
             summary = summary(stored or Review(), review)
+        elif summary is None:
+            summary = summarize(changes) if stored is not None else "Created"
         revision = record_revision(
             review=review, by=self.by, kind=self.options["kind"], summary=summary, via=self.via
         )

@@ -90,4 +90,6 @@ def _describe(obj: Model) -> str:
     label = str(obj)
     if len(label) > LABEL_LENGTH:
         label = label[: LABEL_LENGTH - 1].rstrip() + "…"
-    return f"{obj._meta.verbose_name.capitalize()} “{label}”"
+    if not label.startswith("“"):
+        label = f"“{label}”"
+    return f"{obj._meta.verbose_name.capitalize()} {label}"

@@ -4,9 +4,12 @@ database (a SQLite file, or a PostgreSQL database made for the run):
     python -m tests.reviews.concurrency_harness seed
     python -m tests.reviews.concurrency_harness editor N SECONDS
     python -m tests.reviews.concurrency_harness reader SECONDS
+    python -m tests.reviews.concurrency_harness importer SECONDS
 
 Editors save the same review through the admin form, as editors do; readers
-read its page and the front page. Each prints one line of counts.
+read its page and the front page; the importer imports a file of that review
+with a large hero image again and again, as ``import_reviews`` does. Each
+prints one line of counts.
 """
 
 import sys
@@ -88,11 +91,57 @@ def reader(seconds: float):
     print(f"READER reads={reads} errors={errors}")
 
 
+def importer(seconds: float):
+    import tempfile
+    from pathlib import Path
+
+    from PIL import Image
+
+    from reviews.interchange import ImportFailed, import_review_file
+
+    review = Review.objects.select_related("author").get(slug=SLUG)
+    folder = Path(tempfile.mkdtemp(prefix="kdr-importer-"))
+    # Large enough that reading and checking it takes a while, as a real
+    # photograph would: the window in which editors save.
+    Image.linear_gradient("L").resize((4000, 4000)).convert("RGB").save(folder / "hero.jpg")
+    published = timezone.localtime(review.published_at).isoformat()
+    (folder / "review.md").write_text(
+        "+++\n"
+        f'title = "{review.title}"\nslug = "{SLUG}"\nstandfirst = "As the file says"\n'
+        f'author = "{review.author.name}"\nstatus = "published"\npublished = {published}\n'
+        '[hero]\nfile = "hero.jpg"\nalt = "A grey gradient"\n'
+        f"+++\n{review.body}\n",
+        encoding="utf-8",
+    )
+    imported = unchanged = conflicts = errors = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            result = import_review_file(path=folder / "review.md")
+        except ImportFailed as failure:
+            if "since this import began; run again to overwrite" in str(failure):
+                conflicts += 1
+            else:
+                errors += 1
+                print(f"importer: {failure}", file=sys.stderr)
+        else:
+            if result.changed:
+                imported += 1
+            else:
+                unchanged += 1
+    print(
+        f"IMPORTER imported={imported} unchanged={unchanged} "
+        f"import_conflicts={conflicts} errors={errors}"
+    )
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "seed":
         seed()
     elif command == "editor":
         editor(int(args[0]), float(args[1]))
+    elif command == "importer":
+        importer(float(args[0]))
     else:
         reader(float(args[0]))

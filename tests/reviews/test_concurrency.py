@@ -9,12 +9,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 from django.conf import settings
 from django.db import connection, connections
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
 
+from people.models import Person
 from reviews.models import Review, Revision
 from reviews.services import publish_review
 from reviews.services.workflow import TransitionError, return_to_draft
@@ -94,12 +95,42 @@ class EditorsAndReadersTogetherTests(SimpleTestCase):
     EDITORS, READERS, SECONDS = 3, 2, 6
 
     def test_on_this_database(self):
+        counts, lines = self.run_harness(
+            *(["editor", str(n), str(self.SECONDS)] for n in range(self.EDITORS)),
+            *(["reader", str(self.SECONDS)] for _ in range(self.READERS)),
+        )
+        self.assertGreater(sum(counts("reads")), 0, lines)
+        print(  # shown with pytest -s
+            f"\n{connection.vendor}: {sum(counts('saved'))} saves, {sum(counts('conflicts'))} "
+            f"conflicts reported, {sum(counts('reads'))} pages read in {self.SECONDS} s"
+        )
+
+    def test_an_import_while_editors_save_loses_nothing(self):
+        """The importer reads the review's version, spends a while on a large
+        image, then saves through the editing service: when an editor saved
+        meanwhile, the import is refused and says so, and no save is lost."""
+        counts, lines = self.run_harness(
+            *(["editor", str(n), str(self.SECONDS)] for n in range(2)),
+            ["importer", str(self.SECONDS)],
+        )
+        self.assertGreater(sum(counts("imported")) + sum(counts("import_conflicts")), 0, lines)
+        print(
+            f"\n{connection.vendor}: {sum(counts('saved'))} editor saves, "
+            f"{sum(counts('imported'))} imports, {sum(counts('import_conflicts'))} imports "
+            f"refused as conflicts in {self.SECONDS} s"
+        )
+
+    def run_harness(self, *commands):
+        """Run the harness's processes against a database of their own and
+        check what every run must show: no errors, and the review's version
+        moved by exactly the number of saves the editors and the importer
+        were told succeeded."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
         env.update(
             DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="kdrama_rewind.settings"
         )
-        with self.database() as url:
-            env["DATABASE_URL"] = url
+        with self.database() as url, tempfile.TemporaryDirectory() as media:
+            env["DATABASE_URL"], env["MEDIA_ROOT"] = url, media
             run = functools.partial(
                 subprocess.run, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
             )
@@ -117,26 +148,19 @@ class EditorsAndReadersTogetherTests(SimpleTestCase):
                     stderr=subprocess.PIPE,
                     text=True,
                 )  # fmt: skip
-                for command in [
-                    *(["editor", str(n), str(self.SECONDS)] for n in range(self.EDITORS)),
-                    *(["reader", str(self.SECONDS)] for _ in range(self.READERS)),
-                ]
+                for command in commands
             ]
-            outputs = [process.communicate(timeout=120) for process in processes]
+            outputs = [process.communicate(timeout=180) for process in processes]
             final = run([sys.executable, "-c", FINAL_VERSION])
         lines = "\n".join(out for out, _ in outputs)
         problems = "\n".join(err for _, err in outputs if err.strip())
-        counts = lambda name: [int(n) for n in re.findall(rf"{name}=(\d+)", lines)]  # noqa: E731
+        counts = lambda name: [int(n) for n in re.findall(rf"\b{name}=(\d+)", lines)]  # noqa: E731
         self.assertEqual(problems, "")
         self.assertEqual(sum(counts("errors")), 0, lines)
         self.assertGreater(sum(counts("saved")), 0, lines)
-        self.assertGreater(sum(counts("reads")), 0, lines)
         last = int(final.stdout.strip())
-        self.assertEqual(last - first, sum(counts("saved")), lines)
-        print(  # shown with pytest -s
-            f"\n{connection.vendor}: {sum(counts('saved'))} saves, {sum(counts('conflicts'))} "
-            f"conflicts reported, {sum(counts('reads'))} pages read in {self.SECONDS} s"
-        )
+        self.assertEqual(last - first, sum(counts("saved")) + sum(counts("imported")), lines)
+        return counts, lines
 
     @contextlib.contextmanager
     def database(self):
@@ -165,3 +189,115 @@ FINAL_VERSION = (
     "import django; django.setup(); from reviews.models import Review; "
     "print(Review.objects.get(slug='shared-by-every-editor').version)"
 )
+
+
+@skipUnless(connection.vendor == "postgresql", "real concurrent transactions")
+class RacingChangesTests(TransactionTestCase):
+    """Changes that start from the same version at the same moment, each in a
+    thread with its own database connection: exactly one is made, the
+    other is refused and says why; versions only move forward."""
+
+    serialized_rollback = True
+
+    def race(self, *changes):
+        start = threading.Barrier(len(changes))
+        outcomes = [None] * len(changes)
+
+        def run(index, change):
+            try:
+                outcomes[index] = ("done", change(start))
+            except Exception as error:  # the refusal is the point
+                outcomes[index] = ("refused", error)
+            finally:
+                connections.close_all()
+
+        threads = [
+            threading.Thread(target=run, args=(i, change)) for i, change in enumerate(changes)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return outcomes
+
+    def test_a_restore_racing_a_save(self):
+        from reviews.services import EditConflict, ReviewEdit, edit_review, restore_revision
+
+        editor = make_role_user("Editor", "eddie")
+        review = make_review("First words", author=make_author("Mina Park"))
+        edit_review(
+            review=review, edit=ReviewEdit(fields={"title": "Second words"}), by=editor, via="x"
+        )
+        first = review.revisions.create(
+            version=0,
+            kind=Revision.Kind.EDIT,
+            snapshot={**review.revisions.get().snapshot, "title": "First words"},
+        )
+        seen = Review.objects.get(pk=review.pk).version
+
+        def restore(start):
+            copy = Review.objects.get(pk=review.pk)
+            start.wait()
+            return restore_revision(review=copy, revision=first, by=editor, based_on=seen)
+
+        def save(start):
+            copy = Review.objects.get(pk=review.pk)
+            start.wait()
+            return edit_review(
+                review=copy,
+                edit=ReviewEdit(fields={"standfirst": "Saved"}),
+                by=editor,
+                via="the review form",
+                based_on=seen,
+            )
+
+        outcomes = self.race(restore, save)
+        self.assertEqual(sorted(kind for kind, _ in outcomes), ["done", "refused"], outcomes)
+        refused = next(error for kind, error in outcomes if kind == "refused")
+        self.assertIsInstance(refused, EditConflict)
+        self.assertEqual(Review.objects.get(pk=review.pk).version, seen + 1)
+
+    def test_two_imports_of_one_file_at_once(self):
+        from pathlib import Path
+
+        from reviews import interchange
+        from reviews.interchange import ImportFailed, import_review_file
+
+        folder = Path(tempfile.mkdtemp(prefix="kdr-race-"))
+        self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
+        text = (
+            '+++\ntitle = "Twice at once"\nauthor = "Mina Park"\nstatus = "draft"\n'
+            'tags = ["Run On"]\n[drama]\ntitle = "Run On"\nyear = 2020\n'
+            '[[cast]]\nperson = "Im Si-wan"\ncharacter = "Ki Seon-gyeom"\n+++\nWords.\n'
+        )
+        (folder / "twice.md").write_text(text, encoding="utf-8")
+        (folder / "changed.md").write_text(text.replace("Words.", "Other words."), encoding="utf-8")
+        real = interchange._read_hero
+        barrier = {}
+
+        def read_then_wait(*args, **kwargs):
+            hero = real(*args, **kwargs)
+            barrier["start"].wait()
+            return hero
+
+        def importing(name):
+            def change(start):
+                barrier["start"] = start
+                return import_review_file(path=folder / name)
+
+            return change
+
+        with mock.patch.object(interchange, "_read_hero", read_then_wait):
+            # Both find no review, and both would create it.
+            created = self.race(importing("twice.md"), importing("twice.md"))
+            # Both start from the same version of it, and both would change it.
+            changed = self.race(importing("changed.md"), importing("changed.md"))
+        for outcomes in (created, changed):
+            self.assertEqual(sorted(kind for kind, _ in outcomes), ["done", "refused"], outcomes)
+            refused = next(error for kind, error in outcomes if kind == "refused")
+            self.assertIsInstance(refused, ImportFailed)
+            self.assertIn("run again", str(refused))
+        self.assertEqual(Review.objects.count(), 1)
+        review = Review.objects.get()
+        self.assertEqual((review.body.strip(), review.version), ("Other words.", 2))
+        self.assertEqual(Person.objects.filter(name="Im Si-wan").count(), 1)

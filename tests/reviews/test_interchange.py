@@ -963,3 +963,87 @@ class FormatTests(SimpleTestCase):
         self.assertEqual(
             (caught.exception.message, caught.exception.line), ("“year” in [drama] is required", 5)
         )
+
+
+class ImportThroughTheEditingServiceTests(FilesTestCase):
+    """An import is a change like any other: checked against what it started from."""
+
+    def save_while_reading_the_image(self, save):
+        """Run ``save`` at the moment an import has read the review's version
+        and is reading its image (seconds, for a large photograph)."""
+        from reviews import interchange
+
+        real = interchange._read_hero
+
+        def read_then_someone_saves(*args, **kwargs):
+            hero = real(*args, **kwargs)
+            save()
+            return hero
+
+        return mock.patch.object(interchange, "_read_hero", read_then_someone_saves)
+
+    def test_an_editor_saving_during_an_import_is_not_overwritten(self):
+        from reviews.services import ReviewEdit, edit_review
+        from tests.factories import make_user
+
+        import_review_file(path=self.write(FULL))
+        review = Review.objects.get()
+        editor = make_user("eddie", superuser=True)
+        changed = FULL.replace("Dan-ah keeps the books", "Dan-ah runs the agency")
+
+        def save():
+            edit_review(
+                review=Review.objects.get(pk=review.pk),
+                edit=ReviewEdit(fields={"standfirst": "The editor’s standfirst"}),
+                by=editor,
+                via="the review form",
+            )
+
+        with self.save_while_reading_the_image(save):
+            with self.assertRaises(ImportFailed) as failed:
+                import_review_file(path=self.write(changed))
+        message = str(failed.exception)
+        self.assertRegex(
+            message,
+            r"run-on\.md: the review was changed at \d\d:\d\d on .* by eddie "
+            r"\(the review form\) since this import began; run again to overwrite",
+        )
+        stored = Review.objects.get()
+        self.assertEqual(stored.standfirst, "The editor’s standfirst")
+        self.assertNotIn("runs the agency", stored.body)
+        # Run again: it starts from the editor's version and overwrites it, on the record.
+        result = import_review_file(path=self.write(changed))
+        self.assertTrue(result.changed)
+        versions = list(
+            stored.revisions.order_by("created_at", "id").values_list("version", flat=True)
+        )
+        self.assertEqual(versions, sorted(versions))
+        self.assertEqual(Review.objects.get().version, versions[-1])
+        self.assertEqual(stored.revisions.first().via, "imported from run-on.md")
+
+    def test_a_review_created_meanwhile_is_not_overwritten(self):
+        def create():
+            make_review("Made in the admin", slug=SLUG)
+
+        with self.save_while_reading_the_image(create):
+            with self.assertRaisesMessage(ImportFailed, "was created since this import began"):
+                import_review_file(path=self.write(FULL))
+        self.assertEqual(Review.objects.get().title, "Made in the admin")
+
+    def test_a_slug_still_leading_to_another_review_is_refused(self):
+        from reviews.services import ReviewEdit, edit_review
+
+        other = make_review("Other", slug=SLUG)
+        edit_review(review=other, edit=ReviewEdit(fields={"slug": "other"}), by=None, via="x")
+        with self.assertRaisesMessage(ImportFailed, f"“{SLUG}” is an old address of “Other”"):
+            import_review_file(path=self.write(FULL))
+
+    def test_a_shared_thing_the_file_changes_is_noted_on_live_reviews_showing_it(self):
+        from reviews.models import Revision
+
+        import_review_file(path=self.write(FULL))
+        other = make_review("Another live review", dramas=[Drama.objects.get()])
+        import_review_file(path=self.write(FULL.replace("episodes = 16", "episodes = 17")))
+        note = other.revisions.get(kind=Revision.Kind.SHARED)
+        self.assertEqual(note.via, "imported from run-on.md")
+        self.assertIn("changed episodes", note.summary)
