@@ -237,6 +237,13 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return permissions.can_edit(request.user, obj)
 
+    def has_delete_permission(self, request, obj=None):
+        """A published or scheduled review is taken down (on the record)
+        before it can be deleted."""
+        if obj is not None and obj.is_approved:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def has_publish_permission(self, request):
         return permissions.can_publish(request.user)
 

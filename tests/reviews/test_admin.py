@@ -70,8 +70,10 @@ class ReviewsAdminSmokeTests(AdminSmokeMixin, TestCase):
         )
         cls.quote = make_quote(cls.character, "A line.")
         cls.column = make_column("K-Drama Rewind")
+        # A draft: a live review is taken down before it can be deleted.
         cls.review = make_review(
             "A review",
+            published=False,
             column=cls.column,
             dramas=[cls.drama],
             tags=["Run On"],

@@ -311,3 +311,27 @@ class NoPhantomVersionTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertEqual(Review.objects.get(pk=review.pk).standfirst, "Their standfirst")
         self.assertEqual(review.revisions.count(), 1)
+
+
+class DeletionTests(TestCase):
+    def test_a_live_or_scheduled_review_is_taken_down_before_it_can_be_deleted(self):
+        editor = make_role_user("Editor", "eddie")
+        self.client.force_login(editor)
+        live = make_review("Live")
+        scheduled = make_review(
+            "Ahead", status="scheduled", published_at=timezone.now() + timedelta(days=1)
+        )
+        for review in (live, scheduled):
+            with self.subTest(review=review.title):
+                url = f"/admin/reviews/review/{review.pk}/delete/"
+                self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 403)
+        response = self.client.post(
+            "/admin/reviews/review/",
+            {"action": "delete_selected", "_selected_action": [live.pk], "post": "yes"},
+        )
+        self.assertEqual(response.status_code, 403)
+        self.assertTrue(Review.objects.filter(pk=live.pk).exists())
+        unpublish_review(review=live, by=editor)
+        url = f"/admin/reviews/review/{live.pk}/delete/"
+        self.assertEqual(self.client.post(url, {"post": "yes"}).status_code, 302)
+        self.assertFalse(Review.objects.filter(pk=live.pk).exists())
