@@ -184,8 +184,8 @@ def edit_review(
     except BaseException:
         _delete_files(written)
         raise
-    if not result.changed:
-        _delete_files(written)  # an identical image was offered again
+    if not result.changed and result.scheduled_update is None:
+        _delete_files(written)
     return result
 
 
@@ -398,6 +398,8 @@ class _Edit:
         for entry in self.edit.corrections:
             if entry.pk is not None and entry.pk not in known:
                 raise TransitionError("That correction belongs to another review.")
+            if entry.pk is not None:
+                entry.noted_at = _same_moment(entry.noted_at, known[entry.pk].noted_at)
             note = Correction(kind=entry.kind, text=entry.text, noted_at=entry.noted_at)
             try:
                 note.full_clean(exclude=["review"])

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.utils import timezone
 
@@ -266,6 +267,29 @@ class ScheduledUpdateTests(RevisionTestCase):
         self.assertEqual(review.updated_at.replace(microsecond=0), at.replace(microsecond=0))
         update.refresh_from_db()
         self.assertIsNotNone(update.applied_at)
+
+    def test_an_update_with_a_new_image_keeps_it_until_its_time(self):
+        review = self.create_through_admin(status="published")
+        old_hero = review.hero_image.name
+        at = timezone.localtime() + timedelta(days=1)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.save(
+                review,
+                hero_image=image_upload("later.jpg", size=(1500, 900)),
+                update_at_0=f"{at:%Y-%m-%d}",
+                update_at_1=f"{at:%H:%M:%S}",
+            )
+        self.assertEqual(review.hero_image.name, old_hero, "readers see the old image")
+        update = review.revisions.pending_updates().get()
+        new_hero = update.snapshot["hero_image"]
+        self.assertNotEqual(new_hero, old_hero)
+        self.assertTrue(default_storage.exists(new_hero), "kept in storage for its time")
+        with clock_at(at + timedelta(seconds=1)):
+            self.client.logout()
+            self.client.get(review.get_absolute_url())
+        review.refresh_from_db()
+        self.assertEqual(review.hero_image.name, new_hero)
+        self.assertEqual((review.hero_width, review.hero_height), (1500, 900))
 
     def test_a_cancelled_update_never_applies(self):
         review = self.create_through_admin(status="published")
