@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import Column, Drama, Review, Tag
+from .models import Character, Column, Drama, Review, Tag
 
 
 class ReviewSitemap(Sitemap):
@@ -27,6 +27,24 @@ class DramaSitemap(Sitemap):
 
     def lastmod(self, drama):
         return drama.modified_at
+
+
+class CharacterSitemap(Sitemap):
+    """Characters' pages, dated by their drama's last change (a character
+    is edited with its drama)."""
+
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return (
+            Character.objects.select_related("drama")
+            .only("name", "drama__slug", "drama__modified_at")
+            .order_by("pk")
+        )
+
+    def lastmod(self, character):
+        return character.drama.modified_at
 
 
 class ColumnSitemap(Sitemap):

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -11,6 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from kdrama_rewind.images import share_url
 from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
+from kdrama_rewind.structured_data import website_graph
 
 from .desk import build_calendar, ics_feed
 from .models import (
@@ -26,6 +29,7 @@ from .models import (
 from .names import link_first_mentions
 from .permissions import can_view
 from .previews import find_usable_link
+from .pull_quotes import PlacedQuotes, place_pull_quotes
 from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
@@ -34,8 +38,10 @@ from .up_next import up_next_for
 
 
 class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
-    """The newest review of a featured column on top, then every other
-    public review, newest first."""
+    """The front page, in sections: the newest review of the featured column
+    as the lead, that column's next few, then the latest of the other public
+    reviews, newest first (paginated: later pages are this list alone), then
+    the newest of the desk's other columns, then the newsletter."""
 
     template_name = "reviews/front_page.html"
     context_object_name = "reviews"
@@ -43,20 +49,66 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         reviews = Review.objects.published().for_cards()
-        return reviews.exclude(pk=self.lead.pk) if self.lead else reviews
+        # Each review once: those in the sections are not repeated here.
+        sections = [self.featured, *self.column_sections]
+        shown = [review.pk for section in sections for review in section.reviews]
+        return reviews.exclude(pk__in=shown) if shown else reviews
 
     @cached_property
+    def featured(self) -> "ColumnSection":
+        return remembered("front-page-featured", self.find_featured)
+
+    @property
     def lead(self):
-        return remembered("front-page-lead", self.find_lead)
+        return self.featured.reviews[0] if self.featured.reviews else None
+
+    @cached_property
+    def column_sections(self) -> list["ColumnSection"]:
+        return remembered("front-page-columns", self.find_column_sections)
+
+    @cached_property
+    def structured_data(self) -> dict:
+        absolute = self.request.build_absolute_uri
+        return website_graph(absolute, search_path=reverse("reviews:search"))
 
     @staticmethod
-    def find_lead():
-        # Featured columns first, by id: the index on (column, published_at)
-        # then finds their newest review without reading the archive.
-        featured = list(Column.objects.filter(is_featured=True).values_list("pk", flat=True))
-        if not featured:
-            return None
-        return Review.objects.published().filter(column__in=featured).for_cards().first()
+    def find_featured() -> "ColumnSection":
+        column = Column.objects.filter(is_featured=True).only("name", "slug").first()
+        if column is None:
+            return ColumnSection(None, [])
+        # The index on (column, published_at) finds them without reading the archive.
+        reviews = list(column.reviews.published().for_cards()[: 1 + FEATURED_MORE])
+        return ColumnSection(column, reviews)
+
+    @staticmethod
+    def find_column_sections() -> list["ColumnSection"]:
+        """The other columns' newest reviews, for the columns that have any:
+        one query per column, for at most ``COLUMN_SECTIONS`` columns."""
+        columns = Column.objects.filter(is_featured=False).only("name", "slug")
+        sections = []
+        for column in columns[:COLUMN_SECTIONS]:
+            reviews = list(column.reviews.published().for_cards()[:COLUMN_SECTION_SIZE])
+            if reviews:
+                sections.append(ColumnSection(column, reviews))
+        return sections
+
+
+# The front page: how many more of the featured column follow the lead, and
+# how many other columns get a section of their newest reviews, and of how many.
+FEATURED_MORE = 3
+COLUMN_SECTIONS = 2
+COLUMN_SECTION_SIZE = 3
+
+
+@dataclass(frozen=True)
+class ColumnSection:
+    column: Column | None
+    reviews: list[Review]
+
+    @property
+    def more(self) -> list[Review]:
+        """The reviews after the first (the featured column's lead)."""
+        return self.reviews[1:]
 
 
 class ReviewPage:
@@ -89,10 +141,21 @@ class ReviewPage:
         return list(self.review.quotes.select_related("character__played_by"))
 
     @cached_property
+    def body(self) -> PlacedQuotes:
+        return place_pull_quotes(self.review.body_html, self.pull_quotes)
+
+    @cached_property
     def body_html(self) -> str:
+        """The body with its pull quotes in place and the first mention of
+        each drama and person linked (never inside a quote)."""
         mentions = [([d.title, d.original_title], d.get_absolute_url()) for d in self.dramas]
         mentions += [(p.known_names, p.get_absolute_url()) for p in self.featured_people]
-        return link_first_mentions(self.review.body_html, mentions)
+        return link_first_mentions(self.body.html, mentions)
+
+    @property
+    def unplaced_quotes(self) -> list:
+        """Pull quotes the body does not place, shown after it."""
+        return self.body.unplaced
 
     @cached_property
     def social_image(self) -> str | None:

@@ -1,1 +1,1 @@
-from . import dramas, reviews  # noqa: F401  (registers the admin classes)
+from . import dramas, pages, reviews  # noqa: F401  (registers the admin classes)

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from .. import permissions
 from ..models import Review
 from ..names import Registry, check_cast, check_names
+from ..pull_quotes import unmatched_markers
 from ..services import check_transition
 from ..services.revisions import revisions_since
 from ..services.workflow import normalize
@@ -89,6 +90,7 @@ class ReviewAdminForm(forms.ModelForm):
                 )
         self._check_conflict(cleaned)
         self._check_quotes(cleaned)
+        self._check_pull_quote_markers(cleaned)
         self._check_update_at(cleaned)
         self._check_names(cleaned)
         return cleaned
@@ -167,6 +169,17 @@ class ReviewAdminForm(forms.ModelForm):
                 "quotes",
                 "Pull quotes must come from the review’s dramas: "
                 + ", ".join(str(q) for q in strays),
+            )
+
+    def _check_pull_quote_markers(self, cleaned):
+        quotes = cleaned.get("quotes")
+        if quotes is None:  # not on this form: the review's own
+            quotes = self.instance.quotes.all() if self.instance.pk else []
+        for text in unmatched_markers(cleaned.get("body", ""), quotes):
+            self.add_error(
+                "body",
+                f"The marker [pull quote: “{text}”] matches none of this review’s pull quotes: "
+                "add that quote under “Pull quotes”, or correct or remove the marker.",
             )
 
     def _check_update_at(self, cleaned):
