@@ -82,22 +82,29 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     @staticmethod
     def find_column_sections() -> list["ColumnSection"]:
-        """The other columns' newest reviews, for the columns that have any:
-        one query per column, for at most ``COLUMN_SECTIONS`` columns."""
-        columns = Column.objects.filter(is_featured=False).only("name", "slug")
-        sections = []
-        for column in columns[:COLUMN_SECTIONS]:
-            reviews = list(column.reviews.published().for_cards()[:COLUMN_SECTION_SIZE])
-            if reviews:
-                sections.append(ColumnSection(column, reviews))
-        return sections
+        """The newest reviews of the other columns, the most recently active
+        column first, in one query: the ``COLUMN_SECTION_WINDOW`` newest
+        public reviews in those columns, read from the newest-first index."""
+        recent = (
+            Review.objects.published()
+            .filter(column__is_featured=False)
+            .for_cards()[:COLUMN_SECTION_WINDOW]
+        )
+        sections: dict[int, ColumnSection] = {}
+        for review in recent:
+            section = sections.setdefault(review.column_id, ColumnSection(review.column, []))
+            if len(section.reviews) < COLUMN_SECTION_SIZE:
+                section.reviews.append(review)
+        return list(sections.values())[:COLUMN_SECTIONS]
 
 
-# The front page: how many more of the featured column follow the lead, and
-# how many other columns get a section of their newest reviews, and of how many.
+# The front page: how many more of the featured column follow the lead; how
+# many other columns get a section of their newest reviews, of how many, found
+# among how many of those columns' newest reviews.
 FEATURED_MORE = 3
 COLUMN_SECTIONS = 2
 COLUMN_SECTION_SIZE = 3
+COLUMN_SECTION_WINDOW = 40
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ class QueryCountTests(PublicSiteTestCase):
     # does not depend on how many related rows there are.
     expected = {
         # the featured column, its newest reviews (the lead and the next),
-        # the other columns (none here has a section), count, page of cards
+        # the other columns' newest, count, page of cards
         "front page": 5,
         # review; its dramas, people, tags, corrections and quotes; Up Next
         # (pinned, drama, people, tags, column signals, winners)
