@@ -13,6 +13,7 @@ from reviews.sitemaps import (
     CharacterSitemap,
     ColumnSitemap,
     DramaSitemap,
+    PageSitemap,
     ReviewSitemap,
     TagSitemap,
 )
@@ -25,6 +26,7 @@ sitemaps = {
     "authors": AuthorSitemap,
     "columns": ColumnSitemap,
     "tags": TagSitemap,
+    "pages": PageSitemap,
 }
 
 admin.site.site_header = "K-Drama Rewind newsroom"

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -74,6 +75,18 @@ class TagSitemap(Sitemap):
 
     def lastmod(self, tag):
         return tag.last_published
+
+
+class PageSitemap(Sitemap):
+    """The flat pages readers can open (about, contact, policies)."""
+
+    changefreq = "yearly"
+
+    def items(self):
+        return FlatPage.objects.filter(registration_required=False).only("url").order_by("url")
+
+    def location(self, page):
+        return page.url
 
 
 NEWS_DAYS = 2

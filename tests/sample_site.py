@@ -109,7 +109,16 @@ class PublicSiteTestCase(TestCase):
 
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-SITEMAP_SECTIONS = ["reviews", "dramas", "characters", "people", "authors", "columns", "tags"]
+SITEMAP_SECTIONS = [
+    "reviews",
+    "dramas",
+    "characters",
+    "people",
+    "authors",
+    "columns",
+    "tags",
+    "pages",
+]
 
 
 def sitemap_entries(client) -> dict[str, str | None]:

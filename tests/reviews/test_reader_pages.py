@@ -4,6 +4,7 @@ read about characters, dramas, authors and the site."""
 
 from datetime import datetime, timedelta
 
+from django.contrib.flatpages.models import FlatPage
 from django.test import TestCase
 from django.urls import resolve
 from django.utils import timezone
@@ -219,6 +220,12 @@ class StructuredDataTests(PublicSiteTestCase):
         self.assertTrue(series["image"].startswith("http://testserver/media/renditions/dramas/"))
         reviewed = json_ld(self.client.get(self.review.get_absolute_url()))[0]["@graph"][0]
         self.assertEqual(reviewed["itemReviewed"]["image"], series["image"])
+
+    def test_flat_pages_for_readers_are_in_the_sitemap(self):
+        FlatPage.objects.create(url="/desk-only/", title="Desk", registration_required=True)
+        urls = sitemap_entries(self.client)
+        self.assertIn("http://testserver/about/", urls)
+        self.assertNotIn("http://testserver/desk-only/", urls)
 
     def test_character_pages_are_in_the_sitemap(self):
         urls = sitemap_entries(self.client)
