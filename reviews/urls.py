@@ -2,12 +2,12 @@ from django.urls import path
 
 from kdrama_rewind.page_cache import public_page
 
-from . import feeds, indexes, views
+from . import feeds, front_page, indexes, views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", public_page(views.FrontPageView.as_view()), name="front_page"),
+    path("", public_page(front_page.FrontPageView.as_view()), name="front_page"),
     path("reviews/", public_page(indexes.ReviewIndexView.as_view()), name="review_list"),
     path(
         "reviews/<str:slug>/", public_page(views.ReviewDetailView.as_view()), name="review_detail"
