@@ -20,7 +20,9 @@ class IconTests(TestCase):
 
     def test_every_page_links_its_icons_and_manifest(self):
         response = self.client.get("/newsletter/")
-        self.assertContains(response, '<link rel="icon" href="/favicon.ico" sizes="48x48">')
+        self.assertContains(
+            response, '<link rel="icon" href="/favicon.ico" sizes="16x16 32x32 48x48">'
+        )
         self.assertContains(response, 'rel="icon" href="/static/favicon.svg" type="image/svg+xml"')
         self.assertContains(
             response, '<link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png">'
