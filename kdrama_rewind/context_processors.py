@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 
 SITE_DESCRIPTION = (
     "Reviews of Korean dramas old and new, and the K-Drama Rewind column, from the K-drama desk."
@@ -20,3 +21,30 @@ def site(request):
         "canonical_url": canonical,
         "default_social_image": request.build_absolute_uri(static("social-default.png")),
     }
+
+
+# The main navigation: (label, URL name, its arguments).
+NAVIGATION = [
+    ("Latest", "reviews:front_page", {}),
+    ("Rewind", "reviews:column_detail", {"slug": "k-drama-rewind"}),
+    ("Dramas", "reviews:drama_list", {}),
+    ("Quotes", "reviews:quote_list", {}),
+    ("Newsletter", "people:newsletter", {}),
+]
+
+
+def navigation(request):
+    """The main navigation's links, each with its ``aria-current``: "page"
+    on the page it leads to, "true" on the pages under it (a drama under
+    Dramas), nothing elsewhere."""
+    links = []
+    for label, name, kwargs in NAVIGATION:
+        url = reverse(name, kwargs=kwargs)
+        if request.path == url:
+            current = "page"
+        elif url != "/" and request.path.startswith(url):
+            current = "true"
+        else:
+            current = ""
+        links.append({"label": label, "url": url, "current": current})
+    return {"navigation": links}

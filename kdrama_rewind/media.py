@@ -6,6 +6,11 @@ inline with their own content type, anything else as a download; never
 sniffed; and sandboxed by a policy that lets no script run and no page load,
 even if a file were opened directly. Paths are resolved inside MEDIA_ROOT
 only (Django's static ``serve`` refuses ``..``).
+
+Renditions (``renditions/``) are made once from an original whose stored
+name is never reused for other bytes while it exists, so their names never
+change meaning: browsers and CDNs may keep them for a year without asking
+again. Originals are kept for a day.
 """
 
 import posixpath
@@ -21,6 +26,9 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
+RENDITIONS = "renditions/"
+IMMUTABLE = "public, max-age=31536000, immutable"
+ONE_DAY = "public, max-age=86400"
 
 
 @require_safe
@@ -36,5 +44,5 @@ def media(request, path):
         response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = IMMUTABLE if path.startswith(RENDITIONS) else ONE_DAY
     return response

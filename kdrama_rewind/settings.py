@@ -71,6 +71,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # Flat pages (about, contact, policies), which need the sites framework;
+    # kdrama_rewind/sites.py keeps links built from the request's host.
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "taggit",
     "kdrama_rewind",
     "people",
@@ -79,12 +83,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kdrama_rewind.compression.PublicPageGZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "kdrama_rewind.requests.NulCharacterMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "reviews.middleware.ScheduledUpdatesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "kdrama_rewind.sites.RequestHostSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kdrama_rewind.db_router.PrimaryForStaffMiddleware",
@@ -116,6 +122,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kdrama_rewind.context_processors.site",
+                "kdrama_rewind.context_processors.navigation",
             ],
         },
     },

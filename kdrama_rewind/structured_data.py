@@ -9,6 +9,7 @@ CONTEXT = "https://schema.org"
 def publisher(absolute) -> dict:
     return {
         "@type": "Organization",
+        "@id": absolute("/#organization"),
         "name": settings.SITE_PUBLISHER,
         "url": absolute("/"),
         "logo": {"@type": "ImageObject", "url": absolute(static("logo.png"))},
@@ -24,3 +25,26 @@ def breadcrumbs(absolute, trail: list[tuple[str, str]]) -> dict:
             for index, (name, path) in enumerate(trail, start=1)
         ],
     }
+
+
+def website_graph(absolute, *, search_path: str) -> dict:
+    """The front page's: the site, who publishes it, and how to search it
+    (``search_path`` takes the query as ``?q=``)."""
+    organization = publisher(absolute)
+    website = {
+        "@type": "WebSite",
+        "@id": absolute("/#website"),
+        "name": settings.SITE_NAME,
+        "url": absolute("/"),
+        "inLanguage": "en-GB",
+        "publisher": {"@id": organization["@id"]},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute(search_path) + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+    return {"@context": CONTEXT, "@graph": [website, organization]}

@@ -3,19 +3,30 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from kdrama_rewind.icons import favicon, web_manifest
 from kdrama_rewind.media import media
 from kdrama_rewind.page_cache import public_page
 from kdrama_rewind.signin import ThrottledAdminAuthenticationForm
 from people.sitemaps import AuthorSitemap, PersonSitemap
-from reviews.sitemaps import ColumnSitemap, DramaSitemap, ReviewSitemap, TagSitemap
+from reviews.pages import EditorialPageView
+from reviews.sitemaps import (
+    CharacterSitemap,
+    ColumnSitemap,
+    DramaSitemap,
+    PageSitemap,
+    ReviewSitemap,
+    TagSitemap,
+)
 
 sitemaps = {
     "reviews": ReviewSitemap,
     "dramas": DramaSitemap,
+    "characters": CharacterSitemap,
     "people": PersonSitemap,
     "authors": AuthorSitemap,
     "columns": ColumnSitemap,
     "tags": TagSitemap,
+    "pages": PageSitemap,
 }
 
 admin.site.site_header = "K-Drama Rewind newsroom"
@@ -27,6 +38,8 @@ handler500 = "kdrama_rewind.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("favicon.ico", favicon, name="favicon"),
+    path("site.webmanifest", web_manifest, name="web_manifest"),
     # An index of sections, each in pages of its Sitemap.limit addresses, so
     # search engines reach the whole archive, however large.
     path(
@@ -53,3 +66,9 @@ if settings.BENCHMARK:
     from kdrama_rewind.benchmark import baseline
 
     urlpatterns.append(path("_benchmark/baseline/", baseline))
+
+# Flat editorial pages (/about/, /privacy/, …) at whatever address an editor
+# gives them; every other address of the site comes first.
+urlpatterns.append(
+    path("<path:url>", public_page(EditorialPageView.as_view()), name="flatpage"),
+)

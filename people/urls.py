@@ -7,7 +7,9 @@ from . import views
 app_name = "people"
 
 urlpatterns = [
+    path("people/", public_page(views.PersonIndexView.as_view()), name="person_list"),
     path("people/<str:slug>/", public_page(views.PersonDetailView.as_view()), name="person_detail"),
+    path("authors/", public_page(views.AuthorIndexView.as_view()), name="author_list"),
     path(
         "authors/<str:slug>/", public_page(views.AuthorDetailView.as_view()), name="author_detail"
     ),

@@ -26,6 +26,28 @@ from .services import (
 from .structured_data import author_graph, person_graph
 
 
+class PersonIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
+    """Every person the desk writes about, A–Z."""
+
+    template_name = "people/person_list.html"
+    context_object_name = "people"
+    paginate_by = 60
+    queryset = Person.objects.only(
+        "name", "hangul_name", "slug", "photo", "photo_width", "photo_height", "photo_alt"
+    ).order_by("name", "pk")
+
+
+class AuthorIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
+    """Every bylined author, A–Z."""
+
+    template_name = "people/author_list.html"
+    context_object_name = "authors"
+    paginate_by = 60
+    queryset = Author.objects.only(
+        "name", "slug", "job_title", "photo", "photo_width", "photo_height", "photo_alt"
+    ).order_by("name", "pk")
+
+
 class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """An actor: their roles, then the public reviews that feature them."""
 

@@ -6,6 +6,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
+        from django.contrib.flatpages.models import FlatPage
+
         from kdrama_rewind.page_cache import connect_invalidation
         from people.models import Author, Person
 
@@ -26,5 +28,6 @@ class ReviewsConfig(AppConfig):
                 models.TaggedReview,
                 Person,
                 Author,
+                FlatPage,
             ]
         )

@@ -42,6 +42,7 @@ from .services import (
     TransitionError,
     edit_review,
 )
+from .services.editing import delete_files, store_hero
 from .services.shared import record_shared_change
 
 
@@ -103,27 +104,48 @@ def import_review_file(*, path: Path) -> ImportResult:
     path = Path(path)
     document = read_review_file(path=path)
     slug = document.slug or slug_for(document.title)
-    started_from = Review.objects.filter(slug=slug).values_list("version", flat=True).first()
-    hero = _read_hero(path, document)
+    current = Review.objects.filter(slug=slug).first()
+    started_from = current.version if current else None
+    written: list[str] = []
     try:
+        hero = store_hero(_hero_change(current, _read_hero(path, document)), written)
         with transaction.atomic():
             return _Importer(document=document, path=path).run(hero, started_from)
     except EditConflict as conflict:
+        delete_files(written)
         raise ImportFailed(
             path,
             f"the review was {conflict.detail} since this import began; run again to overwrite",
         ) from None
     except TransitionError as error:
+        delete_files(written)
         raise ImportFailed(path, str(error)) from None
     except ValidationError as error:
+        delete_files(written)
         raise ImportFailed(path, "; ".join(_messages(error))) from None
     except IntegrityError:
+        delete_files(written)
         raise ImportFailed(
             path,
             "something it names was created by someone else while it was being imported; run again",
         ) from None
     except DatabaseError as error:
+        delete_files(written)
         raise ImportFailed(path, f"the database refused it: {error}") from None
+    except BaseException:
+        delete_files(written)
+        raise
+
+
+def _hero_change(review: Review | None, hero: ContentFile | None):
+    """The image to store, None to remove it, or KEEP when the same bytes are
+    stored already."""
+    current = review.hero_image if review else None
+    if hero is not None and current and same_bytes(current, hero):
+        return KEEP
+    if hero is None and not current:
+        return KEEP
+    return hero
 
 
 def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile | None:
@@ -289,7 +311,7 @@ class _Importer:
 
     # -------------------------------------------------------- the import
 
-    def run(self, hero: ContentFile | None, started_from: int | None) -> ImportResult:
+    def run(self, hero, started_from: int | None) -> ImportResult:
         d = self.document
         author = self.upsert(
             Author,
@@ -431,7 +453,7 @@ class _Importer:
                 "hero_caption": d.hero.caption if d.hero else "",
                 "hero_credit": d.hero.credit if d.hero else "",
             },
-            hero=self.hero_change(review, hero),
+            hero=hero,
             dramas=dramas,
             featured_people=people,
             quotes=quotes,
@@ -458,16 +480,6 @@ class _Importer:
             raise self.refuse(error, "the review", keys) from None
         self.changed = self.changed or result.changed
         return result.review, created
-
-    def hero_change(self, review: Review | None, hero: ContentFile | None):
-        """The image to store, None to remove it, or KEEP when the same bytes
-        are stored already."""
-        current = review.hero_image if review else None
-        if hero is not None and current and same_bytes(current, hero):
-            return KEEP
-        if hero is None and not current:
-            return KEEP
-        return hero
 
     @staticmethod
     def same_tags(review: Review, names: list[str]) -> bool:

@@ -15,9 +15,14 @@ A spoiler is a fenced block that readers open on purpose::
 It renders as a closed <details> element. Feeds, social cards and the
 newsletter show standfirsts, never bodies; search works on ``public_text``,
 which leaves spoilers out.
+
+A paragraph of its own of the form ``[pull quote: “words”]`` places one of
+the review's pull quotes there (``reviews/pull_quotes.py``); search reads
+it as the quoted words.
 """
 
 import html
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -82,8 +87,30 @@ def plain_text(markup: str) -> str:
     return html.unescape(nh3.clean(markup, tags=set()))
 
 
+PARAGRAPH = re.compile(r"<p>(?P<inner>.*?)</p>\n?", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+PULL_QUOTE_MARKER = re.compile(
+    r"\[\s*pull quote\s*:\s*[\"“”](?P<text>.*)[\"“”]\s*\]", re.IGNORECASE | re.DOTALL
+)
+
+
+def pull_quote_marker(paragraph_html: str) -> str | None:
+    """The words a paragraph's markup names, if the whole paragraph is a
+    pull-quote marker."""
+    text = html.unescape(TAG.sub("", paragraph_html)).strip()
+    match = PULL_QUOTE_MARKER.fullmatch(text)
+    return match["text"] if match else None
+
+
 def public_text(markup: str) -> str:
     """Text content of rendered HTML with its spoiler blocks left out, for
-    search. Taken from the HTML, a spoiler goes exactly as the page hides it,
-    even one that is never closed."""
+    search, and pull-quote markers read as the words they quote. Taken from
+    the HTML, a spoiler goes exactly as the page hides it, even one that is
+    never closed."""
+
+    def quoted(match):
+        words = pull_quote_marker(match["inner"])
+        return match.group(0) if words is None else f"<p>“{html.escape(words)}”</p>\n"
+
+    markup = PARAGRAPH.sub(quoted, markup)
     return html.unescape(nh3.clean(markup, tags=set(), clean_content_tags={"details"}))

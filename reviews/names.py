@@ -293,4 +293,4 @@ def link_first_mentions(html: str, targets: list[tuple[list[str], str]]) -> str:
     return "".join(parts)
 
 
-BLOCKING = {"a", "h2", "h3", "h4", "h5", "h6"}
+BLOCKING = {"a", "h2", "h3", "h4", "h5", "h6", "figure"}

@@ -2,10 +2,20 @@
 
 Reviews are found by their words. On PostgreSQL that is full-text search in
 web-search syntax over a stored, GIN-indexed document in which the headline
-weighs more than the standfirst, which weighs more than the body, ranked
-and newest first on ties; on SQLite, every word must start a word of the
-review, a headline match ranking first. Reviews about the dramas and people
-found are results too.
+weighs more than the standfirst, which weighs more than the body; on
+SQLite, every word must start a word of the review. Reviews about the
+dramas and people found are results too. Both rank what is found in the
+same tiers (``TIERS``), best first:
+
+1. the headline holds the query's words as written, in order;
+2. the headline holds every word as written, or the standfirst or text
+   holds the words as written, in order ("Run On" finds "run on", not
+   "running" or "runs on");
+3. the review is about a drama or person the query names;
+4. anything else that matches, a stem or the start of a word ("running").
+
+Within a tier the weighted rank (PostgreSQL) or the best field (SQLite)
+orders them, then the newest first.
 
 Dramas, characters and people are found by any spelling of their names:
 trigram similarity between the query (and its romanization key, see
@@ -29,6 +39,8 @@ from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
+    SearchVector,
+    SearchVectorExact,
     SearchVectorField,
     TrigramStrictWordSimilarity,
 )
@@ -90,6 +102,12 @@ class Terms(NamedTuple):
     names: str  # the words meant, without the syntax, for matching names
     wanted: list[str]  # words to find and highlight, lower-cased, common ones dropped
     unwanted: list[str]  # words after a minus sign
+
+    @property
+    def phrase(self) -> list[str]:
+        """Every word meant, common ones too, lower-cased and in order: what
+        an exact match holds."""
+        return [word.lower() for word in WORD.findall(self.names)]
 
 
 def query_terms(query: str) -> Terms:
@@ -286,24 +304,67 @@ def _names_and_about(query: str) -> tuple[dict[str, list], list[int]]:
     return names, _about(names["dramas"], names["people"])
 
 
+# The tiers a match is ranked in (see the module's docstring).
+TIERS = {"headline phrase": 4, "exact": 3, "about": 2, "other": 1}
+
+
+# A hyphen inside a word ("run-on", "Se-kyung"): read as a space, so the
+# words match however the review hyphenates them.
+INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
+
+
 def _reviews_in_postgresql(query: str, terms: Terms, about: Q) -> QuerySet:
-    tsquery = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    words = INNER_HYPHEN.sub(" ", query)
+    tsquery = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
     # Without a word to look for, "-drama" alone would match everything else.
     match = Q(document=tsquery) if terms.wanted else Q(pk__in=[])
+    public = Review.objects.published().alias(document=review_document())
     # A word in half the archive would have every match ranked: only the
-    # newest RANKED_MATCHES are, so a search costs the same at any size.
+    # newest RANKED_MATCHES are, so a search costs the same at any size; the
+    # newest RANKED_MATCHES with every word in the headline are ranked too,
+    # so an older review titled with the query is not left out.
     newest = (
-        Review.objects.published()
-        .alias(document=review_document())
-        .filter(match | about)
+        public.filter(match | about)
         .order_by("-published_at", "-id")
         .values("pk")[: RANKED_MATCHES + 1]  # one more: are there more?
     )
+    candidates = Q(pk__in=newest)
+    if terms.wanted:
+        # Words are letters and digits only (WORD), so this is safe as raw syntax.
+        in_headline = " & ".join(f"{word}:A" for word in terms.wanted)
+        headline = SearchQuery(in_headline, search_type="raw", config=SEARCH_CONFIG)
+        titled = (
+            public.filter(match, document=headline)
+            .order_by("-published_at", "-id")
+            .values("pk")[:RANKED_MATCHES]
+        )
+        candidates |= Q(pk__in=titled)
     return (
-        Review.objects.filter(pk__in=newest)
+        Review.objects.filter(candidates)
         .alias(document=review_document())
-        .annotate(rank=SearchRank(F("document"), tsquery))
-        .order_by("-rank", "-published_at", "-id")
+        .annotate(rank=SearchRank(F("document"), tsquery), tier=_tier_in_postgresql(terms, about))
+        .order_by("-tier", "-rank", "-published_at", "-id")
+    )
+
+
+def _tier_in_postgresql(terms: Terms, about: Q) -> Case:
+    """Exact words are compared in the 'simple' configuration: no stems,
+    no words dropped. Only the ranked candidates are read, and the body
+    only where the stored document holds the phrase's stems."""
+    phrase = " ".join(terms.phrase)
+    if not phrase:
+        return Case(When(about, then=TIERS["about"]), default=TIERS["other"])
+    exact = SearchQuery(phrase, search_type="phrase", config="simple")
+    stems = SearchQuery(phrase, search_type="phrase", config=SEARCH_CONFIG)
+    every_word = SearchQuery(phrase, search_type="plain", config="simple")
+    headline = SearchVector("title", config="simple")
+    text = SearchVector("standfirst", "search_text", config="simple")
+    return Case(
+        When(SearchVectorExact(headline, exact), then=TIERS["headline phrase"]),
+        When(SearchVectorExact(headline, every_word), then=TIERS["exact"]),
+        When(Q(document=stems) & SearchVectorExact(text, exact), then=TIERS["exact"]),
+        When(about, then=TIERS["about"]),
+        default=TIERS["other"],
     )
 
 
@@ -327,8 +388,26 @@ def _reviews_by_pattern(terms: Terms, about: Q) -> QuerySet:
     return (
         Review.objects.published()
         .filter(matches)
-        .annotate(rank=rank)
-        .order_by("-rank", "-published_at", "-id")
+        .annotate(rank=rank, tier=_tier_by_pattern(terms, about))
+        .order_by("-tier", "-rank", "-published_at", "-id")
+    )
+
+
+def _tier_by_pattern(terms: Terms, about: Q) -> Case:
+    """The tiers with Python's regular expressions: whole words, in order."""
+    if not terms.phrase:
+        return Case(When(about, then=TIERS["about"]), default=TIERS["other"])
+    between = r"[\W_]+"
+    phrase = rf"(?<![^\W_]){between.join(re.escape(w) for w in terms.phrase)}(?![^\W_])"
+    every_word = Q(
+        *(Q(title__iregex=rf"(?<![^\W_]){re.escape(w)}(?![^\W_])") for w in terms.phrase)
+    )
+    return Case(
+        When(title__iregex=phrase, then=TIERS["headline phrase"]),
+        When(every_word, then=TIERS["exact"]),
+        When(Q(standfirst__iregex=phrase) | Q(search_text__iregex=phrase), then=TIERS["exact"]),
+        When(about, then=TIERS["about"]),
+        default=TIERS["other"],
     )
 
 

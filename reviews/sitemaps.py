@@ -1,10 +1,11 @@
 from datetime import timedelta
 
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from .models import Column, Drama, Review, Tag
+from .models import Character, Column, Drama, Review, Tag
 
 
 class ReviewSitemap(Sitemap):
@@ -27,6 +28,24 @@ class DramaSitemap(Sitemap):
 
     def lastmod(self, drama):
         return drama.modified_at
+
+
+class CharacterSitemap(Sitemap):
+    """Characters' pages, dated by their drama's last change (a character
+    is edited with its drama)."""
+
+    changefreq = "monthly"
+    limit = 5000
+
+    def items(self):
+        return (
+            Character.objects.select_related("drama")
+            .only("name", "drama__slug", "drama__modified_at")
+            .order_by("pk")
+        )
+
+    def lastmod(self, character):
+        return character.drama.modified_at
 
 
 class ColumnSitemap(Sitemap):
@@ -56,6 +75,18 @@ class TagSitemap(Sitemap):
 
     def lastmod(self, tag):
         return tag.last_published
+
+
+class PageSitemap(Sitemap):
+    """The flat pages readers can open (about, contact, policies)."""
+
+    changefreq = "yearly"
+
+    def items(self):
+        return FlatPage.objects.filter(registration_required=False).only("url").order_by("url")
+
+    def location(self, page):
+        return page.url
 
 
 NEWS_DAYS = 2

@@ -5,6 +5,7 @@ escapes them safely whatever an editor typed. Only standfirsts go in, never
 bodies, so nothing inside a spoiler block is given away.
 """
 
+from kdrama_rewind.images import share_url
 from kdrama_rewind.structured_data import CONTEXT, breadcrumbs, publisher
 
 from .models import Drama, Review
@@ -25,6 +26,8 @@ def tv_series(drama: Drama, absolute, *, actors=()) -> dict:
             for person in actors
         ],
     }
+    if image := share_url(drama.poster, absolute):
+        data["image"] = image
     if drama.original_title:
         data["alternateName"] = drama.original_title
     if drama.episodes:
@@ -50,6 +53,7 @@ def review_graph(review: Review, absolute, *, dramas, people, tags, corrections,
         "image": [image_url],
         "author": {
             "@type": "Person",
+            "@id": absolute(author.get_absolute_url()),  # as on the author's page
             "name": author.name,
             "jobTitle": author.job_title,
             "url": absolute(author.get_absolute_url()),
@@ -58,6 +62,8 @@ def review_graph(review: Review, absolute, *, dramas, people, tags, corrections,
         "keywords": [tag.name for tag in tags],
         "isAccessibleForFree": True,
     }
+    if author_image := share_url(author.photo, absolute):
+        article["author"]["image"] = author_image
     if review.column_id:
         article["articleSection"] = review.column.name
     if dramas:

@@ -2,15 +2,17 @@ from django.urls import path
 
 from kdrama_rewind.page_cache import public_page
 
-from . import feeds, views
+from . import feeds, front_page, indexes, views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", public_page(views.FrontPageView.as_view()), name="front_page"),
+    path("", public_page(front_page.FrontPageView.as_view()), name="front_page"),
+    path("reviews/", public_page(indexes.ReviewIndexView.as_view()), name="review_list"),
     path(
         "reviews/<str:slug>/", public_page(views.ReviewDetailView.as_view()), name="review_detail"
     ),
+    path("columns/", public_page(indexes.ColumnIndexView.as_view()), name="column_list"),
     path(
         "columns/<str:slug>/", public_page(views.ColumnDetailView.as_view()), name="column_detail"
     ),
@@ -22,6 +24,7 @@ urlpatterns = [
         name="character_detail",
     ),
     path("quotes/", public_page(views.QuoteListView.as_view()), name="quote_list"),
+    path("tags/", public_page(indexes.TagIndexView.as_view()), name="tag_list"),
     path("tags/<str:slug>/", public_page(views.TagDetailView.as_view()), name="tag_detail"),
     path("search/", public_page(views.SearchView.as_view()), name="search"),
     path("feeds/reviews/", public_page(feeds.ReviewFeed()), name="feed_rss"),

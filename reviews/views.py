@@ -26,37 +26,12 @@ from .models import (
 from .names import link_first_mentions
 from .permissions import can_view
 from .previews import find_usable_link
+from .pull_quotes import PlacedQuotes, place_pull_quotes
 from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
 from .structured_data import drama_graph, review_graph
 from .up_next import up_next_for
-
-
-class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
-    """The newest review of a featured column on top, then every other
-    public review, newest first."""
-
-    template_name = "reviews/front_page.html"
-    context_object_name = "reviews"
-    paginate_by = 12
-
-    def get_queryset(self):
-        reviews = Review.objects.published().for_cards()
-        return reviews.exclude(pk=self.lead.pk) if self.lead else reviews
-
-    @cached_property
-    def lead(self):
-        return remembered("front-page-lead", self.find_lead)
-
-    @staticmethod
-    def find_lead():
-        # Featured columns first, by id: the index on (column, published_at)
-        # then finds their newest review without reading the archive.
-        featured = list(Column.objects.filter(is_featured=True).values_list("pk", flat=True))
-        if not featured:
-            return None
-        return Review.objects.published().filter(column__in=featured).for_cards().first()
 
 
 class ReviewPage:
@@ -89,10 +64,21 @@ class ReviewPage:
         return list(self.review.quotes.select_related("character__played_by"))
 
     @cached_property
+    def body(self) -> PlacedQuotes:
+        return place_pull_quotes(self.review.body_html, self.pull_quotes)
+
+    @cached_property
     def body_html(self) -> str:
+        """The body with its pull quotes in place and the first mention of
+        each drama and person linked (never inside a quote)."""
         mentions = [([d.title, d.original_title], d.get_absolute_url()) for d in self.dramas]
         mentions += [(p.known_names, p.get_absolute_url()) for p in self.featured_people]
-        return link_first_mentions(self.review.body_html, mentions)
+        return link_first_mentions(self.body.html, mentions)
+
+    @property
+    def unplaced_quotes(self) -> list:
+        """Pull quotes the body does not place, shown after it."""
+        return self.body.unplaced
 
     @cached_property
     def social_image(self) -> str | None:

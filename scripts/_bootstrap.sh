@@ -120,3 +120,34 @@ ensure_load_tools() {
   pg_isready -q -h 127.0.0.1 -p 5432 || die "PostgreSQL is not running on 127.0.0.1:5432"
   redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || die "Redis is not running on 127.0.0.1:6379"
 }
+
+# The Nu Html Checker (vnu.jar, from npm's vnu-jar package) checks every page
+# type's markup in the test suite; it runs on Java. Installed into .tools/
+# (git ignores it) by npm, once per version. Without npm or Java the check is
+# skipped with a note, except in CI.
+VNU_VERSION="26.9.27"
+VNU_JAR="$ROOT/.tools/vnu-$VNU_VERSION/node_modules/vnu-jar/build/dist/vnu.jar"
+ensure_vnu() {
+  if [ ! -f "$VNU_JAR" ]; then
+    if command -v npm >/dev/null 2>&1; then
+      say "Installing the Nu Html Checker (npm install vnu-jar@$VNU_VERSION into .tools/)"
+      npm install --silent --no-audit --no-fund --no-save \
+        --prefix "$ROOT/.tools/vnu-$VNU_VERSION" "vnu-jar@$VNU_VERSION" >/dev/null \
+        || echo "warning: vnu-jar could not be installed; the HTML check will be skipped." >&2
+    else
+      echo "warning: npm is not installed, so the HTML check will be skipped (apt-get install npm)." >&2
+    fi
+  fi
+  if ! command -v java >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "Installing Java for the Nu Html Checker (apt-get install default-jre-headless)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null \
+        || echo "warning: Java could not be installed; the HTML check will be skipped." >&2
+    else
+      echo "warning: Java is not installed, so the HTML check will be skipped." >&2
+    fi
+  fi
+  if [ -f "$VNU_JAR" ]; then
+    export KDR_VNU_JAR="$VNU_JAR"
+  fi
+}

@@ -41,6 +41,8 @@ PAGES = [
     ("drama", "/dramas/run-on/"),
     ("person", "/people/shin-se-kyung/"),
     ("column archive", "/columns/k-drama-rewind/"),
+    ("all reviews", "/reviews/"),
+    ("people index", "/people/"),
     ("search", "/search/?q=shin+sekyung"),
     ("search, a word", "/search/?q=winter+garden"),
     ("feed", "/feeds/reviews/"),

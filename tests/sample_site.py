@@ -1,6 +1,7 @@
 from datetime import timedelta
 from xml.etree import ElementTree
 
+from django.contrib.flatpages.models import FlatPage
 from django.test import TestCase
 from django.utils import timezone
 
@@ -51,6 +52,9 @@ class PublicSiteTestCase(TestCase):
         cls.other = make_review(
             "Another look at Run On", author=cls.author, dramas=[cls.run_on], tags=["Run On"]
         )
+        cls.about = FlatPage.objects.create(
+            url="/about/", title="About the desk", content="We watch *every* episode."
+        )
 
     @classmethod
     def grow(cls, n=5):
@@ -95,11 +99,26 @@ class PublicSiteTestCase(TestCase):
             "sitemap section": "/sitemaps/reviews.xml",
             "robots": "/robots.txt",
             "newsletter": "/newsletter/",
+            "reviews index": "/reviews/",
+            "columns index": "/columns/",
+            "tags index": "/tags/",
+            "people index": "/people/",
+            "authors index": "/authors/",
+            "flat page": "/about/",
         }
 
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-SITEMAP_SECTIONS = ["reviews", "dramas", "people", "authors", "columns", "tags"]
+SITEMAP_SECTIONS = [
+    "reviews",
+    "dramas",
+    "characters",
+    "people",
+    "authors",
+    "columns",
+    "tags",
+    "pages",
+]
 
 
 def sitemap_entries(client) -> dict[str, str | None]:

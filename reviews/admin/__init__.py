@@ -1,1 +1,1 @@
-from . import dramas, reviews, shared  # noqa: F401  (registers the admin classes)
+from . import dramas, pages, reviews, shared  # noqa: F401  (registers the admin classes)

@@ -10,6 +10,7 @@ from people.models import Person
 from .. import permissions
 from ..models import Correction, Review, SlugRedirect, UploadStash
 from ..names import Registry, mentioned_people, name_warnings, review_texts, undismissed
+from ..pull_quotes import unmatched_markers
 from ..services import KEEP, CorrectionEdit, ReviewEdit, check_transition
 from ..services.editing import CONTENT_FIELDS, address_taken_message, file_or_keep
 from ..services.revisions import revisions_since
@@ -126,6 +127,7 @@ class ReviewAdminForm(forms.ModelForm):
         self._check_conflict(cleaned)
         self._check_address(cleaned)
         self._check_quotes(cleaned)
+        self._check_pull_quote_markers(cleaned)
         self._check_update_at(cleaned)
         self._check_names(cleaned)
         return cleaned
@@ -207,6 +209,17 @@ class ReviewAdminForm(forms.ModelForm):
                 "quotes",
                 "Pull quotes must come from the review’s dramas: "
                 + ", ".join(str(q) for q in strays),
+            )
+
+    def _check_pull_quote_markers(self, cleaned):
+        quotes = cleaned.get("quotes")
+        if quotes is None:  # not on this form: the review's own
+            quotes = self.instance.quotes.all() if self.instance.pk else []
+        for text in unmatched_markers(cleaned.get("body", ""), quotes):
+            self.add_error(
+                "body",
+                f"The marker [pull quote: “{text}”] matches none of this review’s pull quotes: "
+                "add that quote under “Pull quotes”, or correct or remove the marker.",
             )
 
     def _check_update_at(self, cleaned):

@@ -165,7 +165,7 @@ def edit_review(
     """
     written: list[str] = []
     try:
-        hero = _store_hero(edit.hero, written)
+        hero = store_hero(edit.hero, written)
         with transaction.atomic():
             result = _Edit(
                 review=review,
@@ -182,16 +182,18 @@ def edit_review(
                 system=system,
             ).run()
     except BaseException:
-        _delete_files(written)
+        delete_files(written)
         raise
     if not result.changed and result.scheduled_update is None:
-        _delete_files(written)
+        delete_files(written)
     return result
 
 
-def _store_hero(hero, written: list[str]):
-    """Store an offered image and its renditions now, outside any lock:
-    making renditions of a large image takes seconds."""
+def store_hero(hero, written: list[str]):
+    """Store an offered image and its renditions now, outside any lock and
+    any transaction: making renditions of a large image takes seconds. The
+    names stored are added to ``written``, for the caller to delete if the
+    change is not made. Anything but a file to store is returned as it is."""
     if hero is KEEP or hero is None or isinstance(hero, StoredHero):
         return hero
     holder = Review()
@@ -205,7 +207,7 @@ def _store_hero(hero, written: list[str]):
     return StoredHero(stored.name, holder.hero_width, holder.hero_height)
 
 
-def _delete_files(names: list[str]) -> None:
+def delete_files(names: list[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)

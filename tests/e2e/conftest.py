@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 from django.db import connections
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.e2e.reader_site import make_reader_site
+
+# Screenshots and checkers' reports: KDR_ARTIFACTS, or test-artifacts/ in the
+# project (git ignores it); CI keeps the folder as the run's artifacts.
+ARTIFACTS = Path(
+    os.environ.get("KDR_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-background-networking",
@@ -63,9 +69,15 @@ def browser(monkeypatch):
 
 @pytest.fixture
 def artifacts() -> Path:
-    """Where screenshots go (git ignores it)."""
-    ARTIFACTS.mkdir(exist_ok=True)
+    """Where screenshots and reports go."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def site() -> dict[str, str]:
+    """One page of every type, by name (tests/e2e/reader_site.py)."""
+    return make_reader_site()
 
 
 @pytest.fixture

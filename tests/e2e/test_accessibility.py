@@ -1,146 +1,27 @@
 """Accessibility, checked in a real browser.
 
-axe-core (bundled by the ``axe-playwright-python`` package) runs on each page a
-reader or an editor uses, in the light and dark colour schemes, and any
-violation of any impact fails the test. Keyboard-only use is walked with the
-Tab key, the pages are checked for reflow at 320 CSS pixels (WCAG 1.4.10),
-and screenshots of a review are kept in test-artifacts/ for the record.
+axe-core (bundled by the ``axe-playwright-python`` package) runs on every
+type of page a reader opens (tests/e2e/reader_site.py) and on the editor's
+review form, in the light and dark colour schemes at desktop width and with
+the phone menu open at phone width; any violation of any impact fails the
+test. Keyboard-only use is walked with the Tab key, and the pages are checked
+for reflow at 320 CSS pixels (WCAG 1.4.10).
 """
 
 import re
 from collections.abc import Iterable
-from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
-from reviews.models import Correction, Genre
-from tests.factories import (
-    image_upload,
-    make_author,
-    make_character,
-    make_column,
-    make_drama,
-    make_person,
-    make_quote,
-    make_review,
-    make_role_user,
-)
+from tests.e2e.reader_site import CORRECTION, HERO_ALT, NOT_FOUND
+from tests.factories import make_role_user
 
 # serialized_rollback keeps the groups made by a data migration across tests.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-HERO_ALT = "Two runners on an empty track under floodlights"
-CORRECTION = "An earlier version gave the wrong episode for the rooftop scene."
-BODY = """\
-*Run On* (런 온) opens on a track and stays there longer than you expect. Im Si-wan \
-plays a sprinter who has only ever been told to win; Shin Se-kyung plays a subtitler \
-who has never been told anything she did not check twice.
-
-## A drama that walks
-
-Most romances hurry. This one idles, and the idling is the point: two people work \
-out how to be in the same room without either of them leaving it.
-
-> The slowest scenes are the ones you remember.
-
-What it does well:
-
-- conversations that are allowed to go nowhere;
-- a second couple who are more than comic relief;
-- a soundtrack that knows when to stop.
-
-:::spoiler How it ends
-Nobody wins a race, and nobody needs to.
-:::
-"""
-
-
-@pytest.fixture
-def site():
-    """A small published site: the Rewind column on Run On, its cast, quotes,
-    tags, a correction and other reviews for "Up Next". Returns the pages
-    under test by name."""
-    now = timezone.now()
-    rewind = make_column("K-Drama Rewind", is_featured=True, description="Old dramas, again.")
-    author = make_author(
-        "Mina Park",
-        job_title="Assistant Features Editor",
-        bio="Mina writes about television.",
-        photo=image_upload("mina.jpg", size=(400, 400)),
-        photo_alt="Mina Park",
-    )
-    run_on = make_drama(
-        "Run On",
-        original_title="런 온",
-        network="JTBC",
-        episodes=16,
-        synopsis="A sprinter and a subtitler learn to slow down.",
-        poster=image_upload("run-on.jpg", size=(400, 600)),
-        poster_alt="The two leads back to back on a running track",
-    )
-    run_on.genres.add(Genre.objects.create(name="Romance"), Genre.objects.create(name="Sports"))
-    im = make_person(
-        "Im Si-wan",
-        hangul_name="임시완",
-        aliases="Yim Si-wan",
-        bio="An actor and singer.",
-        photo=image_upload("im.jpg", size=(400, 400)),
-        photo_alt="Im Si-wan at a press event",
-    )
-    shin = make_person("Shin Se-kyung", hangul_name="신세경", aliases="Shin Se-kyeong")
-    seon_gyeom = make_character(run_on, "Ki Seon-gyeom", played_by=im, role="lead")
-    mi_joo = make_character(run_on, "Oh Mi-joo", played_by=shin, role="lead")
-    quotes = [
-        make_quote(seon_gyeom, "I came without a reason.", episode=5, context="On the rooftop."),
-        make_quote(mi_joo, "Subtitles are a promise to be understood.", episode=2),
-    ]
-    others = [
-        make_review(
-            f"{title}: another look back",
-            standfirst="More from the desk.",
-            author=author,
-            column=rewind if i == 0 else None,
-            dramas=[run_on] if i < 2 else [],
-            people=[im] if i == 2 else [],
-            tags=["Run On"],
-            hero_image=image_upload(f"other-{i}.jpg", size=(800, 450)),
-            hero_alt=f"A still from {title}",
-            published_at=now - timedelta(days=10 + i),
-        )
-        for i, title in enumerate(["Misaeng", "Reply 1988", "Hometown Cha-Cha-Cha"])
-    ]
-    review = make_review(
-        "K-Drama Rewind, Run On: a romance that takes its time",
-        standfirst="Im Si-wan and Shin Se-kyung find a pace they can share.",
-        body=BODY,
-        author=author,
-        column=rewind,
-        dramas=[run_on],
-        people=[im, shin],
-        tags=["Run On", "Romance", "Im Si-wan"],
-        hero_image=image_upload("hero.jpg", size=(1200, 675)),
-        hero_alt=HERO_ALT,
-        hero_caption="The track at night.",
-        hero_credit="Illustration: the desk",
-        published_at=now - timedelta(days=2),
-    )
-    review.quotes.add(*quotes)
-    review.up_next_picks.add(others[1])
-    Correction.objects.create(review=review, text=CORRECTION, noted_at=now - timedelta(days=1))
-    return {
-        "front page": "/",
-        "review": review.get_absolute_url(),
-        "drama": run_on.get_absolute_url(),
-        "person": im.get_absolute_url(),
-        "search": "/search/?q=Run+On",
-        "newsletter": "/newsletter/",
-    }
-
 
 # --- axe-core ---------------------------------------------------------------
 
@@ -191,15 +72,23 @@ def describe_violations(where: str, violations: list[dict]) -> str:
 
 def open_page(page, url: str) -> None:
     response = page.goto(url)
-    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    expected = 404 if url.endswith(NOT_FOUND) else 200
+    assert response is not None and response.status == expected, (
+        f"{url} answered {response and response.status}"
+    )
 
 
 def test_the_public_pages_have_no_axe_violations(live_server, site, browser, axe_script):
     from playwright.sync_api import expect
 
     problems = []
-    for scheme in ("light", "dark"):
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    passes = [
+        ("light", 1280, "desktop"),
+        ("dark", 1280, "desktop"),
+        ("light", 390, "phone, menu open"),
+    ]
+    for scheme, width, label in passes:
+        context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
         context.set_default_timeout(15_000)
         page = context.new_page()
         for name, path in site.items():
@@ -214,8 +103,13 @@ def test_the_public_pages_have_no_axe_violations(live_server, site, browser, axe
                 page.locator("details.spoiler summary").click()
             if name == "search":  # a search that finds something
                 expect(page.locator(f"main a[href='{site['review']}']").first).to_be_visible()
+            if width < 768:
+                page.get_by_text("Menu", exact=True).click()
+                expect(page.locator("#menu-search-q")).to_be_visible()
             if violations := run_axe(page, axe_script):
-                problems.append(describe_violations(f"{name} {path} ({scheme})", violations))
+                problems.append(
+                    describe_violations(f"{name} {path} ({scheme}, {label})", violations)
+                )
         context.close()
     assert not problems, "\n\n".join(problems)
 
@@ -373,7 +267,7 @@ def test_the_keyboard_reaches_everything_from_a_skip_link(live_server, site, bro
     assert not problems, f"{name} ({site[name]}):\n  " + "\n  ".join(problems)
 
 
-# --- reflow and the record ------------------------------------------------------
+# --- reflow ---------------------------------------------------------------------
 
 OVERFLOW = """() => {
     const root = document.documentElement;
@@ -404,20 +298,3 @@ def test_every_page_reflows_at_320_css_pixels(live_server, site, browser):
                 )
         context.close()
     assert not problems, "\n".join(problems)
-
-
-def test_screenshots_of_a_review_at_phone_and_desktop_widths(live_server, site, browser, artifacts):
-    for label, (width, height) in [("phone", (390, 844)), ("desktop", (1280, 900))]:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        open_page(page, live_server.url + site["review"])
-        # Load the lazy images too, so the record shows the whole page.
-        page.evaluate("document.querySelectorAll('img').forEach((i) => { i.loading = 'eager'; })")
-        page.wait_for_function(
-            "() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)"
-        )
-        path = artifacts / f"review-page-{label}.png"
-        page.screenshot(path=path, full_page=True)
-        context.close()
-        assert path.stat().st_size > 10_000

@@ -3,7 +3,7 @@ public page and no admin screen an editor uses reports a violation."""
 
 import pytest
 
-from tests.e2e.test_accessibility import editor_session, open_page, site  # noqa: F401
+from tests.e2e.test_accessibility import editor_session, open_page  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -22,7 +22,7 @@ def watch_for_violations(page) -> list[str]:
     return reported
 
 
-def test_public_pages_run_under_the_policy(live_server, site, browser):  # noqa: F811
+def test_public_pages_run_under_the_policy(live_server, site, browser):
     context = browser.new_context()
     page = context.new_page()
     reported = watch_for_violations(page)

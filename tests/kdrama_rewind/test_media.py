@@ -47,3 +47,9 @@ class MediaServingTests(PublicSiteTestCase):
     def test_only_reading(self):
         rendition = self.review.hero_image.renditions[0]
         self.assertEqual(self.client.post(rendition.url).status_code, 405)
+
+    def test_renditions_are_kept_for_a_year_originals_for_a_day(self):
+        rendition = self.client.get(self.review.hero_image.renditions[0].url)
+        self.assertEqual(rendition["Cache-Control"], "public, max-age=31536000, immutable")
+        original = self.client.get(self.review.hero_image.url)
+        self.assertEqual(original["Cache-Control"], "public, max-age=86400")

@@ -66,6 +66,9 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             "author": Review.objects.published()
             .filter(author=self.grown_review.author_id)
             .for_cards()[:12],
+            "front page columns": Review.objects.published()
+            .filter(column__is_featured=False)
+            .for_cards()[:40],
         }
         for name, queryset in lists.items():
             with self.subTest(page=name):

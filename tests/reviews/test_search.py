@@ -348,6 +348,60 @@ class ReviewSearchTests(SearchSite):
         self.assertEqual(self.reviews("the sprinter"), [self.run_on_review])
 
 
+class RankingTests(TestCase):
+    """Headline and exact-phrase matches first, then reviews about the names
+    found, then stems and word starts: the same order on both databases."""
+
+    @classmethod
+    def setUpTestData(cls):
+        now = timezone.now()
+        author = make_author("Mina Park")
+        run_on = make_drama("Run On", original_title="런 온")
+
+        def review(title, body, hours_ago, **fields):
+            return make_review(
+                title,
+                body=body,
+                author=author,
+                published_at=now - timedelta(hours=hours_ago),
+                **fields,
+            )
+
+        # The newest say "runs on" and "running": by date alone they would lead.
+        cls.runs_on = review("Lunch at the office", "The whole office runs on lunch.", 1)
+        cls.running = review("A long evening", "The running time is the problem.", 2)
+        cls.about = review("Sprint and subtitles", "Two people slow down.", 3, dramas=[run_on])
+        cls.in_body = review("Second leads", "Nobody expected Run On to give them room.", 4)
+        cls.headline = review("Run On, slowly", "A quiet drama.", 24 * 30)
+
+    def reviews(self, query):
+        return list(search(query).reviews)
+
+    def test_headline_then_phrase_then_names_then_stems(self):
+        self.assertEqual(
+            self.reviews("Run On"),
+            [self.headline, self.in_body, self.about, self.runs_on, self.running],
+        )
+
+    def test_case_and_punctuation_do_not_matter_to_an_exact_match(self):
+        self.assertEqual(self.reviews("run-on")[:2], [self.headline, self.in_body])
+        self.assertEqual(self.reviews("RUN ON")[:2], [self.headline, self.in_body])
+
+    def test_every_word_of_the_headline_in_another_order_counts_as_a_headline_match(self):
+        self.assertEqual(self.reviews("slowly run")[0], self.headline)
+
+    def test_a_single_word_as_written_ranks_above_its_stems(self):
+        # "office" is in a headline; "runs" only as written in one body.
+        self.assertEqual(self.reviews("runs")[0], self.runs_on)
+
+    def test_an_old_headline_match_is_ranked_however_many_newer_reviews_match(self):
+        for i in range(4):
+            make_review(f"Filler {i}", body="They run and run again.")
+        with mock.patch("reviews.search.RANKED_MATCHES", 3):
+            found = self.reviews("Run On")
+        self.assertEqual(found[0], self.headline)
+
+
 class BadInputTests(SearchSite):
     QUERIES = [
         "",

@@ -176,6 +176,7 @@ class StructuredDataTests(PublicSiteTestCase):
             article["author"],
             {
                 "@type": "Person",
+                "@id": "http://testserver/authors/mina-park/",  # the author page's Person
                 "name": "Mina Park",
                 "jobTitle": "Assistant Features Editor",
                 "url": "http://testserver/authors/mina-park/",

@@ -15,8 +15,9 @@ class QueryCountTests(PublicSiteTestCase):
     # Each number is the page's fixed cost; test_counts_do_not_grow proves it
     # does not depend on how many related rows there are.
     expected = {
-        # featured columns, their newest review (the lead), count, page of cards
-        "front page": 4,
+        # the featured column, its newest reviews (the lead and the next),
+        # the other columns' newest, count, page of cards
+        "front page": 5,
         # review; its dramas, people, tags, corrections and quotes; Up Next
         # (pinned, drama, people, tags, column signals, winners)
         "review": 12,
@@ -48,13 +49,22 @@ class QueryCountTests(PublicSiteTestCase):
         # reviews with authors, their tags
         "rss": 2,
         "atom": 2,
-        # the index: per section (reviews, dramas, people, authors, columns,
-        # tags), how many pages and when it last changed
-        "sitemap": 12,
+        # the index: per section (reviews, dramas, characters, people,
+        # authors, columns, tags), how many pages and when it last changed;
+        # for flat pages, which have no date, how many pages
+        "sitemap": 15,
         # a section's page: count, addresses
         "sitemap section": 2,
         "robots": 0,
         "newsletter": 0,
+        # index pages: count, page
+        "reviews index": 2,
+        "columns index": 2,
+        "tags index": 2,
+        "people index": 2,
+        "authors index": 2,
+        # the page by its address
+        "flat page": 1,
     }
 
     def assert_counts(self):

@@ -5,7 +5,8 @@ Each ``*.md`` file there is a review in the import format and goes in through
 would. ``site.toml`` then supplies what the format does not carry: people's
 Hangul names, aliases and bios, drama synopses, genres and posters, author
 bios and photos, column descriptions and cadences, the featured column,
-first-episode dates and pinned “Up Next” picks. Everything is matched by slug and saved only when it
+first-episode dates, pinned “Up Next” picks and the flat pages linked
+from the footer (about, contact, policies). Everything is matched by slug and saved only when it
 differs, so running the command again changes nothing. (A demo review edited
 in the admin is put back as its file says, as any re-import would.)
 """
@@ -17,6 +18,7 @@ import tomllib
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
@@ -30,6 +32,7 @@ from people.models import Author, Person
 from reviews import frontmatter
 from reviews.interchange import ImportFailed, ImportResult, import_review_file, same_bytes
 from reviews.models import Character, Column, Drama, Genre, Review
+from reviews.pages import default_site
 from reviews.services import ReviewEdit, edit_review
 from reviews.services.shared import record_shared_change
 
@@ -93,6 +96,8 @@ class DemoLoader:
             self.load_drama(entry)
         for slug, picks in self.site.get("up_next", {}).items():
             self.load_picks(slug, picks)
+        for entry in self.site.get("pages", []):
+            self.load_page(entry)
 
     def import_file(self, path: Path) -> ImportResult:
         """Import one review file. The demo shows a review waiting for its
@@ -185,6 +190,17 @@ class DemoLoader:
             review=review, edit=ReviewEdit(up_next_picks=picks), by=None, via=VIA, system=True
         )
         self.changes += result.changed
+
+    def load_page(self, entry: dict) -> None:
+        """A flat page, by its address. One an editor has changed is left as
+        it is: the demo only writes pages that are missing."""
+        if FlatPage.objects.filter(url=entry["url"]).exists():
+            return
+        page = FlatPage(url=entry["url"], title=entry["title"], content=entry["content"])
+        page.full_clean(exclude=["sites"])
+        page.save()
+        page.sites.add(default_site())
+        self.changes += 1
 
     # ------------------------------------------------------------ helpers
 

@@ -1,0 +1,99 @@
+"""The front page, in sections: the lead (the featured column's newest
+review) and more of that column, the latest of the other public reviews
+(paginated: later pages are this list alone), the newest of the desk's other
+columns (Weekend Watch, say), and the newsletter. Each review appears once.
+Every section is one query, whatever the size of the archive or the number
+of columns, and kept like a fragment (``remembered``)."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import ListView
+
+from kdrama_rewind.page_cache import PublicFragmentsMixin, remembered
+from kdrama_rewind.pagination import ForgivingPaginationMixin
+from kdrama_rewind.structured_data import website_graph
+
+from .models import Column, Review
+
+
+class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
+    """The front page, in sections: the newest review of the featured column
+    as the lead, that column's next few, then the latest of the other public
+    reviews, newest first (paginated: later pages are this list alone), then
+    the newest of the desk's other columns, then the newsletter."""
+
+    template_name = "reviews/front_page.html"
+    context_object_name = "reviews"
+    paginate_by = 12
+
+    def get_queryset(self):
+        reviews = Review.objects.published().for_cards()
+        # Each review once: those in the sections are not repeated here.
+        sections = [self.featured, *self.column_sections]
+        shown = [review.pk for section in sections for review in section.reviews]
+        return reviews.exclude(pk__in=shown) if shown else reviews
+
+    @cached_property
+    def featured(self) -> "ColumnSection":
+        return remembered("front-page-featured", self.find_featured)
+
+    @property
+    def lead(self):
+        return self.featured.reviews[0] if self.featured.reviews else None
+
+    @cached_property
+    def column_sections(self) -> list["ColumnSection"]:
+        return remembered("front-page-columns", self.find_column_sections)
+
+    @cached_property
+    def structured_data(self) -> dict:
+        absolute = self.request.build_absolute_uri
+        return website_graph(absolute, search_path=reverse("reviews:search"))
+
+    @staticmethod
+    def find_featured() -> "ColumnSection":
+        column = Column.objects.filter(is_featured=True).only("name", "slug").first()
+        if column is None:
+            return ColumnSection(None, [])
+        # The index on (column, published_at) finds them without reading the archive.
+        reviews = list(column.reviews.published().for_cards()[: 1 + FEATURED_MORE])
+        return ColumnSection(column, reviews)
+
+    @staticmethod
+    def find_column_sections() -> list["ColumnSection"]:
+        """The newest reviews of the other columns, the most recently active
+        column first, in one query: the ``COLUMN_SECTION_WINDOW`` newest
+        public reviews in those columns, read from the newest-first index."""
+        recent = (
+            Review.objects.published()
+            .filter(column__is_featured=False)
+            .for_cards()[:COLUMN_SECTION_WINDOW]
+        )
+        sections: dict[int, ColumnSection] = {}
+        for review in recent:
+            section = sections.setdefault(review.column_id, ColumnSection(review.column, []))
+            if len(section.reviews) < COLUMN_SECTION_SIZE:
+                section.reviews.append(review)
+        return list(sections.values())[:COLUMN_SECTIONS]
+
+
+# The front page: how many more of the featured column follow the lead; how
+# many other columns get a section of their newest reviews, of how many, found
+# among how many of those columns' newest reviews.
+FEATURED_MORE = 3
+COLUMN_SECTIONS = 2
+COLUMN_SECTION_SIZE = 3
+COLUMN_SECTION_WINDOW = 40
+
+
+@dataclass(frozen=True)
+class ColumnSection:
+    column: Column | None
+    reviews: list[Review]
+
+    @property
+    def more(self) -> list[Review]:
+        """The reviews after the first (the featured column's lead)."""
+        return self.reviews[1:]
