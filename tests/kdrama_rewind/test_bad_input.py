@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import feedparser
 from django.test import TestCase
 
 from reviews.models import Correction
@@ -14,11 +15,12 @@ from tests.factories import (
     make_quote,
     make_review,
 )
-from tests.markup import Elements, element_dangers
+from tests.markup import Elements, dangers, element_dangers
 from tests.sample_site import PublicSiteTestCase
 
 XSS = (
     '<script>alert("x")</script>"><img src=x onerror=alert(1)><svg onload=alert(1)>\' & &amp; &#0;'
+    "<b onmouseover=alert(1)>bold</b>"
 )
 # In feeds and sitemaps (XML) markup can only run if it arrives unescaped.
 RAW_MARKUP = ["<script", "<img", "<svg", "<iframe"]
@@ -36,6 +38,22 @@ def runnable(response) -> list[str]:
             continue
         found += element_dangers(tag, attrs, allowed={"form"})  # the site's own search form
     return found
+
+
+def rendered_by_a_feed_reader(content: bytes) -> list[tuple[str, str, str]]:
+    """What a feed reader renders from a feed, as (where, type, value): every
+    text feedparser gives a content type, parsed with its sanitizing off as a
+    careless reader would. Text typed text/html is rendered as markup."""
+    feed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
+    assert not feed.bozo, feed.get("bozo_exception")
+    texts = []
+    for where, values in [("feed", feed.feed), *(("entry", entry) for entry in feed.entries)]:
+        for key in ("title_detail", "subtitle_detail", "summary_detail"):
+            if key in values:
+                texts.append((f"{where} {key}", values[key]["type"], values[key]["value"]))
+        for content_detail in values.get("content", []):
+            texts.append((f"{where} content", content_detail["type"], content_detail["value"]))
+    return texts
 
 
 class XssCorpusTests(TestCase):
@@ -90,6 +108,26 @@ class XssCorpusTests(TestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(runnable(response), [])
+
+    def test_a_feed_reader_renders_nothing_that_runs(self):
+        column = self.review.column
+        author = self.review.author
+        tag = self.review.tags.first()
+        for url in [
+            "/feeds/reviews/",
+            f"/feeds/columns/{column.slug}/",
+            f"/feeds/authors/{author.slug}/",
+            f"/feeds/tags/{tag.slug}/",
+        ]:
+            for feed in (url, f"{url}atom/"):
+                with self.subTest(feed=feed):
+                    response = self.client.get(feed)
+                    self.assertEqual(response.status_code, 200)
+                    texts = rendered_by_a_feed_reader(response.content)
+                    self.assertTrue(any("Title" in value for _, _, value in texts))
+                    for where, kind, value in texts:
+                        if kind == "text/html":
+                            self.assertEqual(dangers(value), [], f"{where}: {value}")
 
     def test_json_ld_cannot_close_its_script(self):
         body = self.client.get(self.review.get_absolute_url()).content.decode()
