@@ -284,6 +284,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
 LOGIN_URL = "admin:login"
+# Where signing in leads when "next" is missing or refused (off the site).
+LOGIN_REDIRECT_URL = "admin:index"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -68,7 +68,8 @@ def normalize_email(address: str) -> str:
             "The address contains characters that are not allowed.", code="invalid"
         )
     local, at, domain = address.rpartition("@")
-    if not (local and at and domain):
+    # A domain literal (x@[127.0.0.1]) names a machine, not a mailbox provider.
+    if not (local and at and domain) or domain.startswith("["):
         raise ValidationError(INVALID_ADDRESS, code="invalid")
     try:
         domain = punycode(domain.lower())

@@ -14,6 +14,7 @@ from tests.factories import (
     make_person,
     make_quote,
     make_review,
+    make_user,
 )
 from tests.markup import Elements, dangers, element_dangers
 from tests.sample_site import PublicSiteTestCase
@@ -154,6 +155,19 @@ class OddInputTests(PublicSiteTestCase):
         response = self.client.post("/newsletter/", {"email": "reader\x00@example.com"})
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].errors["email"])
+
+    def test_admin_addresses_that_name_no_review_answer_404(self):
+        self.client.force_login(make_user(superuser=True))
+        pk = self.review.pk
+        for url in [
+            f"/admin/reviews/review/{pk}/change/history/",
+            f"/admin/reviews/review/{pk}/change/history/compare/",
+            f"/admin/reviews/review/{pk}/change/history/1/",
+            "/admin/reviews/review/abc/history/",
+            "/admin/reviews/review/999999/history/",
+        ]:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_bad_page_numbers_show_a_real_page(self):
         for page in ["-1", "0", "1e9", "99999999999999999999999", "abc", "1.5", "", "%FF"]:

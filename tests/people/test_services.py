@@ -73,6 +73,11 @@ class NormalizeEmailTests(TestCase):
             with self.subTest(address=bad), self.assertRaises(ValidationError):
                 normalize_email(bad)
 
+    def test_an_address_at_a_bare_machine_address_is_refused(self):
+        for literal in ["x@[127.0.0.1]", "x@[IPv6:::1]", "x@[10.0.0.1]"]:
+            with self.subTest(address=literal), self.assertRaises(ValidationError):
+                normalize_email(literal)
+
     def test_an_address_longer_than_the_column_once_encoded_is_refused(self):
         with self.assertRaises(ValidationError):
             normalize_email("a" * 60 + "@" + ".".join(["ü" * 40] * 5) + ".example")
