@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class KdramaRewindConfig(AppConfig):
-    """The project itself, installed only for its site-wide template tags."""
+    """The project itself, installed for its site-wide template tags, its
+    checks and its management commands (``clean_media``)."""
 
     name = "kdrama_rewind"
     verbose_name = "K-Drama Rewind"

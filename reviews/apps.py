@@ -6,10 +6,14 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
+        from kdrama_rewind.media_files import keep_media
         from kdrama_rewind.page_cache import connect_invalidation
         from people.models import Author, Person
 
-        from . import models
+        from . import models, social
+
+        keep_media(models.Revision.objects.image_names)
+        keep_media(social.cards_in_use, folder=social.FOLDER)
 
         connect_invalidation(
             [
