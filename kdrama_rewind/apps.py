@@ -3,7 +3,11 @@ from django.apps import AppConfig
 
 class KdramaRewindConfig(AppConfig):
     """The project itself, installed for its site-wide template tags, its
-    checks and its management commands (``clean_media``)."""
+    checks, the rate-limit counts kept while the cache fails, and
+    ``manage.py clean_media``."""
 
     name = "kdrama_rewind"
     verbose_name = "K-Drama Rewind"
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers them)
