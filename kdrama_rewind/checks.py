@@ -21,3 +21,20 @@ def proxy_settings_agree(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def tasks_leave_the_request(app_configs, **kwargs):
+    """Email is sent from tasks; run at once, they hold the request."""
+    if settings.TASKS["default"]["BACKEND"] == "django.tasks.backends.immediate.ImmediateBackend":
+        return [
+            Warning(
+                "Tasks run at once, inside the request that queues them "
+                "(DJANGO_TASKS_BACKEND=immediate): every newsletter sign-up waits on the "
+                "mail server, and its timing tells a new address from a subscribed one.",
+                hint="Leave DJANGO_TASKS_BACKEND unset (database) in production and run "
+                "manage.py db_worker (README).",
+                id="kdrama_rewind.W002",
+            )
+        ]
+    return []

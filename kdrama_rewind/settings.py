@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "django_tasks_db",
     "kdrama_rewind",
     "people",
     "reviews",
@@ -270,6 +271,21 @@ if email_host:
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Background tasks (every email; kdrama_rewind/tasks.py): while developing
+# they run at once in the process that queues them, with nothing else to
+# run; in production they are queued in the database and run by
+# `manage.py db_worker` (README).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND") or ("immediate" if DEBUG else "database")
+if tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[tasks_backend]}}
 
 # How many proxies in front append the client's address to X-Forwarded-For.
 # 0 ignores the header: rate limits then count REMOTE_ADDR.
