@@ -12,7 +12,8 @@ class ReviewsConfig(AppConfig):
 
         from . import models, social
 
-        keep_media(models.Revision.objects.image_names)
+        # An older version of a review can bring its image back.
+        keep_media(lambda: models.Revision.objects.values_list("snapshot__hero_image", flat=True))
         keep_media(social.cards_in_use, folder=social.FOLDER)
 
         connect_invalidation(

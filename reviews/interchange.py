@@ -18,8 +18,6 @@ same files.
 
 import os
 import posixpath
-import re
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -38,7 +36,7 @@ from kdrama_rewind.slugs import slug_for, split_lines
 from people.models import Author, Person
 
 from . import frontmatter
-from .models import Character, Column, Correction, Drama, Quote, Review, Revision, Tag
+from .models import Character, Column, Correction, Drama, Quote, Review, Revision
 from .names import Registry, check_cast, check_names, mentioned_people
 from .services import record_revision
 
@@ -90,12 +88,13 @@ def read_review_file(*, path: Path) -> frontmatter.ReviewDocument:
         raise ImportFailed(path, f"cannot read the file ({error.strerror})") from None
     if len(data) > limit:
         # Never read whole: point at the body, where a file this size has its bulk.
-        fence = re.search(rb"\A[^\n]*\n(?:.*\n)*?[ \t]*\+\+\+[ \t\r]*\n", data)
+        lines = data.split(b"\n")
+        closing = next((n for n, line in enumerate(lines[1:], 2) if line.strip() == b"+++"), None)
         raise ImportFailed(
             path,
             f"the file is over {filesizeformat(limit)}, more than the admin can save; "
             f"a review’s body may have at most {Review.BODY_MAX_LENGTH:,} characters",
-            data[: fence.end()].count(b"\n") + 1 if fence else None,
+            closing + 1 if closing else None,
         )
     try:
         text = data.decode("utf-8")
@@ -128,7 +127,7 @@ def _check_limits(path: Path, document: frontmatter.ReviewDocument) -> None:
             f"the admin takes at most {standfirst}",
             line("", 0, "standfirst"),
         )
-    tag_length = Tag._meta.get_field("name").max_length
+    tag_length = Review._meta.get_field("tags").related_model._meta.get_field("name").max_length
     for name in document.tags:
         if len(name) > tag_length:
             raise ImportFailed(
@@ -206,18 +205,16 @@ def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile 
     try:
         folder = path.parent.resolve(strict=True)
         image_path = (folder / given).resolve(strict=True)
-        if not image_path.is_relative_to(folder):
+        if not image_path.is_relative_to(folder) or not image_path.is_file():
             fail(HERO_NOT_FOUND)
         # Opened without following a link swapped in since the check, and
         # without waiting on a pipe.
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         with os.fdopen(os.open(image_path, flags), "rb") as file:
-            status = os.fstat(file.fileno())
-            if not stat.S_ISREG(status.st_mode):
-                fail(HERO_NOT_FOUND)
-            if status.st_size > settings.IMAGE_MAX_BYTES:
+            size = os.fstat(file.fileno()).st_size
+            if size > settings.IMAGE_MAX_BYTES:
                 fail(
-                    f"is refused: the image is {filesizeformat(status.st_size)}; "
+                    f"is refused: the image is {filesizeformat(size)}; "
                     f"the limit is {filesizeformat(settings.IMAGE_MAX_BYTES)}."
                 )
             content = ContentFile(file.read(), name=image_path.name)

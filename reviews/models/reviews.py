@@ -195,10 +195,10 @@ class Review(AutoSlugMixin, models.Model):
         PUBLISHED = "published", "Published"
 
     LIVE_STATUSES = (Status.SCHEDULED, Status.PUBLISHED)
+    slug_source = "title"
     # Over thirty thousand words; the admin posts a body this long, in any
     # script, well inside the request size it accepts.
     BODY_MAX_LENGTH = 200_000
-    slug_source = "title"
 
     title = models.CharField(
         "headline", max_length=300, help_text="The headline readers see at the top of the page."

@@ -23,10 +23,6 @@ class RevisionQuerySet(models.QuerySet):
     def due_updates(self, now=None):
         return self.pending_updates().filter(apply_at__lte=now or timezone.now())
 
-    def image_names(self):
-        """The hero images revisions name (restoring one brings its image back)."""
-        return self.values_list("snapshot__hero_image", flat=True)
-
 
 class Revision(models.Model):
     """A snapshot of a review as it was saved: every field, its tags, dramas,

@@ -1,10 +1,13 @@
 """Two editors moving the same review at once: exactly one move happens."""
 
+import contextlib
 import functools
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from unittest import skipUnless
 
@@ -15,7 +18,6 @@ from django.test import SimpleTestCase, TestCase, TransactionTestCase
 from reviews.models import Review, Revision
 from reviews.services import publish_review
 from reviews.services.workflow import TransitionError, return_to_draft
-from tests.databases import scratch_database
 from tests.factories import make_author, make_review, make_role_user
 
 
@@ -96,7 +98,7 @@ class EditorsAndReadersTogetherTests(SimpleTestCase):
         env.update(
             DJANGO_ALLOWED_HOSTS="testserver", DJANGO_SETTINGS_MODULE="kdrama_rewind.settings"
         )
-        with scratch_database() as url:
+        with self.database() as url:
             env["DATABASE_URL"] = url
             run = functools.partial(
                 subprocess.run, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
@@ -135,6 +137,27 @@ class EditorsAndReadersTogetherTests(SimpleTestCase):
             f"\n{connection.vendor}: {sum(counts('saved'))} saves, {sum(counts('conflicts'))} "
             f"conflicts reported, {sum(counts('reads'))} pages read in {self.SECONDS} s"
         )
+
+    @contextlib.contextmanager
+    def database(self):
+        if connection.vendor == "postgresql":
+            name = f"kdr_concurrency_{os.getpid()}"
+            base = settings.DATABASES["default"]
+            dsn = ["-h", base["HOST"] or "127.0.0.1", "-p", str(base["PORT"] or 5432)]
+            dsn += ["-U", base["USER"] or "postgres"]
+            subprocess.run(["dropdb", "--if-exists", *dsn, name], check=True)
+            subprocess.run(["createdb", *dsn, name], check=True)
+            user = base["USER"] or "postgres"
+            try:
+                yield f"postgres://{user}@{dsn[1]}:{dsn[3]}/{name}"
+            finally:
+                subprocess.run(["dropdb", "--if-exists", "--force", *dsn, name], check=False)
+        else:
+            folder = tempfile.mkdtemp(prefix="kdr-concurrency-")
+            try:
+                yield f"sqlite:///{folder}/site.sqlite3"
+            finally:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 HARNESS = "tests.reviews.concurrency_harness"
