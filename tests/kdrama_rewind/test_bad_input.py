@@ -21,8 +21,10 @@ from tests.sample_site import PublicSiteTestCase
 
 XSS = (
     '<script>alert("x")</script>"><img src=x onerror=alert(1)><svg onload=alert(1)>\' & &amp; &#0;'
-    "<b onmouseover=alert(1)>bold</b>"
 )
+# Markup a feed reader takes for HTML (an RSS title that looks like it is
+# rendered as HTML), for the fields long enough to hold it too.
+LOOKS_LIKE_HTML = "<b onmouseover=alert(1)>bold</b>"
 # In feeds and sitemaps (XML) markup can only run if it arrives unescaped.
 RAW_MARKUP = ["<script", "<img", "<svg", "<iframe"]
 
@@ -65,7 +67,7 @@ class XssCorpusTests(TestCase):
         person = make_person(f"Shin {XSS}", hangul_name=XSS, bio=XSS, aliases=XSS)
         drama = make_drama(f"Run {XSS}", original_title=XSS, synopsis=XSS, network="JTBC")
         character = make_character(drama, f"Oh {XSS}", played_by=person)
-        column = make_column(f"Rewind {XSS}", description=XSS)
+        column = make_column(f"Rewind {XSS}{LOOKS_LIKE_HTML}", description=XSS + LOOKS_LIKE_HTML)
         author = make_author(f"Mina {XSS}", job_title=XSS, bio=XSS)
         body = (
             f"{XSS}\n\n[a link](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) "
@@ -73,8 +75,8 @@ class XssCorpusTests(TestCase):
             "![img](data:text/html,x)\n\n::: spoiler\n" + XSS + "\n:::\n"
         )
         cls.review = make_review(
-            f"Title {XSS}",
-            standfirst=XSS,
+            f"Title {XSS}{LOOKS_LIKE_HTML}",
+            standfirst=XSS + LOOKS_LIKE_HTML,
             body=body,
             author=author,
             column=column,
