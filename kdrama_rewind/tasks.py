@@ -23,11 +23,17 @@ Where tasks run is ``settings.TASKS``, set by ``DJANGO_TASKS_BACKEND``:
 ``immediate`` while developing (at once, in the process that queues them,
 nothing else to run) and ``database`` in production (queued in the site's
 database by django-tasks-db and run by ``manage.py db_worker``: README).
+A task reads from the primary database, never a replica: the change that
+queued it may not have reached the replica yet.
 """
 
 from functools import partial
 
 from django.db import transaction
+from django.dispatch import receiver
+from django.tasks.signals import task_finished, task_started
+
+from .db_router import read_from_primary, stop_reading_from_primary
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:
@@ -35,3 +41,18 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     (at once outside one). A failure to queue is logged, not raised: the
     change it follows is already saved."""
     transaction.on_commit(partial(task.enqueue, *args, **kwargs), robust=True)
+
+
+_reading_from_primary = {}
+
+
+@receiver(task_started)
+def _read_from_primary(sender, task_result, **kwargs):
+    _reading_from_primary[task_result.id] = read_from_primary()
+
+
+@receiver(task_finished)
+def _stop_reading_from_primary(sender, task_result, **kwargs):
+    token = _reading_from_primary.pop(task_result.id, None)
+    if token is not None:
+        stop_reading_from_primary(token)
