@@ -2,8 +2,8 @@
 
 Signing up stores the address as pending and queues a task that emails a
 link to confirm it (the request never waits on the mail server:
-``kdrama_rewind.tasks``); nothing else is sent until it is confirmed. Every email carries an
-unsubscribe link and RFC 8058 one-click headers.
+``kdrama_rewind.tasks``); nothing else is sent until it is confirmed. Every
+email carries an unsubscribe link and RFC 8058 one-click headers.
 
 Links are signed with ``django.core.signing``, not stored. Each carries only
 the subscriber's id; the signature is bound to their address (and, for a
