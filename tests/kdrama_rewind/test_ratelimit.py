@@ -148,6 +148,8 @@ class DatabaseCountingTests(TestCase):
 @NO_CACHE
 @skipUnless(connection.vendor == "postgresql", "real concurrent transactions")
 class RacingDatabaseHitsTests(TransactionTestCase):
+    serialized_rollback = True  # keep the groups and data migrations made
+
     def test_hits_at_the_same_moment_cannot_pass_the_limit_in_the_database(self):
         with clock_at(datetime(2026, 9, 3, 10, 0, 5, tzinfo=UTC)):
             allowed = race(RateLimit("racing-database", limit=5, window=3600), 20)

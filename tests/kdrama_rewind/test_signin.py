@@ -79,6 +79,8 @@ def sign_in_form(password, *, username="mina", address="203.0.113.5"):
 class ParallelGuessTests(TransactionTestCase):
     """Guesses sent at once: the limit is checked and counted in one step."""
 
+    serialized_rollback = True  # keep the groups and data migrations made
+
     GUESSES = 30
 
     def test_parallel_guesses_get_no_more_passwords_checked_than_the_limit(self):
