@@ -75,6 +75,15 @@ class ImportResult:
 MAX_ENTRIES = 200
 
 
+# The same words whether the path leaves the folder, names nothing, or names
+# something that is not a readable file: the answer never tells what exists
+# outside the folder.
+HERO_NOT_FOUND = (
+    "is missing or not allowed: give the path of an image file inside the "
+    "folder of the .md file (no “..”, no absolute path, no link out of the folder)"
+)
+
+
 def read_review_file(*, path: Path) -> frontmatter.ReviewDocument:
     """Read and check a file without touching the database: its format, and
     the limits the admin has (the file's size, the body's and standfirst's
@@ -176,15 +185,6 @@ def import_review_file(*, path: Path) -> ImportResult:
     except BaseException:
         _delete_files(written)
         raise
-
-
-# The same words whether the path leaves the folder, names nothing, or names
-# something that is not a readable file: the answer never tells what exists
-# outside the folder.
-HERO_NOT_FOUND = (
-    "is missing or not allowed: give the path of an image file inside the "
-    "folder of the .md file (no “..”, no absolute path, no link out of the folder)"
-)
 
 
 def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile | None:
