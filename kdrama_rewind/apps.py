@@ -2,7 +2,12 @@ from django.apps import AppConfig
 
 
 class KdramaRewindConfig(AppConfig):
-    """The project itself, installed only for its site-wide template tags."""
+    """The project itself, installed for its site-wide template tags, its
+    checks, the rate-limit counts kept while the cache fails, and
+    ``manage.py clean_media``."""
 
     name = "kdrama_rewind"
     verbose_name = "K-Drama Rewind"
+
+    def ready(self):
+        from . import checks, tasks  # noqa: F401  (register checks and task signals)

@@ -2,10 +2,11 @@
 
 With ``DATABASE_REPLICA_URL`` set, settings add a ``replica`` database (and
 name it in ``READ_REPLICA``); this router then sends reads there and every
-write, and every migration, to ``default``. Logins, sessions, reads inside a
-transaction, staff and non-GET requests use the primary
-(``PrimaryForStaffMiddleware``), so nobody misses their own change because of
-replication lag.
+write, and every migration, to ``default``. Logins, sessions, the task
+queue, reads inside a transaction, staff and non-GET requests
+(``PrimaryForStaffMiddleware``) and tasks (``kdrama_rewind.tasks``) use the
+primary, so nobody misses their own change, and no task misses the change
+that queued it, because of replication lag.
 """
 
 from contextvars import ContextVar
@@ -13,9 +14,27 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import connections
 
-# Logins and sessions must never lag behind: they always use the primary.
-PRIMARY_APPS = {"auth", "sessions", "admin", "contenttypes"}
+# Logins, sessions, the task queue (a worker takes a task by locking its
+# row) and rate counts must never lag behind: they always use the primary.
+PRIMARY_APPS = {
+    "auth",
+    "sessions",
+    "admin",
+    "contenttypes",
+    "django_tasks_database",
+    "kdrama_rewind",
+}
 _primary_only: ContextVar[bool] = ContextVar("primary_only", default=False)
+
+
+def read_from_primary():
+    """From now on, in this context, every read uses the primary; returns
+    the token that :func:`stop_reading_from_primary` takes to undo it."""
+    return _primary_only.set(True)
+
+
+def stop_reading_from_primary(token) -> None:
+    _primary_only.reset(token)
 
 
 class PrimaryReplicaRouter:

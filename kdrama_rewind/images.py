@@ -2,13 +2,18 @@
 
 Both ``people`` and ``reviews`` store images (photos, posters, hero images)
 through :class:`RenditionImageField`. The original upload is stored byte for
-byte; when it is stored, WebP renditions at the widths in
-``settings.IMAGE_RENDITION_WIDTHS`` are written beside it under
-``renditions/``. Templates read ``field_file.srcset`` and never open a file.
+byte under a random name in the field's folder (never the upload's name or
+anything else a stranger could guess, so a draft's image cannot be found
+before the draft is published); when it is stored, WebP renditions at the
+widths in ``settings.IMAGE_RENDITION_WIDTHS`` are written under
+``renditions/``, named after it. Templates read ``field_file.srcset`` and
+never open a file.
 """
 
 import io
 import posixpath
+import re
+import secrets
 import warnings
 from dataclasses import dataclass
 
@@ -143,9 +148,19 @@ def rendition_widths(original_width: int) -> list[int]:
     return widths or configured[:1]
 
 
+RENDITION_NAME = re.compile(r"^renditions/(?P<stem>.+)\.(?P<width>\d+)w\.webp$")
+
+
 def rendition_name(original_name: str, width: int) -> str:
     stem = posixpath.splitext(original_name)[0]
     return f"renditions/{stem}.{width}w.webp"
+
+
+def rendition_of(name: str) -> str | None:
+    """The stem (name without extension) of the original a rendition's name
+    was made from; None for a name that is not a rendition's."""
+    match = RENDITION_NAME.match(name)
+    return match["stem"] if match else None
 
 
 class StorageUnavailable(Exception):
@@ -244,6 +259,12 @@ class RenditionImageField(ImageField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 255)
         super().__init__(*args, **kwargs)
+
+    def generate_filename(self, instance, filename):
+        """``upload_to``'s folder and a random name (128 bits) with the
+        upload's extension."""
+        extension = posixpath.splitext(filename)[1].lower()
+        return super().generate_filename(instance, f"{secrets.token_urlsafe(16)}{extension}")
 
 
 def thumbnail_html(file, *, alt: str = "", width: int = 80) -> str:

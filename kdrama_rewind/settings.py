@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "taggit",
+    "django_tasks_db",
     "kdrama_rewind",
     "people",
     "reviews",
@@ -170,10 +171,26 @@ DATABASE_ROUTERS = ["kdrama_rewind.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def counters_from_url(url: str) -> dict:
+    """Rate limits count in the same cache as the rest, through Django's own
+    Redis backend with short timeouts: a failing Redis raises at once, and
+    the counts move to the database (kdrama_rewind/ratelimit.py)."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "kdr",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    return cache_from_url(url)  # local memory: the same store as "default"
+
+
 CACHES = {
     "default": cache_from_url(os.environ.get("CACHE_URL") or "locmem://"),
     # Where template fragments go when they must not be cached (previews).
     "bypass": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    "counters": counters_from_url(os.environ.get("CACHE_URL") or "locmem://"),
 }
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
@@ -262,6 +279,21 @@ if email_host:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Background tasks (every email; kdrama_rewind/tasks.py): while developing
+# they run at once in the process that queues them, with nothing else to
+# run; in production they are queued in the database and run by
+# `manage.py db_worker` (README).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+tasks_backend = os.environ.get("DJANGO_TASKS_BACKEND") or ("immediate" if DEBUG else "database")
+if tasks_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {tasks_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[tasks_backend]}}
+
 # How many proxies in front append the client's address to X-Forwarded-For.
 # 0 ignores the header: rate limits then count REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT") or 0)
@@ -291,10 +323,19 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script reads the cookie
 LOGIN_URL = "admin:login"
+# Where signing in leads when "next" is missing or refused (off the site).
+LOGIN_REDIRECT_URL = "admin:index"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A request is HTTPS when the TLS proxy in front says so. Only trusted
+    # behind a proxy (a client reaching the site itself could send the header);
+    # the deploy check warns when it is trusted but no proxy is counted.
+    SECURE_PROXY_SSL_HEADER = (
+        ("HTTP_X_FORWARDED_PROTO", "https")
+        if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY_COUNT > 0)
+        else None
+    )
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)

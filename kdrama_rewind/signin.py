@@ -4,7 +4,13 @@ Failed sign-ins are counted per account name and client address, and per
 address over all names (password spraying). Past the limit, sign-in from
 that address is refused, even with the right password, until the window
 ends, with a message that says so and for how long. A successful sign-in
-counts nothing. Counts live in the shared cache, so every process agrees.
+counts nothing.
+
+Each attempt is counted before its password is checked, in one atomic step
+with the check of the limit, and given back if it succeeds: guesses sent in
+parallel cannot get more passwords checked than the limit allows. Counts
+live in the shared cache, so every process agrees; while the cache fails
+they are kept in the database (``ratelimit``).
 """
 
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -31,16 +37,22 @@ class ThrottledAdminAuthenticationForm(AdminAuthenticationForm):
     def clean(self):
         address = client_address(self.request) if self.request else ""
         account = f"{(self.cleaned_data.get('username') or '').casefold()}|{address}"
-        if PER_ACCOUNT.exceeded(account) or PER_ADDRESS.exceeded(address):
+        taken = [PER_ACCOUNT.take(account), PER_ADDRESS.take(address)]
+        if not all(hit.allowed for hit in taken):
+            for hit in taken:
+                hit.give_back()
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
                 params={"minutes": -(-PER_ACCOUNT.retry_after() // 60)},
             )
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError as error:
-            if any(e.code == "invalid_login" for e in error.error_list):
-                PER_ACCOUNT.hit(account)
-                PER_ADDRESS.hit(address)
+            if not any(e.code == "invalid_login" for e in error.error_list):
+                for hit in taken:
+                    hit.give_back()
             raise
+        for hit in taken:  # the right password: the attempt counts nothing
+            hit.give_back()
+        return cleaned

@@ -1,8 +1,9 @@
 """The Daily Briefing's subscriptions: double opt-in through signed links.
 
-Signing up stores the address as pending and emails a link to confirm it;
-nothing else is sent until it is confirmed. Every email carries an
-unsubscribe link and RFC 8058 one-click headers.
+Signing up stores the address as pending and queues a task that emails a
+link to confirm it (the request never waits on the mail server:
+``kdrama_rewind.tasks``); nothing else is sent until it is confirmed. Every
+email carries an unsubscribe link and RFC 8058 one-click headers.
 
 Links are signed with ``django.core.signing``, not stored. Each carries only
 the subscriber's id; the signature is bound to their address (and, for a
@@ -16,7 +17,6 @@ import email.policy
 import logging
 from datetime import UTC, datetime, timedelta
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
-from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -25,12 +25,14 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import transaction
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import punycode
 
 from kdrama_rewind.links import absolute_url
+from kdrama_rewind.tasks import enqueue_on_commit
 
 from .models import Subscriber
 
@@ -68,7 +70,8 @@ def normalize_email(address: str) -> str:
             "The address contains characters that are not allowed.", code="invalid"
         )
     local, at, domain = address.rpartition("@")
-    if not (local and at and domain):
+    # A domain literal (x@[127.0.0.1]) names a machine, not a mailbox provider.
+    if not (local and at and domain) or domain.startswith("["):
         raise ValidationError(INVALID_ADDRESS, code="invalid")
     try:
         domain = punycode(domain.lower())
@@ -193,10 +196,17 @@ class NewsletterEmail(EmailMultiAlternatives):
         return super().message(policy=policy.clone(header_factory=_HEADERS))
 
 
-def send_confirmation(subscriber: Subscriber) -> bool:
-    """Email the link that confirms this sign-up, unless one went out in the
-    last ``CONFIRMATION_RESEND_INTERVAL``. Returns whether one was sent. A
-    mail server that refuses is logged; the reader may simply ask again."""
+@task
+def send_confirmation(subscriber_id: int) -> bool:
+    """Email the link that confirms a sign-up, run by a task worker after
+    every accepted sign-up. Nothing is sent to an address that is confirmed
+    or unsubscribed by then, nor one sent the link in the last
+    ``CONFIRMATION_RESEND_INTERVAL``. Returns whether one was sent. A mail
+    server that refuses fails the task (logged, and kept with its result);
+    the reader may simply ask again."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None or subscriber.confirmed_at or subscriber.unsubscribed_at:
+        return False
     key = f"newsletter:confirmation-sent:{subscriber.pk}:{_sign_up_stamp(subscriber)}"
     if not cache.add(key, True, timeout=int(CONFIRMATION_RESEND_INTERVAL.total_seconds())):
         return False
@@ -214,7 +224,7 @@ def send_confirmation(subscriber: Subscriber) -> bool:
     except OSError:  # smtplib's errors, refused connections and timeouts
         cache.delete(key)
         logger.exception("The confirmation email to subscriber %s was not sent.", subscriber.pk)
-        return False
+        raise
     return True
 
 
@@ -223,20 +233,21 @@ def send_confirmation(subscriber: Subscriber) -> bool:
 
 @transaction.atomic
 def subscribe(*, email: str) -> Subscriber:
-    """Sign an address up, or sign it up again. A new, pending or formerly
-    unsubscribed address is (re)sent the confirmation after commit; one that
-    already receives the briefing is left alone. Callers answer the same in
-    every case, so the answer reveals nothing about who is subscribed."""
+    """Sign an address up, or sign it up again after unsubscribing.
+
+    A new, pending and confirmed address take the same steps (the same
+    statements, and the confirmation queued after commit, whose task then
+    sends nothing to a confirmed address) and no mail server is waited on,
+    so neither the answer nor the time it takes reveals who is subscribed."""
     address = normalize_email(email)
-    subscriber, _ = Subscriber.objects.select_for_update().get_or_create(email=address)
+    Subscriber.objects.bulk_create([Subscriber(email=address)], ignore_conflicts=True)
+    subscriber = Subscriber.objects.select_for_update().get(email=address)
     if subscriber.unsubscribed_at is not None:
         subscriber.subscribed_at = timezone.now()
         subscriber.confirmed_at = None
         subscriber.unsubscribed_at = None
         subscriber.save(update_fields=["subscribed_at", "confirmed_at", "unsubscribed_at"])
-    elif subscriber.confirmed_at is not None:
-        return subscriber
-    transaction.on_commit(partial(send_confirmation, subscriber))
+    enqueue_on_commit(send_confirmation, subscriber.pk)
     return subscriber
 
 

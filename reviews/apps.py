@@ -8,10 +8,17 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         from django.contrib.flatpages.models import FlatPage
 
+        from kdrama_rewind.media_files import keep_media
         from kdrama_rewind.page_cache import connect_invalidation
         from people.models import Author, Person
 
-        from . import models
+        from . import models, social
+
+        # An older version of a review can bring its image back.
+        keep_media(lambda: models.Revision.objects.values_list("snapshot__hero_image", flat=True))
+        keep_media(social.cards_in_use, folder=social.FOLDER)
+        # Images kept for a form's next try: their rows name them while they last.
+        keep_media(lambda: (), folder=models.workflow.STASH_FOLDER)
 
         connect_invalidation(
             [

@@ -6,24 +6,31 @@ newsroom's time zone. The email shows each one's headline, standfirst,
 byline, column, hero image and link, never its body: the body is the
 review, and may hold spoilers.
 
+``send_briefing`` plans and queues; task workers send. It lists who has not
+had the day's briefing and queues them in batches of ``BATCH_SIZE``
+(``send_briefing_batch``, one connection to the mail server each:
+``kdrama_rewind.tasks``). While developing the batches run at once.
+
 Sending is idempotent per day and resumable. Before each email goes out, a
 ``BriefingDelivery`` row is committed; its unique constraint (one per
-briefing and subscriber) is what stops a second run, or one running
-alongside, from sending to anyone twice. The row is deleted again only
-when the mail server refuses the message, so that address is retried by
-the next run. A process killed after committing the row but before the
-server took the message leaves that reader without the day's briefing:
-at most once, never twice. A run that reaches everyone marks the briefing
-finished, and later runs for that day send nothing.
+briefing and subscriber) is what stops a second run, a batch queued twice,
+or one running alongside, from sending to anyone twice. The row is deleted
+again only when the mail server refuses the message, so that address is
+retried by the next run. A worker killed after committing the row but
+before the server took the message leaves that reader without the day's
+briefing: at most once, never twice. Once every receiving subscriber has
+had it, the briefing is marked finished, and later runs for that day send
+nothing.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import batched
 
 from django.core.mail import mailers
 from django.db import IntegrityError, transaction
+from django.tasks import TaskResult, task
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -53,7 +60,10 @@ class Outcome(StrEnum):
     NO_REVIEWS = "no reviews"
     ALREADY_SENT = "already sent"
     DRY_RUN = "dry run"
-    SENT = "sent"
+    QUEUED = "queued"
+
+
+BATCH_SIZE = 50
 
 
 @dataclass
@@ -63,8 +73,7 @@ class BriefingRun:
     subject: str = ""
     items: list[BriefingItem] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
-    sent: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    batches: list[TaskResult] = field(default_factory=list)
     finished_at: datetime | None = None
 
 
@@ -110,17 +119,11 @@ def briefing_email(subscriber: Subscriber, *, day: date, items: list[BriefingIte
     )
 
 
-def send_briefing(
-    *,
-    day: date,
-    dry_run: bool = False,
-    on_progress: Callable[[int, int, int], None] | None = None,
-    on_failure: Callable[[str, OSError], None] | None = None,
-) -> BriefingRun:
-    """Send the briefing of ``day`` to every receiving subscriber who has not
-    had it. ``on_progress(done, sent, total)`` follows each address and
-    ``on_failure(email, error)`` each refused one. With ``dry_run`` nothing
-    is written or sent; the run lists who would get what."""
+def send_briefing(*, day: date, dry_run: bool = False) -> BriefingRun:
+    """Queue the briefing of ``day`` for every receiving subscriber who has
+    not had it, in batches; the run's ``batches`` are their task results.
+    With ``dry_run`` nothing is written or queued; the run lists who would
+    get what."""
     apply_due_updates()
     briefing = Briefing.objects.filter(date=day).first()
     if briefing is not None and briefing.finished_at is not None:
@@ -137,46 +140,62 @@ def send_briefing(
     recipients = list(recipients)
     run = BriefingRun(
         day,
-        Outcome.DRY_RUN if dry_run else Outcome.SENT,
+        Outcome.DRY_RUN if dry_run else Outcome.QUEUED,
         subject=briefing_subject(day, items),
         items=items,
         recipients=[subscriber.email for subscriber in recipients],
     )
     if dry_run:
         return run
-
-    if recipients:
-        _deliver(run, briefing, recipients, on_progress=on_progress, on_failure=on_failure)
-    if not run.failed:
-        briefing.finished_at = timezone.now()
-        briefing.save(update_fields=["finished_at"])
-        run.finished_at = briefing.finished_at
+    for batch in batched((subscriber.pk for subscriber in recipients), BATCH_SIZE):
+        run.batches.append(send_briefing_batch.enqueue(day.isoformat(), list(batch)))
+    run.finished_at = _finish_if_everyone_has_it(briefing)
     return run
 
 
-def _deliver(run: BriefingRun, briefing: Briefing, recipients, *, on_progress, on_failure):
-    total = len(recipients)
+@task
+def send_briefing_batch(day: str, subscriber_ids: list[int]) -> dict:
+    """Send the briefing of ``day`` (ISO) to those of ``subscriber_ids`` who
+    still receive it and have not had it. Returns ``{"sent": n, "failed":
+    [[address, error], ...]}``; a refused address can have it on the next run."""
+    briefing = Briefing.objects.get(date=date.fromisoformat(day))
+    items = briefing_items(reviews_of_day(briefing.date, until=briefing.created_at))
+    recipients = (
+        Subscriber.objects.receiving()
+        .filter(pk__in=subscriber_ids)
+        .exclude(briefing_deliveries__briefing=briefing)
+        .order_by("pk")
+    )
+    sent, failed = 0, []
     with mailers.default as connection:
-        for done, subscriber in enumerate(recipients, 1):
-            message = briefing_email(subscriber, day=run.day, items=run.items)
+        for subscriber in recipients:
+            message = briefing_email(subscriber, day=briefing.date, items=items)
             try:
                 with transaction.atomic():
                     delivery = BriefingDelivery.objects.create(
                         briefing=briefing, subscriber=subscriber
                     )
             except IntegrityError:
-                continue  # a run alongside this one has it
+                continue  # a batch alongside this one has it
             try:
                 connection.send_messages([message])
             except OSError as error:  # smtplib's errors, dropped connections, timeouts
                 delivery.delete()
-                run.failed.append((subscriber.email, str(error)))
-                if on_failure:
-                    on_failure(subscriber.email, error)
+                failed.append([subscriber.email, str(error)])
                 # Start afresh: the error may have left the connection unusable.
                 connection.close()
                 connection.open()
             else:
-                run.sent += 1
-            if on_progress:
-                on_progress(done, run.sent, total)
+                sent += 1
+    _finish_if_everyone_has_it(briefing)
+    return {"sent": sent, "failed": failed}
+
+
+def _finish_if_everyone_has_it(briefing: Briefing) -> datetime | None:
+    """Mark the briefing finished once every receiving subscriber has had it."""
+    waiting = Subscriber.objects.receiving().exclude(briefing_deliveries__briefing=briefing)
+    if waiting.exists():
+        return None
+    now = timezone.now()
+    Briefing.objects.filter(pk=briefing.pk, finished_at__isnull=True).update(finished_at=now)
+    return Briefing.objects.values_list("finished_at", flat=True).get(pk=briefing.pk)

@@ -2,6 +2,14 @@
 
 Items carry the standfirst, never the body, so nothing inside a spoiler
 block reaches a feed reader.
+
+Every text here is plain text, and feed readers render some elements as
+HTML: RSS descriptions always, RSS titles whenever they look like markup,
+Atom's ``summary type="html"``. Text bound for such an element is
+HTML-escaped by the feed type that writes it (on top of the XML escaping), so
+a reader shows ``<svg onload=…>`` as those characters, and an honest “&”
+or “<3” as itself. Atom titles and subtitles are typed as text and are
+written as they are.
 """
 
 import mimetypes
@@ -11,7 +19,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 
 from kdrama_rewind.page_cache import remembered
 from people.models import Author
@@ -21,9 +30,31 @@ from .models import Column, Review, Tag, TaggedReview
 FEED_LENGTH = 30
 
 
+def _escaped(text):
+    return escape(text) if text else text
+
+
+class InertRssFeed(Rss201rev2Feed):
+    """RSS 2.0 whose titles and descriptions are HTML-escaped text."""
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_escaped(title), link, _escaped(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(_escaped(title), link, _escaped(description), **kwargs)
+
+
+class InertAtomFeed(Atom1Feed):
+    """Atom whose item summaries (``type="html"``) are HTML-escaped text."""
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, _escaped(description), **kwargs)
+
+
 class ReviewFeed(Feed):
     """The newest public reviews of the site."""
 
+    feed_type = InertRssFeed
     description = "The newest reviews from the K-drama desk."
 
     def title(self, obj):
@@ -96,7 +127,7 @@ class ReviewFeed(Feed):
 
 
 class AtomMixin:
-    feed_type = Atom1Feed
+    feed_type = InertAtomFeed
 
     def subtitle(self, obj):
         return self._get_dynamic_attr("description", obj)

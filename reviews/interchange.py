@@ -16,15 +16,18 @@ and importing an export into an empty database and exporting again gives the
 same files.
 """
 
+import os
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model, Prefetch
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from kdrama_rewind.images import inspect_image
@@ -74,22 +77,96 @@ class ImportResult:
 # ---------------------------------------------------------------- import
 
 
+# What the admin can save, an import may bring: one save posts at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE bytes, and a form at most about a thousand
+# fields, so no list in a file may be longer than this.
+MAX_ENTRIES = 200
+
+
+# The same words whether the path leaves the folder, names nothing, or names
+# something that is not a readable file: the answer never tells what exists
+# outside the folder.
+HERO_NOT_FOUND = (
+    "is missing or not allowed: give the path of an image file inside the "
+    "folder of the .md file (no “..”, no absolute path, no link out of the folder)"
+)
+
+
 def read_review_file(*, path: Path) -> frontmatter.ReviewDocument:
-    """Read and check a file without touching the database."""
+    """Read and check a file without touching the database: its format, and
+    the limits the admin has (the file's size, the body's and standfirst's
+    length, tags, the number of entries in each list)."""
     path = Path(path)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as error:
         raise ImportFailed(path, f"cannot read the file ({error.strerror})") from None
+    if len(data) > limit:
+        # Never read whole: point at the body, where a file this size has its bulk.
+        lines = data.split(b"\n")
+        closing = next((n for n, line in enumerate(lines[1:], 2) if line.strip() == b"+++"), None)
+        raise ImportFailed(
+            path,
+            f"the file is over {filesizeformat(limit)}, more than the admin can save; "
+            f"a review’s body may have at most {Review.BODY_MAX_LENGTH:,} characters",
+            closing + 1 if closing else None,
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ImportFailed(path, "the file is not UTF-8 text", line) from None
     try:
-        return frontmatter.parse(text)
+        document = frontmatter.parse(text)
     except frontmatter.FrontMatterError as error:
         raise ImportFailed(path, error.message, error.line) from None
+    _check_limits(path, document)
+    return document
+
+
+def _check_limits(path: Path, document: frontmatter.ReviewDocument) -> None:
+    """The limits the admin's forms have and saving a model does not check."""
+    if len(document.body) > Review.BODY_MAX_LENGTH:
+        raise ImportFailed(
+            path,
+            f"the body (after the closing +++) has {len(document.body):,} characters; "
+            f"a review may have at most {Review.BODY_MAX_LENGTH:,}",
+            document.body_line,
+        )
+    line = document.locator.line
+    standfirst = Review._meta.get_field("standfirst").max_length
+    if len(document.standfirst) > standfirst:
+        raise ImportFailed(
+            path,
+            f"“standfirst” has {len(document.standfirst):,} characters; "
+            f"the admin takes at most {standfirst}",
+            line("", 0, "standfirst"),
+        )
+    tag_length = Review._meta.get_field("tags").related_model._meta.get_field("name").max_length
+    for name in document.tags:
+        if len(name) > tag_length:
+            raise ImportFailed(
+                path,
+                f"a tag in “tags” has {len(name):,} characters; a tag has at most {tag_length}",
+                line("", 0, "tags"),
+            )
+    for key, entries in [
+        ("tags", document.tags),
+        ("featured", document.featured),
+        ("drama", document.dramas),
+        ("cast", document.cast),
+        ("quotes", document.quotes),
+        ("corrections", document.corrections),
+    ]:
+        if len(entries) > MAX_ENTRIES:
+            raise ImportFailed(
+                path,
+                f"“{key}” has {len(entries):,} entries; a review may have at most "
+                f"{MAX_ENTRIES}, as many as the admin can save",
+                line(key, 0) if key not in ("tags", "featured") else line("", 0, key),
+            )
 
 
 def import_review_file(*, path: Path) -> ImportResult:
@@ -149,7 +226,8 @@ def _hero_change(review: Review | None, hero: ContentFile | None):
 
 
 def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile | None:
-    """Read and check the hero image, before anything is written."""
+    """Read and check the hero image, before anything is written. Its path
+    must resolve, links followed, to a file inside the .md file's folder."""
     if document.hero is None:
         return None
     relative = document.hero.file
@@ -159,15 +237,27 @@ def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile 
         shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
         raise ImportFailed(path, f"[hero] file “{shown}” {problem}", line)
 
-    if Path(relative).is_absolute():
-        fail("must be a path relative to the .md file")
-    image_path = path.parent / relative
+    given = PurePosixPath(relative.replace("\\", "/"))
+    if not relative or given.is_absolute() or ".." in given.parts:
+        fail(HERO_NOT_FOUND)
     try:
-        content = ContentFile(image_path.read_bytes(), name=image_path.name)
-    except FileNotFoundError:
-        fail("was not found next to the .md file")
-    except (OSError, ValueError):
-        fail("cannot be read")
+        folder = path.parent.resolve(strict=True)
+        image_path = (folder / given).resolve(strict=True)
+        if not image_path.is_relative_to(folder) or not image_path.is_file():
+            fail(HERO_NOT_FOUND)
+        # Opened without following a link swapped in since the check, and
+        # without waiting on a pipe.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        with os.fdopen(os.open(image_path, flags), "rb") as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > settings.IMAGE_MAX_BYTES:
+                fail(
+                    f"is refused: the image is {filesizeformat(size)}; "
+                    f"the limit is {filesizeformat(settings.IMAGE_MAX_BYTES)}."
+                )
+            content = ContentFile(file.read(), name=image_path.name)
+    except (OSError, RuntimeError, ValueError):  # missing, a link loop, a NUL in the name
+        fail(HERO_NOT_FOUND)
     try:
         inspect_image(content)  # decodes every pixel: a cut-short file is refused here
     except ValidationError as error:

@@ -41,6 +41,13 @@ def card_name(review: Review) -> str:
     return f"{FOLDER}/{review.pk}-{card_digest(review)}.jpg"
 
 
+def cards_in_use():
+    """The name of every review's current card (older ones are removed as
+    new ones are drawn; a deleted review's is no longer in use)."""
+    reviews = Review.objects.select_related("column").only("title", "hero_image", "column__name")
+    return (card_name(review) for review in reviews.iterator())
+
+
 def ensure_card(review: Review) -> str:
     """The stored card's name, drawing it first if it is not there yet."""
     name = card_name(review)

@@ -365,7 +365,7 @@ class DeskCalendarFeedView(View):
     The secret in the address stands in for a login."""
 
     def get(self, request, key):
-        token = CalendarToken.objects.select_related("user").filter(key=key).first()
+        token = CalendarToken.for_address(key)
         user = token.user if token else None
         if user is None or not user.is_active or not user.is_staff or not can_view(user):
             raise Http404("No calendar here.")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -465,7 +466,10 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
         ]
 
     def _review_for(self, request, object_id) -> Review:
-        review = get_object_or_404(Review.objects.select_related("author"), pk=object_id)
+        try:
+            review = get_object_or_404(Review.objects.select_related("author"), pk=object_id)
+        except ValueError:  # not an id at all, e.g. "<id>/change/history/"
+            raise Http404 from None
         if not self.has_view_or_change_permission(request, review):
             raise PermissionDenied
         return review

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -210,6 +211,9 @@ class Review(AutoSlugMixin, models.Model):
     Status = Status
     APPROVED_STATUSES = APPROVED_STATUSES
     slug_source = "title"
+    # Over thirty thousand words; the admin posts a body this long, in any
+    # script, well inside the request size it accepts.
+    BODY_MAX_LENGTH = 200_000
 
     title = models.CharField(
         "headline", max_length=300, help_text="The headline readers see at the top of the page."
@@ -395,6 +399,19 @@ class Review(AutoSlugMixin, models.Model):
     def clean(self):
         # Browsers send textarea line breaks as CRLF; keep bodies in one form.
         self.body = self.body.replace("\r\n", "\n")
+        if len(self.body) > self.BODY_MAX_LENGTH:
+            raise ValidationError(
+                {
+                    "body": ValidationError(
+                        "The body has %(length)s characters; a review may have at most %(limit)s.",
+                        code="body_too_long",
+                        params={
+                            "length": f"{len(self.body):,}",
+                            "limit": f"{self.BODY_MAX_LENGTH:,}",
+                        },
+                    )
+                }
+            )
 
     def is_published(self) -> bool:
         """Agrees with ``Review.objects.published()``."""

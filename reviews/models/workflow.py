@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .reviews import Review
 
@@ -224,7 +225,11 @@ class PreviewLink(models.Model):
 
 
 class CalendarToken(models.Model):
-    """The secret in a staff member's calendar-feed address."""
+    """The secret in a staff member's calendar-feed address.
+
+    The address carries the key and a check made from it and the user's
+    password hash, so changing the password retires the address, as it
+    ends the user's sessions."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
@@ -236,12 +241,31 @@ class CalendarToken(models.Model):
         return f"Calendar feed of {self.user}"
 
     def get_absolute_url(self):
-        return reverse("reviews:desk_calendar_feed", kwargs={"key": self.key})
+        return reverse("reviews:desk_calendar_feed", kwargs={"key": self.address_secret()})
+
+    def address_secret(self) -> str:
+        return f"{self.key}.{self._password_check()}"
+
+    def _password_check(self) -> str:
+        value = f"{self.key}:{self.user.password}"
+        return salted_hmac(__name__, value, algorithm="sha256").hexdigest()[:32]
+
+    @classmethod
+    def for_address(cls, secret: str) -> "CalendarToken | None":
+        """The token whose address holds ``secret``, if it still works."""
+        key, _, check = secret.rpartition(".")
+        token = cls.objects.select_related("user").filter(key=key).first() if key else None
+        if token is None or not constant_time_compare(check, token._password_check()):
+            return None
+        return token
+
+
+STASH_FOLDER = "stash"
 
 
 def _stash_name(stash: "UploadStash", filename: str) -> str:
     extension = posixpath.splitext(filename)[1].lower()[:10]
-    return f"stash/{secrets.token_urlsafe(18)}{extension}"
+    return f"{STASH_FOLDER}/{secrets.token_urlsafe(18)}{extension}"
 
 
 class UploadStashQuerySet(models.QuerySet):

@@ -2,6 +2,7 @@
 
 import unicodedata
 
+import feedparser
 from django.test import TestCase
 
 from reviews.models import Correction
@@ -13,13 +14,17 @@ from tests.factories import (
     make_person,
     make_quote,
     make_review,
+    make_user,
 )
-from tests.markup import Elements, element_dangers
+from tests.markup import Elements, dangers, element_dangers
 from tests.sample_site import PublicSiteTestCase
 
 XSS = (
     '<script>alert("x")</script>"><img src=x onerror=alert(1)><svg onload=alert(1)>\' & &amp; &#0;'
 )
+# Markup a feed reader takes for HTML (an RSS title that looks like it is
+# rendered as HTML), for the fields long enough to hold it too.
+LOOKS_LIKE_HTML = "<b onmouseover=alert(1)>bold</b>"
 # In feeds and sitemaps (XML) markup can only run if it arrives unescaped.
 RAW_MARKUP = ["<script", "<img", "<svg", "<iframe"]
 
@@ -38,6 +43,22 @@ def runnable(response) -> list[str]:
     return found
 
 
+def rendered_by_a_feed_reader(content: bytes) -> list[tuple[str, str, str]]:
+    """What a feed reader renders from a feed, as (where, type, value): every
+    text feedparser gives a content type, parsed with its sanitizing off as a
+    careless reader would. Text typed text/html is rendered as markup."""
+    feed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
+    assert not feed.bozo, feed.get("bozo_exception")
+    texts = []
+    for where, values in [("feed", feed.feed), *(("entry", entry) for entry in feed.entries)]:
+        for key in ("title_detail", "subtitle_detail", "summary_detail"):
+            if key in values:
+                texts.append((f"{where} {key}", values[key]["type"], values[key]["value"]))
+        for content_detail in values.get("content", []):
+            texts.append((f"{where} content", content_detail["type"], content_detail["value"]))
+    return texts
+
+
 class XssCorpusTests(TestCase):
     """Every field an editor or an import fills, on every page that shows it."""
 
@@ -46,7 +67,7 @@ class XssCorpusTests(TestCase):
         person = make_person(f"Shin {XSS}", hangul_name=XSS, bio=XSS, aliases=XSS)
         drama = make_drama(f"Run {XSS}", original_title=XSS, synopsis=XSS, network="JTBC")
         character = make_character(drama, f"Oh {XSS}", played_by=person)
-        column = make_column(f"Rewind {XSS}", description=XSS)
+        column = make_column(f"Rewind {XSS}{LOOKS_LIKE_HTML}", description=XSS + LOOKS_LIKE_HTML)
         author = make_author(f"Mina {XSS}", job_title=XSS, bio=XSS)
         body = (
             f"{XSS}\n\n[a link](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) "
@@ -54,8 +75,8 @@ class XssCorpusTests(TestCase):
             "![img](data:text/html,x)\n\n::: spoiler\n" + XSS + "\n:::\n"
         )
         cls.review = make_review(
-            f"Title {XSS}",
-            standfirst=XSS,
+            f"Title {XSS}{LOOKS_LIKE_HTML}",
+            standfirst=XSS + LOOKS_LIKE_HTML,
             body=body,
             author=author,
             column=column,
@@ -91,6 +112,26 @@ class XssCorpusTests(TestCase):
                 self.assertEqual(response.status_code, 200)
                 self.assertEqual(runnable(response), [])
 
+    def test_a_feed_reader_renders_nothing_that_runs(self):
+        column = self.review.column
+        author = self.review.author
+        tag = self.review.tags.first()
+        for url in [
+            "/feeds/reviews/",
+            f"/feeds/columns/{column.slug}/",
+            f"/feeds/authors/{author.slug}/",
+            f"/feeds/tags/{tag.slug}/",
+        ]:
+            for feed in (url, f"{url}atom/"):
+                with self.subTest(feed=feed):
+                    response = self.client.get(feed)
+                    self.assertEqual(response.status_code, 200)
+                    texts = rendered_by_a_feed_reader(response.content)
+                    self.assertTrue(any("Title" in value for _, _, value in texts))
+                    for where, kind, value in texts:
+                        if kind == "text/html":
+                            self.assertEqual(dangers(value), [], f"{where}: {value}")
+
     def test_json_ld_cannot_close_its_script(self):
         body = self.client.get(self.review.get_absolute_url()).content.decode()
         start = body.index('<script type="application/ld+json">') + 35
@@ -116,6 +157,19 @@ class OddInputTests(PublicSiteTestCase):
         response = self.client.post("/newsletter/", {"email": "reader\x00@example.com"})
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.context["form"].errors["email"])
+
+    def test_admin_addresses_that_name_no_review_answer_404(self):
+        self.client.force_login(make_user(superuser=True))
+        pk = self.review.pk
+        for url in [
+            f"/admin/reviews/review/{pk}/change/history/",
+            f"/admin/reviews/review/{pk}/change/history/compare/",
+            f"/admin/reviews/review/{pk}/change/history/1/",
+            "/admin/reviews/review/abc/history/",
+            "/admin/reviews/review/999999/history/",
+        ]:
+            with self.subTest(url=url):
+                self.assertEqual(self.client.get(url).status_code, 404)
 
     def test_bad_page_numbers_show_a_real_page(self):
         for page in ["-1", "0", "1e9", "99999999999999999999999", "abc", "1.5", "", "%FF"]:

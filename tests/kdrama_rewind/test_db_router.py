@@ -7,14 +7,32 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.tasks import task
 from django.test import RequestFactory, SimpleTestCase, override_settings
+from django_tasks_db.models import DBTaskResult
 
 from kdrama_rewind.db_router import PrimaryForStaffMiddleware, PrimaryReplicaRouter
+from kdrama_rewind.models import RateCount
 from reviews.models import Review
+
+
+@task
+def where_reviews_are_read() -> str:
+    return PrimaryReplicaRouter().db_for_read(Review)
 
 
 class RouterTests(SimpleTestCase):
     router = PrimaryReplicaRouter()
+
+    @override_settings(READ_REPLICA="replica")
+    def test_the_task_queue_and_rate_counts_always_read_from_the_primary(self):
+        self.assertEqual(self.router.db_for_read(DBTaskResult), "default")
+        self.assertEqual(self.router.db_for_read(RateCount), "default")
+
+    @override_settings(READ_REPLICA="replica")
+    def test_a_task_reads_from_the_primary_not_a_replica_that_may_lag(self):
+        self.assertEqual(where_reviews_are_read.enqueue().return_value, "default")
+        self.assertEqual(self.router.db_for_read(Review), "replica", "only while it runs")
 
     @override_settings(READ_REPLICA="replica")
     def test_reads_go_to_the_replica_and_writes_to_the_primary(self):

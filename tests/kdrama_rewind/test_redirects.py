@@ -46,6 +46,17 @@ class RedirectTests(PublicSiteTestCase):
                 self.assert_stays_here(response)
                 self.client.logout()
 
+    def test_a_refused_next_leads_to_the_admin_not_to_a_missing_page(self):
+        make_user("mina", staff=True)
+        password = "correct horse battery staple"
+        for target in ["//evil.example", "https://evil.example/", "javascript:alert(1)"]:
+            with self.subTest(next=target):
+                response = self.client.post(
+                    "/admin/login/", {"username": "mina", "password": password, "next": target}
+                )
+                self.assertRedirects(response, "/admin/")
+                self.client.logout()
+
     def test_signing_out_never_follows_next_off_the_site(self):
         for target in HOSTILE_NEXT:
             with self.subTest(next=target):

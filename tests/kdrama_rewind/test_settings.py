@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
 
+from kdrama_rewind.checks import proxy_settings_agree
 from kdrama_rewind.settings import cache_from_url
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -195,3 +196,82 @@ class EmailSettingsTests(SimpleTestCase):
     def test_a_site_url_without_a_scheme_is_refused(self):
         with self.assertRaisesMessage(AssertionError, "DJANGO_SITE_URL must start with http"):
             read_settings("SITE_URL", DJANGO_SITE_URL="rewind.example.com")
+
+
+def deploy_check(**env):
+    """``manage.py check --deploy --fail-level WARNING`` with production settings."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "example.com",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env={**clean, **production, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+class ProxySettingsTests(SimpleTestCase):
+    """Behind a TLS proxy, the proxies in front must be counted, or every
+    reader shares the proxy's address (and so its sign-in pauses)."""
+
+    def test_trusting_the_proxy_header_without_counting_proxies_is_a_deploy_warning(self):
+        result = deploy_check(DJANGO_SECURE_PROXY_SSL_HEADER="1")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("kdrama_rewind.W001", result.stderr)
+        self.assertIn("DJANGO_TRUSTED_PROXY_COUNT is 0", result.stderr)
+
+    def test_counting_the_proxy_trusts_its_header_and_passes(self):
+        result = deploy_check(DJANGO_TRUSTED_PROXY_COUNT="1")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        values = read_settings(
+            "SECURE_PROXY_SSL_HEADER",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY=SECRET,
+            DJANGO_ALLOWED_HOSTS="example.com",
+            DJANGO_TRUSTED_PROXY_COUNT="1",
+        )
+        self.assertEqual(values["SECURE_PROXY_SSL_HEADER"], ["HTTP_X_FORWARDED_PROTO", "https"])
+
+    def test_without_a_proxy_the_header_is_not_trusted(self):
+        values = read_settings(
+            "SECURE_PROXY_SSL_HEADER",
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY=SECRET,
+            DJANGO_ALLOWED_HOSTS="example.com",
+        )
+        self.assertIsNone(values["SECURE_PROXY_SSL_HEADER"])
+
+    @override_settings(SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+    def test_the_check_itself(self):
+        for proxies, expected in [(0, ["kdrama_rewind.W001"]), (1, []), (2, [])]:
+            with self.subTest(proxies=proxies), override_settings(TRUSTED_PROXY_COUNT=proxies):
+                self.assertEqual([m.id for m in proxy_settings_agree(None)], expected)
+
+
+class TaskSettingsTests(SimpleTestCase):
+    def test_tasks_run_at_once_while_developing_and_from_the_database_in_production(self):
+        development = read_settings("TASKS")
+        self.assertEqual(
+            development["TASKS"]["default"]["BACKEND"],
+            "django.tasks.backends.immediate.ImmediateBackend",
+        )
+        production = read_settings(
+            "TASKS", DJANGO_DEBUG="0", DJANGO_SECRET_KEY=SECRET, DJANGO_ALLOWED_HOSTS="example.com"
+        )
+        self.assertEqual(
+            production["TASKS"]["default"]["BACKEND"], "django_tasks_db.DatabaseBackend"
+        )
+
+    def test_an_unknown_backend_is_refused(self):
+        with self.assertRaisesMessage(AssertionError, "DJANGO_TASKS_BACKEND must be one of"):
+            read_settings("TASKS", DJANGO_TASKS_BACKEND="celery")
+
+    def test_tasks_inside_requests_in_production_are_a_deploy_warning(self):
+        result = deploy_check(DJANGO_TASKS_BACKEND="immediate")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("kdrama_rewind.W002", result.stderr)

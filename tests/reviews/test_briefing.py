@@ -8,10 +8,11 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
+from django_tasks_db.models import DBTaskResult
 
 from people.models import Subscriber
 from people.services import unsubscribe_url
-from reviews.briefings import reviews_of_day, send_briefing
+from reviews.briefings import reviews_of_day, send_briefing, send_briefing_batch
 from reviews.models import Briefing, BriefingDelivery, Review
 from tests.clock import clock_at
 from tests.factories import image_upload, make_author, make_column, make_review
@@ -55,6 +56,16 @@ class CrashBeforeHandOver(locmem.EmailBackend):
         if len(mail.outbox) == 1:
             raise Crash
         return super().send_messages(messages)
+
+
+class CountingBackend(locmem.EmailBackend):
+    """Counts the connections opened to the mail server."""
+
+    opened = 0
+
+    def open(self):
+        type(self).opened += 1
+        return super().open()
 
 
 def mailer(backend):
@@ -138,7 +149,8 @@ class SendBriefingTests(TestCase):
                     self.assertNotIn(absent, part)
             self.assertIn("Im Si-wan runs & talks.", message.body)
             self.assertIn("Im Si-wan runs &amp; talks.", html)
-        self.assertIn("went to 3 of 3 subscriber(s)", out)
+        self.assertIn("queued for 3 subscriber(s) in 1 batch(es)", out)
+        self.assertIn("Sent to 3 of 3 subscriber(s).", out)
 
     def test_links_and_images_are_absolute(self):
         self.send("--date", "2026-09-03")
@@ -223,21 +235,23 @@ class SendBriefingTests(TestCase):
         self.assertFalse(Briefing.objects.exists())
         self.assertFalse(BriefingDelivery.objects.exists())
 
-    def test_progress_is_reported_as_it_goes_then_a_summary(self):
+    def test_subscribers_are_sent_to_in_batches_each_over_one_connection(self):
         Subscriber.objects.bulk_create(
-            Subscriber(email=f"many{n}@example.com", confirmed_at=EVENING) for n in range(42)
+            Subscriber(email=f"many{n}@example.com", confirmed_at=EVENING) for n in range(117)
         )
-        out, _ = self.send("--date", "2026-09-03")
+        CountingBackend.opened = 0
+        with mailer(CountingBackend):
+            out, _ = self.send("--date", "2026-09-03")
         self.assertEqual(
             out.splitlines(),
             [
-                "Sent 20/45 …",
-                "Sent 40/45 …",
-                "Sent 45/45 …",
-                "The Daily Briefing of 3 September 2026 (2 review(s)) went to 45 of 45 "
-                "subscriber(s).",
+                "The Daily Briefing of 3 September 2026 (2 review(s)) is queued for 120 "
+                "subscriber(s) in 3 batch(es) of up to 50.",
+                "Sent to 120 of 120 subscriber(s).",
             ],
         )
+        self.assertEqual(CountingBackend.opened, 3)
+        self.assertEqual(len(set(self.sent_to())), 120)
 
     def test_a_refused_address_is_reported_the_others_get_theirs_and_the_next_run_retries_it(
         self,
@@ -259,13 +273,20 @@ class SendBriefingTests(TestCase):
         self.assertEqual(len(mail.outbox), 3, "nobody else was sent it again")
 
         out, _ = self.send("--date", "2026-09-03", at=EVENING + timedelta(hours=1))
-        self.assertIn("went to 1 of 1 subscriber(s)", out)
+        self.assertIn("Sent to 1 of 1 subscriber(s).", out)
         self.assertEqual(self.sent_to(), sorted([refused.email, *[r.email for r in self.readers]]))
         self.assertIsNotNone(Briefing.objects.get().finished_at)
 
-    def test_a_run_that_crashed_resumes_without_sending_anyone_twice(self):
-        with mailer(CrashAfterHandOver), self.assertRaises(Crash):
+    def crashed_run(self, backend):
+        with (
+            mailer(backend),
+            self.assertLogs("django.tasks", "ERROR"),
+            self.assertRaisesMessage(CommandError, "A batch stopped: "),
+        ):
             self.send("--date", "2026-09-03")
+
+    def test_a_run_that_crashed_resumes_without_sending_anyone_twice(self):
+        self.crashed_run(CrashAfterHandOver)
         self.assertEqual(len(mail.outbox), 2)
         self.send("--date", "2026-09-03", at=EVENING + timedelta(minutes=5))
         self.assertEqual(self.sent_to(), [reader.email for reader in self.readers])
@@ -274,8 +295,7 @@ class SendBriefingTests(TestCase):
     def test_a_crash_while_handing_over_errs_on_the_side_of_not_sending_twice(self):
         """Whether the server took the message is unknown: that reader is not
         sent it again (at most once)."""
-        with mailer(CrashBeforeHandOver), self.assertRaises(Crash):
-            self.send("--date", "2026-09-03")
+        self.crashed_run(CrashBeforeHandOver)
         self.send("--date", "2026-09-03", at=EVENING + timedelta(minutes=5))
         self.assertEqual(self.sent_to(), [self.readers[0].email, self.readers[2].email])
         self.assertIsNotNone(Briefing.objects.get().finished_at)
@@ -296,6 +316,24 @@ class SendBriefingTests(TestCase):
         self.assertEqual(last.to, [refused.email])
         self.assertEqual(last.subject, mail.outbox[0].subject)
         self.assertNotIn("Published after the first run", last.body)
+
+    @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+    def test_in_production_the_command_queues_the_batches_for_the_worker(self):
+        out, _ = self.send("--date", "2026-09-03")
+        self.assertIn("is queued for 3 subscriber(s) in 1 batch(es) of up to 50.", out)
+        self.assertIn("The task worker (manage.py db_worker) sends them", out)
+        self.assertEqual(mail.outbox, [], "the command sends nothing itself")
+        self.assertIsNone(Briefing.objects.get().finished_at)
+        [queued] = DBTaskResult.objects.all()
+        self.assertEqual(queued.task_path, "reviews.briefings.send_briefing_batch")
+        ids = [reader.pk for reader in self.readers]
+        self.assertEqual(queued.args_kwargs["args"], ["2026-09-03", ids])
+        # What the worker then runs:
+        with clock_at(EVENING + timedelta(minutes=1)):
+            self.assertEqual(send_briefing_batch.call("2026-09-03", ids), {"sent": 3, "failed": []})
+            self.assertEqual(send_briefing_batch.call("2026-09-03", ids), {"sent": 0, "failed": []})
+        self.assertEqual(self.sent_to(), [reader.email for reader in self.readers])
+        self.assertIsNotNone(Briefing.objects.get().finished_at)
 
     def test_only_confirmed_subscribed_addresses_are_sent_to(self):
         with clock_at(EVENING):

@@ -268,10 +268,24 @@ class CalendarFeedTests(TestCase):
         self.desk.save()
         self.assertEqual(self.client.get(url).status_code, 404)
 
+    def test_a_password_change_retires_the_address(self):
+        url = self.make_feed_address()
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.desk.set_password("a new password for the desk")
+        self.desk.save()
+        self.assertEqual(self.client.get(url).status_code, 404)
+        # A new address, made after the change, works.
+        self.assertEqual(self.client.get(self.make_feed_address()).status_code, 200)
+
+    def test_the_key_alone_is_not_the_address(self):
+        self.make_feed_address()
+        key = CalendarToken.objects.get(user=self.desk).key
+        self.assertEqual(self.client.get(f"/desk/calendar/{key}.ics").status_code, 404)
+
     def test_a_user_who_cannot_view_reviews_gets_no_feed(self):
         outsider = make_user("outsider", staff=True)
-        CalendarToken.objects.create(user=outsider, key="outsider-key")
-        self.assertEqual(self.client.get("/desk/calendar/outsider-key.ics").status_code, 404)
+        token = CalendarToken.objects.create(user=outsider, key="outsider-key")
+        self.assertEqual(self.client.get(token.get_absolute_url()).status_code, 404)
 
     def test_ics_text_is_escaped_and_folded(self):
         Review.objects.update(title="Commas, semicolons; and a very long headline " * 3)

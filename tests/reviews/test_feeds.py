@@ -1,10 +1,12 @@
 from datetime import timedelta
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 from django.test import TestCase
 from django.utils import timezone
 
-from tests.factories import image_upload, make_review
+from tests.factories import image_upload, make_column, make_review
+from tests.kdrama_rewind.test_bad_input import rendered_by_a_feed_reader
 from tests.sample_site import PublicSiteTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -120,6 +122,44 @@ class FeedTests(PublicSiteTestCase):
         self.grow()
         with self.assertNumQueries(3):
             self.client.get("/feeds/columns/k-drama-rewind/")
+
+
+class TextOf(HTMLParser):
+    """The text a browser shows for a piece of HTML."""
+
+    def __init__(self, markup: str):
+        super().__init__(convert_charrefs=True)
+        self.parts = []
+        self.feed(markup)
+        self.close()
+        self.text = "".join(self.parts)
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+class FeedReaderTextTests(TestCase):
+    """Feed readers show the desk's words as written, whatever the element's type."""
+
+    def test_ampersands_and_angle_brackets_read_as_written(self):
+        title = "Tom & Jerry <3 Seoul, and a <b>bold</b> claim"
+        standfirst = "Fish & chips <3, a < b > c, and “&amp;” typed out"
+        about = "Reviews & rewinds <3"
+        column = make_column("Rewind & Co", description=about)
+        make_review(title, standfirst=standfirst, column=column)
+        expected = {title, standfirst, about, "Rewind & Co | K-Drama Rewind"}
+        for url in ["/feeds/columns/rewind-co/", "/feeds/columns/rewind-co/atom/"]:
+            with self.subTest(feed=url):
+                texts = rendered_by_a_feed_reader(self.client.get(url).content)
+                shown = {
+                    where: TextOf(value).text if kind == "text/html" else value
+                    for where, kind, value in texts
+                }
+                self.assertEqual(shown["entry title_detail"], title)
+                self.assertEqual(shown["entry summary_detail"], standfirst)
+                self.assertEqual(shown["feed title_detail"], "Rewind & Co | K-Drama Rewind")
+                self.assertEqual(shown["feed subtitle_detail"], about)
+                self.assertLessEqual(set(shown.values()), expected)
 
 
 class EmptyFeedTests(TestCase):
