@@ -284,6 +284,13 @@ class Review(AutoSlugMixin, models.Model):
         editable=False,
         help_text="When a live review was last unpublished; cleared when it is approved again.",
     )
+    submitted_at = models.DateTimeField(
+        "sent for review",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the review was last sent for review: how long it has waited for an editor.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     last_edited_by = models.ForeignKey(

@@ -15,7 +15,10 @@ the desk's calendar. It
    nothing;
 5. writes the review, its links, tags and corrections, moves its version on
    by one, keeps a renamed public review's old address, and records exactly
-   one revision saying who, what, and which way it came in.
+   one revision saying who, what, and which way it came in;
+6. when the status moved: notes the time a review was sent for review,
+   closes the note it was sent back with once it leaves draft, and (after
+   the commit) tells the people concerned (``reviews.notifications``).
 
 Caches follow after the commit (the page cache listens for the writes).
 ``clean()`` methods of forms only validate; this is the only writer.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,8 +40,8 @@ from django.utils import timezone
 
 from kdrama_rewind.slugs import slug_for
 
-from .. import permissions
-from ..models import Correction, Review, Revision, SlugRedirect
+from .. import notifications, permissions
+from ..models import Correction, Review, Revision, SendBack, SlugRedirect
 from ..names import kept_dismissals, review_texts
 from ..status import Status
 from .revisions import (
@@ -316,6 +320,8 @@ class _Edit:
         if status == Status.PUBLISHED and at is None:
             at = self.now
         wanted.status, wanted.published_at = normalize(status, at), at
+        if wanted.status == Status.REVIEW and (stored is None or stored.status != Status.REVIEW):
+            wanted.submitted_at = self.now
         return wanted
 
     def check_rights(self, stored: Review | None, wanted: Review, changed: set | None) -> None:
@@ -509,7 +515,22 @@ class _Edit:
         revision = record_revision(
             review=review, by=self.by, kind=self.options["kind"], summary=summary, via=self.via
         )
+        before = stored.status if stored is not None else None
+        if review.status != (before or Status.DRAFT):
+            self.moved(review, before, revision)
         return self.done(review, revision, changed=True)
+
+    def moved(self, review: Review, before: str | None, revision: Revision) -> None:
+        """A review leaving draft answers the note it was sent back with.
+        Once the move commits, the people concerned are told (not of a
+        system's change: an import, a scheduled update)."""
+        if before is not None and review.status != Status.DRAFT:
+            SendBack.objects.open().filter(review=review).update(answered_at=self.now)
+        if not self.system:
+            transaction.on_commit(
+                partial(notifications.review_moved, revision_id=revision.pk, before=before),
+                robust=True,
+            )
 
     def write_corrections(self, review: Review, corrections: list[CorrectionEdit]) -> None:
         kept = {entry.pk for entry in corrections if entry.pk is not None}
