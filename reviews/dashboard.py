@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -176,7 +176,7 @@ def editor_panels(now: datetime) -> list[Panel]:
             "Waiting for review",
             list(
                 review_rows(Review.objects.filter(status=Status.REVIEW)).order_by(
-                    F("submitted_at").asc(nulls_first=True), "pk"
+                    "submitted_at", "pk"
                 )[: ROWS + 1]
             ),
             "Nothing is waiting for review.",

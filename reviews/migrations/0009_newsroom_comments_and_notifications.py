@@ -103,5 +103,13 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('note', ''), _negated=True), name='send_back_note_not_empty', violation_error_message='Say what should change.'), models.UniqueConstraint(condition=models.Q(('answered_at__isnull', True)), fields=('review',), name='send_back_one_open', violation_error_message='This review is already sent back.')],
             },
         ),
+        migrations.AddIndex(
+            model_name='review',
+            index=models.Index(condition=models.Q(('status', 'review')), fields=['submitted_at', 'id'], name='review_waiting_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='review',
+            index=models.Index(condition=models.Q(('status', 'draft')), fields=['modified_at', 'id'], name='review_draft_touched_idx'),
+        ),
         migrations.RunPython(date_waiting_reviews, migrations.RunPython.noop),
     ]

@@ -348,6 +348,18 @@ class Review(AutoSlugMixin, models.Model):
                 condition=APPROVED,
                 name="review_live_author",
             ),
+            # The dashboard's lists of work in progress, oldest first, read a
+            # few rows from these however large the archive.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status=Status.REVIEW),
+                name="review_waiting_idx",
+            ),
+            models.Index(
+                fields=["modified_at", "id"],
+                condition=Q(status=Status.DRAFT),
+                name="review_draft_touched_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
@@ -492,3 +493,63 @@ class CommentsStayInTheNewsroomTests(TestCase):
         self.assertIn("Run On is a drama about running", written)
         self.assertIn("A draft", written)
         self.assertNotIn("Editorial secret", written)
+
+
+class DiscussionPermissionMatrixTests(TestCase):
+    """Every role against every discussion view, by POST, on the server."""
+
+    ROLES = ("anonymous", "writer", "other writer", "editor", "desk", "superuser")
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.users = {
+            "writer": make_role_user("Writer", "mina", author_name="Mina Park"),
+            "other writer": make_role_user("Writer", "joel", author_name="Joel Fernandes"),
+            "editor": make_role_user("Editor", "eddie"),
+            "desk": make_role_user("Desk", "dana"),
+            "superuser": make_user("boss", superuser=True),
+        }
+
+    def outcome(self, role, url, data):
+        self.client.logout()
+        if role != "anonymous":
+            self.client.force_login(self.users[role])
+        with transaction.atomic():
+            response = self.client.post(url, data)
+            transaction.set_rollback(True)
+        if response.status_code == 302 and "/admin/login/" in response["Location"]:
+            return "login"
+        return response.status_code
+
+    def test_matrix(self):
+        review = make_review(
+            "Mina's review", status="review", body=BODY, author=self.users["writer"].author
+        )
+        thread = Comment.objects.create(review=review, author=None, text="A thread.", version=0)
+        base = f"/admin/reviews/review/{review.pk}"
+        cases = {
+            "comment": (f"{base}/comments/", {"text": "Hi."}, ("login", 302, 403, 302, 302, 302)),
+            "reply": (
+                f"{base}/comments/",
+                {"text": "Hi.", "reply_to": thread.pk},
+                ("login", 302, 403, 302, 302, 302),
+            ),
+            "resolve": (
+                f"{base}/comments/{thread.pk}/resolve/",
+                {},
+                ("login", 302, 403, 302, 302, 302),
+            ),
+            "reopen": (
+                f"{base}/comments/{thread.pk}/reopen/",
+                {},
+                ("login", 302, 403, 302, 302, 302),
+            ),
+            "send back": (f"{base}/send-back/", {"note": NOTE}, ("login", 403, 403, 302, 403, 302)),
+        }
+        for name, (url, data, expected) in cases.items():
+            for role, status in zip(self.ROLES, expected, strict=True):
+                with self.subTest(view=name, role=role):
+                    self.assertEqual(self.outcome(role, url, data), status)
+        self.assertFalse(Comment.objects.filter(text="Hi.").exists())
+        review.refresh_from_db()
+        self.assertEqual(review.status, "review")
