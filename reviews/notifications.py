@@ -11,19 +11,24 @@ What tells whom:
   ``reviews.desk.warn_desk``): whoever plans the calendar, about slots in
   the next 48 hours that are empty or not approved.
 
-Moves are reported by the editing service (``review_moved``) and comments
-by the comment service (``commented``), each once its change has
-committed: nothing is said about a change that rolled back, and changes
-made by the system (an import, a scheduled update falling due) tell nobody.
+The editing service reports a move (``tell_of_move``) and the comment
+service a comment (``tell_of_comment``) by queueing a task once the change
+has committed: nothing is said about a change that rolled back, and the
+request that made the change does no more than queue it. Changes made by
+the system (an import, a scheduled update falling due) tell nobody.
 
-Every event has a name (“revision:123”, “comment:45”, “desk:2026-09-03”),
-and a person hears of one event once: one row in their list in the admin
-(``Notification`` is unique per event and recipient) and, if they want
-email, one email. The email is a task (:func:`email_notification`) queued
-after the commit and run by the task worker, never inside the request that
-made the change. Nobody is told of their own doing; a kind someone turned
-off in their notification settings tells them nothing; someone who could
-not see the review is not told about it.
+The task worker works out who is concerned and tells each of them. Every
+event has a name (“revision:123”, “comment:45”, “desk:2026-09-03”), and a
+person hears of one event once, however often its task runs: one row in
+their list in the admin (``Notification`` is unique per event and
+recipient) and, if they want email, one email, itself a task
+(:func:`email_notification`). Nobody is told of their own doing; a kind
+someone turned off in their notification settings tells them nothing;
+someone who could not see the review is not told about it.
+
+Tasks follow the project's rule for them: ids as arguments, the rows read
+when the task runs, safe to run twice, and settings decide where they run
+(``settings.TASKS``).
 """
 
 import logging
@@ -117,11 +122,31 @@ def notify(
             continue  # already told of this event
         made.append(notification)
         if choice.wants_email(kind) and people[user_id].email:
-            transaction.on_commit(partial(email_notification.enqueue, notification.pk), robust=True)
+            enqueue_on_commit(email_notification, notification.pk)
     return made
 
 
+def enqueue_on_commit(task, *args) -> None:
+    """Queue ``task(*args)`` once the current transaction commits (at once
+    outside one). A failure to queue is logged, not raised: the change it
+    follows is saved."""
+    transaction.on_commit(partial(task.enqueue, *args), robust=True)
+
+
 # ---------------------------------------------------------------- the events
+
+
+@task
+def tell_of_move(revision_id: int, before: str | None) -> int:
+    """Tell people of the move ``revision`` recorded, from status ``before``;
+    returns how many were told."""
+    return len(review_moved(revision_id=revision_id, before=before))
+
+
+@task
+def tell_of_comment(comment_id: int) -> int:
+    """Tell the people in a comment's conversation; returns how many were told."""
+    return len(commented(comment_id=comment_id))
 
 
 def editors():

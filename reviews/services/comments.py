@@ -4,11 +4,10 @@ Only staff who may discuss the review (editors and the desk on any review,
 a writer on their own: ``permissions.can_discuss``) can do any of it; the
 check is made here, whatever view or form asks. A comment keeps the version
 of the review it was made on. Once it commits, the people in the
-conversation are told (``reviews.notifications.commented``).
+conversation are told (``reviews.notifications.tell_of_comment``).
 """
 
 import re
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -81,7 +80,7 @@ def add_comment(
         if thread is not None and thread.resolved_at is not None:
             Comment.objects.filter(pk=thread.pk).update(resolved_at=None, resolved_by=None)
             thread.resolved_at = thread.resolved_by = None
-        transaction.on_commit(partial(notifications.commented, comment_id=comment.pk), robust=True)
+        notifications.enqueue_on_commit(notifications.tell_of_comment, comment.pk)
     return comment
 
 

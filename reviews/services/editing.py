@@ -17,8 +17,9 @@ the desk's calendar. It
    by one, keeps a renamed public review's old address, and records exactly
    one revision saying who, what, and which way it came in;
 6. when the status moved: notes the time a review was sent for review,
-   closes the note it was sent back with once it leaves draft, and (after
-   the commit) tells the people concerned (``reviews.notifications``).
+   closes the note it was sent back with once it leaves draft, and queues
+   (after the commit) the task that tells the people concerned
+   (``reviews.notifications``).
 
 Caches follow after the commit (the page cache listens for the writes).
 ``clean()`` methods of forms only validate; this is the only writer.
@@ -29,7 +30,6 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -522,15 +522,12 @@ class _Edit:
 
     def moved(self, review: Review, before: str | None, revision: Revision) -> None:
         """A review leaving draft answers the note it was sent back with.
-        Once the move commits, the people concerned are told (not of a
+        Once the move commits, a task tells the people concerned (not of a
         system's change: an import, a scheduled update)."""
         if before is not None and review.status != Status.DRAFT:
             SendBack.objects.open().filter(review=review).update(answered_at=self.now)
         if not self.system:
-            transaction.on_commit(
-                partial(notifications.review_moved, revision_id=revision.pk, before=before),
-                robust=True,
-            )
+            notifications.enqueue_on_commit(notifications.tell_of_move, revision.pk, before)
 
     def write_corrections(self, review: Review, corrections: list[CorrectionEdit]) -> None:
         kept = {entry.pk for entry in corrections if entry.pk is not None}

@@ -434,3 +434,47 @@ class DeskWarningTests(NotificationFixtures):
         NotificationSettings.objects.create(user=self.desk, muted=["desk"])
         self.run_command()
         self.assertNotIn("dana", self.told()["desk"])
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}})
+class QueuedWorkTests(NotificationFixtures):
+    """With a backend that queues tasks for a worker, as production's does,
+    the request that makes a change only queues one; the worker tells people
+    and sends the emails."""
+
+    def run_queue(self) -> list[str]:
+        """Run what is queued, as a worker would, until nothing is left."""
+        ran = []
+        while default_task_backend.results:
+            result = default_task_backend.results.pop(0)
+            with self.captureOnCommitCallbacks(execute=True):
+                result.task.call(*result.args, **result.kwargs)
+            ran.append(result.task.name)
+        return ran
+
+    def test_the_request_only_queues_the_work(self):
+        from tests.reviews.test_admin import change_form_data
+
+        self.client.force_login(self.writer)
+        data = change_form_data(self.client, self.review, status="review")
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(f"/admin/reviews/review/{self.review.pk}/change/", data)
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual([r.task.name for r in default_task_backend.results], ["tell_of_move"])
+        self.assertFalse(Notification.objects.exists())
+        self.assertEqual(mail.outbox, [])
+
+        self.assertEqual(self.run_queue(), ["tell_of_move", *["email_notification"] * 3])
+        self.assertEqual(self.told(), {"submitted": ["boss", "eddie", "erin"]})
+        self.assertEqual(len(mail.outbox), 3)
+
+    def test_a_task_run_twice_tells_nobody_twice(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            add_comment(review=self.review, by=self.editor, text="Tighten the ending.")
+        queued = default_task_backend.results[0]
+        default_task_backend.results.append(queued)  # delivered twice
+        self.assertEqual(
+            self.run_queue(), ["tell_of_comment", "tell_of_comment", "email_notification"]
+        )
+        self.assertEqual(self.told(), {"comment": ["mina"]})
+        self.assertEqual(self.emailed(), ["mina@newsroom.example"])
