@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the newsroom's dashboard as its home page."""
+
+    default = False
+    default_site = "reviews.admin_site.NewsroomAdminSite"
 
 
 class ReviewsConfig(AppConfig):

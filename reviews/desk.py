@@ -11,12 +11,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from . import permissions
-from .models import Column, Drama, Review, Revision
+from . import notifications, permissions
+from .models import Column, Drama, NotificationKind, Review, Revision
 from .services import ReviewEdit, TransitionError, edit_review
 from .services.transitions import describe_move
 
@@ -56,7 +57,13 @@ class ColumnCalendar:
     off_slot: list[Review]  # planned for the column at a time that is not a slot
 
 
-def build_calendar(*, now: datetime | None = None, columns=None) -> list[ColumnCalendar]:
+def build_calendar(
+    *, now: datetime | None = None, columns=None, ideas: bool = True
+) -> list[ColumnCalendar]:
+    """Each column's slots from four weeks back to eight ahead, with what is
+    in them and their warnings; with ``ideas``, dramas to suggest for the
+    empty ones. Two queries, whatever the archive's size (and one more for
+    ideas)."""
     now = now or timezone.now()
     start, end = now - timedelta(weeks=WEEKS_BACK), now + timedelta(weeks=WEEKS_AHEAD)
     columns = [c for c in (columns or Column.objects.all()) if c.has_cadence]
@@ -64,6 +71,7 @@ def build_calendar(*, now: datetime | None = None, columns=None) -> list[ColumnC
     reviews = (
         Review.objects.filter(column__in=columns, published_at__gte=start, published_at__lt=end)
         .select_related("author")
+        .defer("body", "search_text", "name_checks_dismissed")
         .order_by("published_at", "pk")
     )
     for review in reviews:
@@ -80,7 +88,7 @@ def build_calendar(*, now: datetime | None = None, columns=None) -> list[ColumnC
         for slot in slots:
             slot.warnings = slot_warnings(slot, now)
         empty = [s for s in slots if not s.past and not s.reviews]
-        if empty:
+        if empty and ideas:
             suggest(column, empty)
         off_slot = [r for at in sorted(by_time) for r in by_time[at]]
         calendars.append(ColumnCalendar(column, slots, off_slot))
@@ -106,6 +114,48 @@ def slot_warnings(slot: Slot, now: datetime) -> list[str]:
                     f"and is due in {_duration(until)}."
                 )
     return warnings
+
+
+def slots_needing_attention(
+    *, now: datetime | None = None, within: timedelta = APPROVAL_WARNING
+) -> list[Slot]:
+    """Slots due in the next ``within`` that have a warning (empty, not
+    approved, crowded), soonest first."""
+    now = now or timezone.now()
+    return sorted(
+        (
+            slot
+            for calendar in build_calendar(now=now, ideas=False)
+            for slot in calendar.slots
+            if not slot.past and slot.at - now <= within and slot.warnings
+        ),
+        key=lambda slot: (slot.at, slot.column.name),
+    )
+
+
+def warn_desk(*, now: datetime | None = None, dry_run: bool = False) -> tuple[list[Slot], list]:
+    """The desk's daily warning: tell whoever plans the calendar about slots
+    in the next 48 hours that need them. One notification per person a
+    day, however often this runs. Returns the slots and the notifications
+    made (none with ``dry_run``)."""
+    now = now or timezone.now()
+    slots = slots_needing_attention(now=now)
+    if not slots or dry_run:
+        return slots, []
+    lines = [
+        f"{slot.column}, {timezone.localtime(slot.at):%a %d %b, %H:%M}: {' '.join(slot.warnings)}"
+        for slot in slots
+    ]
+    count = f"{len(slots)} slot{'s' if len(slots) != 1 else ''}"
+    made = notifications.notify(
+        event=f"desk:{timezone.localdate(now).isoformat()}",
+        kind=NotificationKind.DESK,
+        recipients=get_user_model().objects.with_perm(permissions.SCHEDULE).filter(is_staff=True),
+        message=f"{count} in the next 48 hours need{'s' if len(slots) == 1 else ''} attention",
+        detail="\n".join(lines),
+        url=reverse("admin:reviews_column_calendar"),
+    )
+    return slots, made
 
 
 def _duration(delta: timedelta) -> str:

@@ -45,3 +45,16 @@ def can_correct(user) -> bool:
 
 def can_view(user) -> bool:
     return user.has_perm("reviews.view_review")
+
+
+def can_discuss(user, review: Review) -> bool:
+    """See, write, answer and resolve the editorial comments on a review:
+    editors and the desk on any review, a writer on their own only."""
+    if not (user.is_active and user.is_staff and can_view(user)):
+        return False
+    return user.has_perm(EDIT_ANY) or can_schedule(user) or is_own(user, review)
+
+
+def can_send_back(user, review: Review) -> bool:
+    """Return a review in review to its writer with a note: an editor."""
+    return can_publish(user) and review.status == Status.REVIEW

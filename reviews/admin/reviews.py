@@ -50,6 +50,7 @@ from ..services import (
 )
 from ..services.revisions import compare
 from ..status import State
+from .discussion import DiscussionAdminMixin, history_threads
 from .forms import ReviewAdminForm
 from .shared import SharedThingAdminMixin
 
@@ -129,7 +130,7 @@ class PreviewLinkInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = [
         "hero_thumbnail",
@@ -487,12 +488,13 @@ class ReviewAdmin(StorageFaultAdminMixin, admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         review = self._review_for(request, object_id)
-        revisions = review.revisions.select_related("created_by")
+        revisions = list(review.revisions.select_related("created_by"))
         context = self._context(
             request,
             review,
             title=f"History of “{review}”",
             revisions=revisions,
+            threads=history_threads(request.user, review, revisions),
             old_addresses=review.slug_redirects.order_by("old_slug"),
             can_release=permissions.can_publish(request.user),
         )

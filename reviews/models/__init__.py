@@ -1,5 +1,13 @@
 from .briefings import Briefing, BriefingDelivery
 from .dramas import Character, Drama, Genre, Quote
+from .newsroom import (
+    Anchor,
+    Comment,
+    Notification,
+    NotificationKind,
+    NotificationSettings,
+    SendBack,
+)
 from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
 from .workflow import (
     CalendarToken,
@@ -12,19 +20,25 @@ from .workflow import (
 
 __all__ = [
     "WEEKDAYS",
+    "Anchor",
     "Briefing",
     "BriefingDelivery",
     "CalendarToken",
     "Character",
     "Column",
+    "Comment",
     "Correction",
     "Drama",
     "Genre",
+    "Notification",
+    "NotificationKind",
+    "NotificationSettings",
     "PreviewLink",
     "Quote",
     "Review",
     "ReviewQuerySet",
     "Revision",
+    "SendBack",
     "SlugRedirect",
     "Tag",
     "TaggedReview",

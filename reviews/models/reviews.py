@@ -288,6 +288,13 @@ class Review(AutoSlugMixin, models.Model):
         editable=False,
         help_text="When a live review was last unpublished; cleared when it is approved again.",
     )
+    submitted_at = models.DateTimeField(
+        "sent for review",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the review was last sent for review: how long it has waited for an editor.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
     last_edited_by = models.ForeignKey(
@@ -344,6 +351,18 @@ class Review(AutoSlugMixin, models.Model):
                 fields=["author", "-published_at", "-id"],
                 condition=APPROVED,
                 name="review_live_author",
+            ),
+            # The dashboard's lists of work in progress, oldest first, read a
+            # few rows from these however large the archive.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(status=Status.REVIEW),
+                name="review_waiting_idx",
+            ),
+            models.Index(
+                fields=["modified_at", "id"],
+                condition=Q(status=Status.DRAFT),
+                name="review_draft_touched_idx",
             ),
         ]
         constraints = [

@@ -44,6 +44,7 @@ class Revision(models.Model):
     class Kind(models.TextChoices):
         EDIT = "edit", "Edited"
         STATUS = "status", "Status changed"
+        SENT_BACK = "sent_back", "Sent back"
         RESTORE = "restore", "Restored"
         IMPORT = "import", "Imported"
         SCHEDULED_UPDATE = "scheduled_update", "Scheduled update"

@@ -3,6 +3,7 @@ account for. Every change to a review goes through ``editing.edit_review``;
 the rest are named moves built on it. Each is keyword-only, runs in one
 transaction and leaves its side effects to after the commit."""
 
+from .comments import add_comment, reopen_thread, resolve_thread
 from .editing import (
     KEEP,
     CorrectionEdit,
@@ -25,6 +26,7 @@ from .workflow import (
     restore_revision,
     return_to_draft,
     schedule_review,
+    send_back,
     submit_for_review,
     unpublish_review,
 )
@@ -37,6 +39,7 @@ __all__ = [
     "ReviewEdit",
     "StoredHero",
     "TransitionError",
+    "add_comment",
     "add_correction",
     "apply_due_updates",
     "approve_review",
@@ -48,10 +51,13 @@ __all__ = [
     "publish_review",
     "record_revision",
     "release_address",
+    "reopen_thread",
+    "resolve_thread",
     "restore_revision",
     "return_to_draft",
     "schedule_review",
     "schedule_update",
+    "send_back",
     "submit_for_review",
     "unpublish_review",
 ]

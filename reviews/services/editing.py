@@ -15,7 +15,11 @@ the desk's calendar. It
    nothing;
 5. writes the review, its links, tags and corrections, moves its version on
    by one, keeps a renamed public review's old address, and records exactly
-   one revision saying who, what, and which way it came in.
+   one revision saying who, what, and which way it came in;
+6. when the status moved: notes the time a review was sent for review,
+   closes the note it was sent back with once it leaves draft, and queues
+   (after the commit) the task that tells the people concerned
+   (``reviews.notifications``).
 
 Caches follow after the commit (the page cache listens for the writes).
 ``clean()`` methods of forms only validate; this is the only writer.
@@ -35,9 +39,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.tasks import enqueue_on_commit
 
-from .. import permissions
-from ..models import Correction, Review, Revision, SlugRedirect
+from .. import notifications, permissions
+from ..models import Correction, Review, Revision, SendBack, SlugRedirect
 from ..names import kept_dismissals, review_texts
 from ..status import Status
 from .revisions import (
@@ -318,6 +323,8 @@ class _Edit:
         if status == Status.PUBLISHED and at is None:
             at = self.now
         wanted.status, wanted.published_at = normalize(status, at), at
+        if wanted.status == Status.REVIEW and (stored is None or stored.status != Status.REVIEW):
+            wanted.submitted_at = self.now
         return wanted
 
     def check_rights(self, stored: Review | None, wanted: Review, changed: set | None) -> None:
@@ -513,7 +520,19 @@ class _Edit:
         revision = record_revision(
             review=review, by=self.by, kind=self.options["kind"], summary=summary, via=self.via
         )
+        before = stored.status if stored is not None else None
+        if review.status != (before or Status.DRAFT):
+            self.moved(review, before, revision)
         return self.done(review, revision, changed=True)
+
+    def moved(self, review: Review, before: str | None, revision: Revision) -> None:
+        """A review leaving draft answers the note it was sent back with.
+        Once the move commits, a task tells the people concerned (not of a
+        system's change: an import, a scheduled update)."""
+        if before is not None and review.status != Status.DRAFT:
+            SendBack.objects.open().filter(review=review).update(answered_at=self.now)
+        if not self.system:
+            enqueue_on_commit(notifications.tell_of_move, revision.pk, before)
 
     def write_corrections(self, review: Review, corrections: list[CorrectionEdit]) -> None:
         kept = {entry.pk for entry in corrections if entry.pk is not None}

@@ -8,14 +8,16 @@ has come because that is what ``Review.objects.published()`` means.
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 from PIL import Image
 
 from people.models import Author, Person
 
 from .. import permissions
-from ..models import Column, Correction, Drama, Quote, Review, Revision
+from ..models import Column, Correction, Drama, Quote, Review, Revision, SendBack
 from ..status import APPROVED_STATUSES, Status
 from .editing import KEEP, CorrectionEdit, ReviewEdit, StoredHero, edit_review
 from .transitions import TransitionError, describe_move
@@ -39,6 +41,39 @@ def change_state(
 
 def submit_for_review(*, review: Review, by) -> Review:
     return change_state(review=review, by=by, status=Status.REVIEW, at=review.published_at)
+
+
+@transaction.atomic
+def send_back(*, review: Review, by, note: str) -> SendBack:
+    """Return ``review``, in review, to its writer as a draft, saying what
+    should change. The note shows on its form and the writer's dashboard
+    until the review is sent for review again, and the writer is told."""
+    note = (note or "").strip()
+    if not permissions.can_publish(by):
+        raise TransitionError("Only an editor can send a review back.")
+    if review.status != Status.REVIEW:
+        raise TransitionError(
+            f"Only a review in review can be sent back; this one is {review.state_label.lower()}."
+        )
+    if not note:
+        raise ValidationError({"note": "Say what the writer should change."})
+    limit = SendBack._meta.get_field("note").max_length
+    if len(note) > limit:
+        raise ValidationError({"note": f"Keep the note under {limit} characters."})
+    result = edit_review(
+        review=review,
+        edit=ReviewEdit(status=Status.DRAFT, published_at=review.published_at),
+        by=by,
+        via="sent back",
+        expect_state=(review.status, review.published_at),
+        kind=Revision.Kind.SENT_BACK,
+        summary=f"In review → Draft, sent back to the writer: “{Truncator(note).chars(400)}”",
+    )
+    if result.revision is None:
+        raise TransitionError("Someone else sent this review back meanwhile.")
+    return SendBack.objects.create(
+        review=result.review, revision=result.revision, note=note, created_by=by
+    )
 
 
 def return_to_draft(*, review: Review, by) -> Review:

@@ -3,6 +3,7 @@ and production settings (tasks queued in the database):
 
     python -m tests.kdrama_rewind.tasks_harness seed
     python -m tests.kdrama_rewind.tasks_harness sign-up ROUNDS
+    python -m tests.kdrama_rewind.tasks_harness send-for-review
     python -m tests.kdrama_rewind.tasks_harness results
 
 ``sign-up`` signs up a new, a pending and a confirmed address ROUNDS times
@@ -66,6 +67,21 @@ def sign_up(rounds: int):
         print(f"SIGNUP {kind} answers={sorted(answers[kind])} median_ms={median:.1f}")
 
 
+def send_for_review():
+    """A writer sends a draft for review, as the list's action does."""
+    from reviews.services import submit_for_review
+    from tests.factories import make_role_user
+
+    writer = make_role_user("Writer", "wren", author_name="Wren Park")
+    editor = make_role_user("Editor", "eddie")
+    for user, address in ((writer, "wren@example.com"), (editor, "eddie@example.com")):
+        user.email = address
+        user.save(update_fields=["email"])
+    review = make_review("Ready for a look", published=False, author=writer.author)
+    submit_for_review(review=review, by=writer)
+    print(f"SENT review={review.pk}")
+
+
 def results():
     for task in DBTaskResult.objects.order_by("enqueued_at"):
         print(f"TASK {task.task_path} {task.status}")
@@ -77,5 +93,7 @@ if __name__ == "__main__":
         seed()
     elif command == "sign-up":
         sign_up(int(sys.argv[2]))
+    elif command == "send-for-review":
+        send_for_review()
     elif command == "results":
         results()

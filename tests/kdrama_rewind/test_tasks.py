@@ -9,6 +9,8 @@ says, sends it to an SMTP server the test runs on a free port.
 """
 
 import asyncio
+import email
+import email.policy
 import functools
 import os
 import re
@@ -49,7 +51,7 @@ class MailServer:
     def subjects_to(self, address: str) -> list[str]:
         with self.lock:
             return [
-                re.search(r"^Subject: (.*)$", content, re.M).group(1)
+                str(email.message_from_string(content, policy=email.policy.default)["Subject"])
                 for recipients, content in self.received
                 if address in recipients
             ]
@@ -145,6 +147,35 @@ class RealWorkerTests(SimpleTestCase):
         print(  # shown with pytest -s
             "\nsign-up answer, median of 5 with a mail server taking 300 ms a message: "
             + ", ".join(f"{kind} {ms} ms" for kind, _, ms in answers)
+        )
+
+    def test_a_review_sent_for_review_reaches_editors_through_the_worker_once(self):
+        mail = MailServer()
+        self.addCleanup(mail.stop)
+        with scratch_database() as url:
+            env = self.environment(url, mail.port)
+            run = functools.partial(
+                subprocess.run, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+            )
+            migrated = run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"])
+            self.assertEqual(migrated.returncode, 0, migrated.stderr)
+            sent = run([sys.executable, "-m", HARNESS, "send-for-review"])
+            self.assertEqual(sent.returncode, 0, sent.stderr)
+            self.assertEqual(mail.received, [], "the request only queued the work")
+            worker = [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"]
+            first, second = run(worker), run(worker)
+            results = run([sys.executable, "-m", HARNESS, "results"]).stdout
+        self.assertEqual(first.returncode, 0, first.stderr)
+        self.assertEqual(second.returncode, 0, second.stderr)
+        [subject] = mail.subjects_to("eddie@example.com")
+        self.assertIn("Ready for a look", subject)
+        self.assertEqual(mail.subjects_to("wren@example.com"), [], "not told of their own move")
+        self.assertEqual(
+            re.findall(r"TASK (\S+) (\w+)", results),
+            [
+                ("reviews.notifications.tell_of_move", "SUCCESSFUL"),
+                ("reviews.notifications.email_notification", "SUCCESSFUL"),
+            ],
         )
 
     def test_with_the_mail_server_down_sign_up_still_answers_and_the_failure_is_kept(self):
