@@ -1,3 +1,4 @@
+from .autosaves import Autosave
 from .briefings import Briefing, BriefingDelivery
 from .dramas import Character, Drama, Genre, Quote
 from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
@@ -12,6 +13,7 @@ from .workflow import (
 
 __all__ = [
     "WEEKDAYS",
+    "Autosave",
     "Briefing",
     "BriefingDelivery",
     "CalendarToken",

@@ -18,6 +18,7 @@ from .. import permissions
 from ..models import Column, Correction, Drama, Quote, Review, Revision
 from ..status import APPROVED_STATUSES, Status
 from .editing import KEEP, CorrectionEdit, ReviewEdit, StoredHero, edit_review
+from .revisions import MISSING
 from .transitions import TransitionError, describe_move
 
 
@@ -119,6 +120,7 @@ def edit_from_snapshot(data: dict, review: Review) -> ReviewEdit:
     corrections are not content and are left alone."""
     fields = {key: data[key] for key in ("title", "slug", "standfirst", "body")}
     fields |= {key: data[key] for key in ("hero_alt", "hero_caption", "hero_credit")}
+    fields["hero_focus_x"], fields["hero_focus_y"] = data.get("hero_focus", MISSING["hero_focus"])
     if data["author"]:
         fields["author"] = Author.objects.filter(pk=data["author"][0]).first() or review.author
     column = data["column"]
