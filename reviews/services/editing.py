@@ -44,6 +44,7 @@ from .. import permissions
 from ..models import Correction, Review, Revision, SlugRedirect, Tag
 from ..names import kept_dismissals, review_texts
 from ..status import Status
+from ..times import newsroom, when
 from .revisions import (
     build_snapshot,
     compare,
@@ -82,9 +83,9 @@ class EditConflict(Exception):
         last = saves[-1] if saves else None
         if last is not None:
             who = last.created_by or "the system"
-            when = timezone.localtime(last.created_at)
+            at = newsroom(last.created_at)
             where = f" ({last.via})" if last.via else ""
-            detail = f"changed at {when:%H:%M} on {when:%d %b %Y} by {who}{where}"
+            detail = f"changed at {at:%H:%M} on {at:%d %b %Y} by {who}{where}"
         else:
             detail = "changed by someone else"
         super().__init__(f"The review was {detail} since this change began.")
@@ -526,13 +527,11 @@ class _Edit:
         if not stored.is_published():
             raise TransitionError("Only a published review can have an update scheduled.")
         after = {**after, "status": stored.status}
+        summary = f"Update for {when(at, zone=True)}: {summarize(changes).lower()}"
         update = Revision.objects.create(
             review=stored,
             kind=Revision.Kind.SCHEDULED_UPDATE,
-            summary=(
-                f"Update for {timezone.localtime(at):%d %b %Y, %H:%M}: "
-                + summarize(changes).lower()
-            )[:500],
+            summary=summary[:500],
             via=self.via,
             snapshot=after,
             created_by=self.by,

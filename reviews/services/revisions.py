@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Review, Revision
+from ..times import when
 
 NEXT_UPDATE_CACHE_KEY = "reviews:next-scheduled-update"
 NEXT_UPDATE_CACHE_SECONDS = 60
@@ -130,7 +130,7 @@ def readable(key: str, value) -> str:
     if value in (None, "", []):
         return "—"
     if key in ("published_at", "updated_at"):
-        return f"{timezone.localtime(datetime.fromisoformat(value)):%d %b %Y, %H:%M}"
+        return when(datetime.fromisoformat(value))
     if key == "status":
         return dict(Review.Status.choices).get(value, value)
     if key == "hero_focus":

@@ -17,6 +17,7 @@ from people.models import Author, Person
 from .. import permissions
 from ..models import Column, Correction, Drama, Quote, Review, Revision
 from ..status import APPROVED_STATUSES, Status
+from ..times import when
 from .editing import KEEP, CorrectionEdit, ReviewEdit, StoredHero, edit_review
 from .revisions import MISSING
 from .transitions import TransitionError, describe_move
@@ -163,7 +164,7 @@ def restore_revision(
         raise TransitionError("This entry notes a change around the review; it has no version.")
     if by is not None and not permissions.can_edit(by, review):
         raise TransitionError("You may not edit this review.")
-    when = timezone.localtime(revision.created_at)
+    saved = when(revision.created_at, zone=True)
     who = revision.created_by or "the system"
     edit = edit_from_snapshot(revision.snapshot, review)
     edit.confirmed_names = confirmed_names
@@ -174,7 +175,7 @@ def restore_revision(
         via="History: restore",
         based_on=based_on,
         kind=Revision.Kind.RESTORE,
-        summary=f"Restored the version of {when:%d %b %Y, %H:%M} by {who}",
+        summary=f"Restored the version saved at {saved} by {who}",
     )
     return result.revision
 

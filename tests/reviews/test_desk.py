@@ -174,7 +174,7 @@ class AssignmentTests(TestCase):
     def test_the_desk_plans_a_review_in_a_slot_until_an_editor_approves(self):
         response = self.assign(self.desk)
         self.assertContains(
-            response, "is planned for 27 Nov 2026, 09:00; an editor must approve it."
+            response, "is planned for 27 Nov 2026, 09:00 (Dubai time); an editor must approve it."
         )
         self.review.refresh_from_db()
         self.assertEqual(
@@ -184,7 +184,7 @@ class AssignmentTests(TestCase):
 
     def test_an_editor_assigning_schedules_it(self):
         response = self.assign(self.editor)
-        self.assertContains(response, "is scheduled for 27 Nov 2026, 09:00.")
+        self.assertContains(response, "is scheduled for 27 Nov 2026, 09:00 (Dubai time).")
         self.review.refresh_from_db()
         self.assertEqual(self.review.status, Review.Status.SCHEDULED)
         with clock_at(FRIDAY):

@@ -41,16 +41,23 @@ class PreviewLinkTests(TestCase):
         self.assertContains(response, "Live about Run On")
         self.assertNotContains(response, "Secret other draft")
 
+    def assert_expired_page(self, response):
+        """Gone (410), said in words, and nothing of the review."""
+        self.assertContains(response, "This preview link has expired", status_code=410)
+        self.assertNotContains(response, "Draft about Run On", status_code=410)
+        self.assertEqual(response["X-Robots-Tag"], "noindex, nofollow")
+        self.assertIn("no-store", response["Cache-Control"])
+
     def test_it_stops_working_when_it_expires(self):
         url = preview_url(self.link)
         with clock_at(self.link.expires_at + timedelta(seconds=1)):
-            self.assertEqual(self.client.get(url).status_code, 404)
+            self.assert_expired_page(self.client.get(url))
 
     def test_it_stops_working_when_revoked(self):
         url = preview_url(self.link)
         self.link.revoked_at = timezone.now()
         self.link.save()
-        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assert_expired_page(self.client.get(url))
 
     def test_a_forged_or_tampered_token_shows_nothing(self):
         other_key = signing.Signer(salt=SALT).sign("not-a-key")
