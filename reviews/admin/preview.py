@@ -120,7 +120,7 @@ class PreviewPage(ReviewPage):
     @cached_property
     def pull_quotes(self):
         if "quotes" in self.values:
-            return list(self.values["quotes"].select_related("character__played_by"))
+            return list(self.values["quotes"])  # the form's choices bring the actors along
         if self.stored is None:
             return []
         return list(self.stored.quotes.select_related("character__played_by"))

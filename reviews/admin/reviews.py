@@ -240,7 +240,9 @@ class ReviewAdmin(WritingDeskMixin, StorageFaultAdminMixin, admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quotes":
-            kwargs["queryset"] = Quote.objects.select_related("character__drama")
+            kwargs["queryset"] = Quote.objects.select_related(
+                "character__drama", "character__played_by"
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):

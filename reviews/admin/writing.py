@@ -109,9 +109,9 @@ class WritingDeskMixin:
 
     def preview_view(self, request, object_id=None):
         review = self.desk_review(request, object_id)
-        form = self.desk_form_class(request, review)(
-            data=request.POST, files={}, instance=review or Review()
-        )
+        # An unsaved instance: the form then reads nothing of the stored
+        # review's links to show as its initial values.
+        form = self.desk_form_class(request, review)(data=request.POST, files={}, instance=Review())
         return render_preview(request, form, review)
 
     def autosave_view(self, request, object_id=None):
