@@ -77,8 +77,9 @@
         const { value, selectionStart: start, selectionEnd: end } = textarea;
         const title = "What it gives away";
         const inside = value.slice(start, end).trim() || "The part readers choose to open.";
-        const text = `:::spoiler ${title}\n${inside}\n:::`;
-        block(textarea, text, 10, 10 + title.length);
+        const opening = ":::spoiler ";
+        const text = `${opening}${title}\n${inside}\n:::`;
+        block(textarea, text, opening.length, opening.length + title.length);
     }
 
     function link(textarea) {
