@@ -107,6 +107,13 @@ class PreviewTests(DeskTestCase):
         self.assertContains(response, "<strong>Bold</strong> words.")
         self.assertEqual(Review.objects.count(), 1)
 
+    def test_a_new_review_with_hardly_anything_typed_yet_is_previewed(self):
+        self.client.force_login(self.writer)
+        data = {**review_form(self.writer.author), "title": "Just a headline", "author": ""}
+        data.update(body="", slug="", standfirst="", tags="")
+        response = self.client.post(desk_url(None, "preview"), data)
+        self.assertContains(response, '<h1 class="review__title">Just a headline</h1>')
+
     def test_a_live_review_keeps_showing_readers_what_was_saved(self):
         live = make_review("The saved headline", author=self.writer.author)
         self.client.force_login(self.editor)

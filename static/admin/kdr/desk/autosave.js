@@ -21,7 +21,7 @@
         let submitting = false;
 
         const say = (text) => {
-            if (state) state.textContent = text;
+            if (state && state.textContent !== text) state.textContent = text; // said once, not every save
         };
 
         function save() {
