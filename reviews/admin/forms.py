@@ -97,7 +97,8 @@ class ReviewAdminForm(forms.ModelForm):
         if "slug" not in self.fields:
             return
         slug = self.stored.slug if self.stored else ""
-        base = settings.SITE_URL + reverse("reviews:review_detail", kwargs={"slug": "-"})[:-2]
+        path = reverse("reviews:review_detail", kwargs={"slug": "-"})
+        base = settings.SITE_URL + path.removesuffix("-/")
         if self.stored is not None and self.stored.is_published():
             after = (
                 "Renaming it keeps the old address working: readers and search engines "
@@ -106,9 +107,8 @@ class ReviewAdminForm(forms.ModelForm):
         else:
             after = "Renaming it later keeps the old address working once it is published."
         self.fields["slug"].help_text = format_html(
-            '<span class="kdr-address" data-base="{}">Its address: <code>{}<span '
+            '<span class="kdr-address">Its address: <code>{}<span '
             'class="kdr-address__slug">{}</span>/</code></span> {}',
-            base,
             base,
             slug or "…",
             after,
