@@ -8,6 +8,13 @@ before the draft is published); when it is stored, WebP renditions at the
 widths in ``settings.IMAGE_RENDITION_WIDTHS`` are written under
 ``renditions/``, named after it. Templates read ``field_file.srcset`` and
 never open a file.
+
+A field given ``crops`` (shapes such as 16:9) and ``focus_fields`` (the
+model's focal point, in percent across and down) also keeps each shape cut
+around the focal point, at the same widths, under ``crops/``: their names
+carry the focal point, so moving it makes new files at new addresses and no
+cache shows an old crop. ``field_file.crops["wide"]`` reads like the file
+itself (``src``, ``srcset``, ``original_width``) for ``includes/picture.html``.
 """
 
 import io
@@ -163,6 +170,122 @@ def rendition_of(name: str) -> str | None:
     return match["stem"] if match else None
 
 
+Focus = tuple[int, int]
+CENTRE: Focus = (50, 50)
+
+
+def focal_box(
+    width: int, height: int, shape: tuple[int, int], focus: Focus
+) -> tuple[int, int, int, int]:
+    """The largest box of ``shape`` (16:9, say) inside a ``width``×``height``
+    image, as near centred on the focal point (percent across and down) as
+    the image's edges allow: the focal point is always inside it."""
+    across, down = shape
+    if width * down > height * across:  # wider than the shape: full height
+        box_width, box_height = max(1, min(width, round(height * across / down))), height
+    else:
+        box_width, box_height = width, max(1, min(height, round(width * down / across)))
+    x, y = focus
+    left = min(max(round(width * x / 100 - box_width / 2), 0), width - box_width)
+    top = min(max(round(height * y / 100 - box_height / 2), 0), height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+CROP_NAME = re.compile(r"^crops/(?P<stem>.+)\.\w+-\d+-\d+\.\d+w\.webp$")
+
+
+def crop_name(original_name: str, kind: str, focus: Focus, width: int) -> str:
+    stem = posixpath.splitext(original_name)[0]
+    return f"crops/{stem}.{kind}-{focus[0]}-{focus[1]}.{width}w.webp"
+
+
+def crop_of(name: str) -> str | None:
+    """The stem of the original a crop's name was cut from; None for a name
+    that is not a crop's."""
+    match = CROP_NAME.match(name)
+    return match["stem"] if match else None
+
+
+@dataclass(frozen=True)
+class Crop:
+    """One shape of an image cut around its focal point, at several widths.
+    Reads like an image field's file in templates."""
+
+    renditions: list[Rendition]
+    original_width: int
+    original_height: int
+
+    def __bool__(self) -> bool:
+        return bool(self.renditions)
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)
+
+    @property
+    def src(self) -> str:
+        return self.renditions[-1].url if self.renditions else ""
+
+
+def plan_crop(storage, name: str, size: tuple[int, int], kind: str, shape, focus: Focus) -> Crop:
+    """The crop of the stored image ``name`` (``size`` as its dimension
+    fields say), without opening any file."""
+    width, height = size
+    if not (name and width and height):
+        return Crop([], 0, 0)
+    left, top, right, bottom = focal_box(width, height, shape, focus)
+    box_width, box_height = right - left, bottom - top
+    return Crop(
+        [
+            Rendition(w, crop, storage.url(crop))
+            for w in rendition_widths(box_width)
+            for crop in [crop_name(name, kind, focus, w)]
+        ],
+        box_width,
+        box_height,
+    )
+
+
+def write_crops(
+    storage, name: str, size: tuple[int, int], crops: dict, focus: Focus, written: list[str]
+) -> None:
+    """Store every crop of the image ``name`` for ``focus`` that storage
+    does not have yet; the names stored are added to ``written``. The files
+    are those :func:`plan_crop` names, so a page never links a missing one."""
+    plans = {
+        kind: plan_crop(storage, name, size, kind, shape, focus) for kind, shape in crops.items()
+    }
+    missing = [
+        (kind, rendition)
+        for kind, crop in plans.items()
+        for rendition in crop.renditions
+        if not storage.exists(rendition.name)
+    ]
+    if not missing:
+        return
+    with storage.open(name, "rb") as original, Image.open(original) as image:
+        image = ImageOps.exif_transpose(image)
+        if image.mode not in ("RGB", "RGBA"):
+            image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        boxes = {
+            kind: image.crop(focal_box(image.width, image.height, crops[kind], focus))
+            for kind in {kind for kind, _ in missing}
+        }
+        for kind, rendition in missing:
+            cut = boxes[kind]
+            plan = plans[kind]
+            scaled = cut.resize(
+                (
+                    rendition.width,
+                    max(1, round(rendition.width * plan.original_height / plan.original_width)),
+                ),
+                Image.Resampling.LANCZOS,
+            )
+            buffer = io.BytesIO()
+            scaled.save(buffer, "WEBP", quality=RENDITION_QUALITY, method=4)
+            written.append(storage.save(rendition.name, ContentFile(buffer.getvalue())))
+
+
 class StorageUnavailable(Exception):
     """The media storage refused to write an image; nothing of it was kept."""
 
@@ -173,7 +296,11 @@ class RenditionImageFieldFile(ImageFieldFile):
         try:
             super().save(name, content, save=False)
             written.append(self.name)
+            # The dimension fields may still hold the replaced image's size
+            # (or none): renditions, crops and pages read them.
+            self.field.update_dimension_fields(self.instance, force=True)
             self.make_renditions(written)
+            self.make_crops(written)
         except OSError as error:
             for stored in written:  # leave no orphan behind
                 try:
@@ -190,7 +317,37 @@ class RenditionImageFieldFile(ImageFieldFile):
         if self.name:
             for rendition in self.renditions:
                 self.storage.delete(rendition.name)
+            for crop in self.crops.values():
+                for rendition in crop.renditions:
+                    self.storage.delete(rendition.name)
         super().delete(save=save)
+
+    @property
+    def focus(self) -> Focus:
+        """The focal point, percent across and down (the centre without one)."""
+        fields = self.field.focus_fields
+        if not fields:
+            return CENTRE
+        x, y = (getattr(self.instance, name) for name in fields)
+        return (CENTRE[0] if x is None else int(x), CENTRE[1] if y is None else int(y))
+
+    @property
+    def crops(self) -> dict[str, Crop]:
+        """Each of the field's shapes cut around the focal point, by name."""
+        size = (self.original_width, self.original_height)
+        return {
+            kind: plan_crop(self.storage, self.name or "", size, kind, shape, self.focus)
+            for kind, shape in self.field.crops.items()
+        }
+
+    def make_crops(self, written: list[str] | None = None) -> list[str]:
+        """Store the crops for the current focal point that storage does not
+        have yet; return the names written."""
+        written = [] if written is None else written
+        if self.name and self.field.crops:
+            size = (self.original_width, self.original_height)
+            write_crops(self.storage, self.name, size, self.field.crops, self.focus, written)
+        return written
 
     @property
     def original_width(self) -> int:
@@ -250,14 +407,17 @@ class RenditionImageField(ImageField):
     """An ``ImageField`` that validates uploads and keeps WebP renditions.
 
     Give it ``width_field`` and ``height_field`` so pages know the original's
-    size without opening the file.
+    size without opening the file. ``crops`` and ``focus_fields`` (not kept
+    in migrations: they change no column) add crops around a focal point.
     """
 
     attr_class = RenditionImageFieldFile
     default_validators = [validate_image]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, crops=None, focus_fields=None, **kwargs):
         kwargs.setdefault("max_length", 255)
+        self.crops = dict(crops or {})
+        self.focus_fields = tuple(focus_fields or ())
         super().__init__(*args, **kwargs)
 
     def generate_filename(self, instance, filename):

@@ -9,8 +9,9 @@ are found and removed afterwards by ``manage.py clean_media``, from this
 module's :func:`orphans`.
 
 A file is in use when a row's file field names it, when it is a rendition
-of such a file, or when an app says so: apps register what else they keep
-(a revision's image, a social card) with :func:`keep_media` in
+or a crop of such a file (a crop for a focal point since moved included),
+or when an app says so: apps register what else they keep (a revision's
+image, a social card) with :func:`keep_media` in
 ``AppConfig.ready``. Only the folders that file fields upload to, the
 renditions and the folders apps register are looked at; anything else in
 the storage is left alone. Everything goes through the storage API, so the
@@ -26,7 +27,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db.models import FileField
 
-from .images import RenditionImageField, rendition_of
+from .images import RenditionImageField, crop_of, rendition_of
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def folders() -> list[str]:
             found.add(prefix.rstrip("/") if prefix.endswith("/") else posixpath.dirname(prefix))
         if isinstance(field, RenditionImageField):
             found.add("renditions")
+            if field.crops:
+                found.add("crops")
     found.update(keeper.folder for keeper in _keepers if keeper.folder)
     found.discard("")
     # A folder inside another is walked with it.
@@ -96,7 +99,7 @@ def orphans(*, modified_before: datetime, storage=default_storage) -> Iterator[s
     stems = {posixpath.splitext(name)[0] for name in in_use}
     for folder in folders():
         for name in _walk(storage, folder):
-            if name in in_use or rendition_of(name) in stems:
+            if name in in_use or rendition_of(name) in stems or crop_of(name) in stems:
                 continue
             if storage.get_modified_time(name) >= modified_before:
                 continue

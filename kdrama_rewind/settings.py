@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     # kdrama_rewind/sites.py keeps links built from the request's host.
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "taggit",
     "django_tasks_db",
     "kdrama_rewind",
@@ -128,6 +129,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets draw with the project's templates too (the review body's editor).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -211,6 +215,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Dubai")
 USE_I18N = True
 USE_TZ = True
+# Dates and times on the 24-hour clock everywhere (Django's British formats
+# use “2:30 p.m.”).
+FORMAT_MODULE_PATH = ["kdrama_rewind.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

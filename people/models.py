@@ -31,7 +31,7 @@ class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The address of the person’s page: /people/<slug>/.",
+        help_text="The end of the person’s page address, e.g. /people/im-si-wan/.",
     )
     photo = RenditionImageField(
         upload_to="people/",
@@ -103,7 +103,7 @@ class Author(AutoSlugMixin, models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The address of the byline page: /authors/<slug>/.",
+        help_text="The end of the byline page’s address, e.g. /authors/mina-park/.",
     )
     job_title = models.CharField(
         max_length=200,

@@ -20,6 +20,7 @@ from . import notifications, permissions
 from .models import Column, Drama, NotificationKind, Review, Revision
 from .services import ReviewEdit, TransitionError, edit_review
 from .services.transitions import describe_move
+from .times import when
 
 WEEKS_AHEAD = 8
 WEEKS_BACK = 4
@@ -219,7 +220,7 @@ def assign_to_slot(*, review: Review, column: Column, at: datetime, by) -> Revie
     if not permissions.can_schedule(by):
         raise TransitionError("Only the desk or an editor can plan the calendar.")
     if at not in column.slots_between(at - timedelta(minutes=1), at + timedelta(minutes=1)):
-        raise TransitionError(f"{column} has no slot at {timezone.localtime(at):%d %b %Y, %H:%M}.")
+        raise TransitionError(f"{column} has no slot at {when(at, zone=True)}.")
     if review.is_published():
         raise TransitionError("This review is already published; unpublish it first.")
     if at <= timezone.now():
@@ -265,7 +266,7 @@ def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -
             else:
                 summary = f"{calendar.column}: empty slot"
                 url = base_url + reverse("admin:reviews_column_calendar")
-            description = "\n".join(slot.warnings) or "On track."
+            description = "\n".join([slot_state(slot), *slot.warnings])
             lines += [
                 "BEGIN:VEVENT",
                 f"UID:slot-{calendar.column.pk}-{_ics_time(slot.at)}@kdrama-rewind",
@@ -279,6 +280,19 @@ def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -
             ]
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def slot_state(slot: Slot) -> str:
+    """Where a coming slot stands, in a line: empty, not approved, or on track."""
+    if not slot.reviews:
+        return "Empty slot: nothing is planned for it yet."
+    waiting = [r for r in slot.reviews if r.status not in Review.APPROVED_STATUSES]
+    if waiting:
+        names = "; ".join(f"“{r}” ({r.get_status_display().lower()})" for r in waiting)
+        return f"Not approved yet: {names}."
+    if len(slot.reviews) > 1:
+        return "Approved, but more than one review is in this slot."
+    return "On track: approved, and goes out at this time."
 
 
 def _ics_time(moment: datetime) -> str:

@@ -134,6 +134,7 @@ class HeroEntry:
     alt: str
     caption: str = ""
     credit: str = ""
+    focus: tuple[int, int] = (50, 50)  # the focal point, percent across and down
 
 
 @dataclass
@@ -173,7 +174,7 @@ CORRECTION_KEYS = {"kind", "date", "text"}
 CORRECTION_KINDS = ("correction", "clarification", "update")
 CAST_KEYS = {"person", "character", "aliases", "role", "drama", "featured"}
 QUOTE_KEYS = {"character", "text", "episode", "context", "drama"}
-HERO_KEYS = {"file", "alt", "caption", "credit"}
+HERO_KEYS = {"file", "alt", "caption", "credit", "focus"}
 TOML_LINE = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 
 
@@ -495,7 +496,24 @@ class _Reader:
             ),
             caption=self.text(values, "caption", where=" in [hero]", default="", at=at),
             credit=self.text(values, "credit", where=" in [hero]", default="", at=at),
+            focus=self.focus(values, at=at),
         )
+
+    def focus(self, values, *, at) -> tuple[int, int]:
+        value = values.get("focus", [50, 50])
+        if not (
+            isinstance(value, list)
+            and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and all(0 <= v <= 100 for v in value)
+        ):
+            self.fail(
+                "“focus” in [hero] is the focal point, percent across and down, "
+                "e.g. focus = [30, 60]",
+                *at,
+                "focus",
+            )
+        return (value[0], value[1])
 
 
 def _kind(value) -> str:
@@ -631,6 +649,7 @@ def dump(document: ReviewDocument) -> str:
                 ("alt", d.hero.alt),
                 ("caption", d.hero.caption),
                 ("credit", d.hero.credit),
+                ("focus", list(d.hero.focus) if d.hero.focus != (50, 50) else None),
             ]
         )
     return f"{FENCE}\n" + "\n".join(lines) + f"\n{FENCE}\n" + d.body

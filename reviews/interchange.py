@@ -300,6 +300,8 @@ REVIEW_KEYS = {
     "hero_alt": ("hero", "alt"),
     "hero_caption": ("hero", "caption"),
     "hero_credit": ("hero", "credit"),
+    "hero_focus_x": ("hero", "focus"),
+    "hero_focus_y": ("hero", "focus"),
 }
 AUTHOR_KEYS = {"name": ("", "author"), "slug": ("", "author"), "job_title": ("", "author_title")}
 COLUMN_KEYS = {"name": ("", "column"), "slug": ("", "column")}
@@ -542,6 +544,8 @@ class _Importer:
                 "hero_alt": d.hero.alt if d.hero else "",
                 "hero_caption": d.hero.caption if d.hero else "",
                 "hero_credit": d.hero.credit if d.hero else "",
+                "hero_focus_x": d.hero.focus[0] if d.hero else 50,
+                "hero_focus_y": d.hero.focus[1] if d.hero else 50,
             },
             hero=hero,
             dramas=dramas,
@@ -657,7 +661,11 @@ def review_document(review: Review, *, hero_file: str | None) -> frontmatter.Rev
     hero = None
     if hero_file:
         hero = frontmatter.HeroEntry(
-            hero_file, review.hero_alt, review.hero_caption, review.hero_credit
+            hero_file,
+            review.hero_alt,
+            review.hero_caption,
+            review.hero_credit,
+            focus=(review.hero_focus_x, review.hero_focus_y),
         )
     return frontmatter.ReviewDocument(
         title=review.title,

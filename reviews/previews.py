@@ -15,6 +15,15 @@ def preview_url(link: PreviewLink) -> str:
     return reverse("reviews:preview", kwargs={"token": token})
 
 
+def find_link(token: str) -> PreviewLink | None:
+    """The link behind ``token`` (usable or not), or None for a forged one."""
+    try:
+        key = signing.Signer(salt=SALT).unsign(token)
+    except signing.BadSignature:
+        return None
+    return PreviewLink.objects.filter(key=key).first()
+
+
 def find_usable_link(token: str) -> PreviewLink | None:
     """The live link behind ``token``, or None for a forged, expired or revoked one."""
     try:

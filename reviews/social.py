@@ -1,11 +1,11 @@
 """Social cards: the 1200×630 image a review shows when it is shared.
 
-The card is the hero image with the headline and the column's name over
-it, made with Pillow the first time it is asked for and kept in media
-storage. Its name carries a digest of what is drawn on it, so a new headline
+The card is the hero image, cut around its focal point, with the headline
+and the column's name over it, made with Pillow the first time it is asked
+for and kept in media storage. Its name carries a digest of what is drawn on it, so a new headline
 or image makes a new card (and a new address that caches and social sites
-have not seen), and the old one is removed. Never the body: spoilers stay
-out.
+have not seen), and the old one is removed; so does a moved focal point.
+Never the body: spoilers stay out.
 """
 
 import hashlib
@@ -18,6 +18,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from kdrama_rewind.images import CENTRE, focal_box
+
 from .models import Review
 
 SIZE = (1200, 630)
@@ -29,8 +31,10 @@ FONT_FILES = ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")
 
 def card_digest(review: Review) -> str:
     column = review.column.name if review.column_id else ""
-    drawn = "\n".join([DESIGN, review.title, review.hero_image.name, column])
-    return hashlib.sha256(drawn.encode()).hexdigest()[:16]
+    drawn = [DESIGN, review.title, review.hero_image.name, column]
+    if review.hero_image and review.hero_image.focus != CENTRE:
+        drawn.append("{}-{}".format(*review.hero_image.focus))
+    return hashlib.sha256("\n".join(drawn).encode()).hexdigest()[:16]
 
 
 def card_url(review: Review) -> str:
@@ -96,7 +100,9 @@ def draw_card(review: Review) -> bytes:
 def _background(review: Review) -> Image.Image:
     if review.hero_image:
         with review.hero_image.open("rb") as file, Image.open(file) as hero:
-            base = ImageOps.fit(ImageOps.exif_transpose(hero).convert("RGB"), SIZE)
+            hero = ImageOps.exif_transpose(hero).convert("RGB")
+            box = focal_box(hero.width, hero.height, SIZE, review.hero_image.focus)
+            base = hero.resize(SIZE, Image.Resampling.LANCZOS, box=box)
     else:
         base = Image.new("RGB", SIZE, BRAND)
     # Darken towards the bottom so white text stays readable on any image.

@@ -1,6 +1,6 @@
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from .models import (
 )
 from .names import link_first_mentions
 from .permissions import can_view
-from .previews import find_usable_link
+from .previews import find_link, find_usable_link
 from .pull_quotes import PlacedQuotes, place_pull_quotes
 from .search import search
 from .sitemaps import news_items
@@ -167,9 +167,19 @@ class PreviewLinkView(ReviewDetailView):
         request.canonical_path = reverse("reviews:front_page")  # never the secret link
         self.link = find_usable_link(kwargs["token"])
         if self.link is None:
-            raise Http404("This preview link is not valid any more.")
+            if find_link(kwargs["token"]) is None:
+                raise Http404("There is no preview at this address.")
+            return self.gone(request)
         self.object = self.get_object()
         response = self.render_to_response(self.get_context_data(object=self.object))
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def gone(self, request):
+        """A link that worked once: say so, rather than “not found”."""
+        response = render(request, "reviews/preview_expired.html", status=410)
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
         response["Referrer-Policy"] = "no-referrer"
         return response
 

@@ -86,6 +86,35 @@ ensure_venv() {
   echo "$digest ${extra:-base}" >"$stamp"
 }
 
+# The address `manage.py runserver "$@"` serves, as runserver reads its
+# arguments: the first that is not an option is [addr:]port (127.0.0.1:8000
+# without one, [::1]:8000 with -6); 0 or 0.0.0.0 listen everywhere, and
+# this machine reaches them at 127.0.0.1.
+serve_url() {
+  local arg addrport="" ipv6="" skip="" host port
+  for arg in "$@"; do
+    if [ -n "$skip" ]; then skip=""; continue; fi
+    case "$arg" in
+      --settings|--pythonpath|-v|--verbosity) skip=1 ;;
+      -6|--ipv6) ipv6=1 ;;
+      -*) ;;
+      *) addrport="$arg"; break ;;
+    esac
+  done
+  if [ -z "$addrport" ]; then
+    addrport="$([ -n "$ipv6" ] && echo "[::1]:8000" || echo "127.0.0.1:8000")"
+  fi
+  case "$addrport" in
+    *:*) host="${addrport%:*}"; port="${addrport##*:}" ;;
+    *) host="$([ -n "$ipv6" ] && echo "[::1]" || echo "127.0.0.1")"; port="$addrport" ;;
+  esac
+  case "$host" in
+    0|0.0.0.0) host="127.0.0.1" ;;
+    "[::]") host="[::1]" ;;
+  esac
+  echo "http://$host:$port/"
+}
+
 # The browser test drives Debian's Chromium (Playwright's own download is
 # not used). Install it when we can; otherwise say how.
 ensure_chromium() {

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin import widgets
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
@@ -12,10 +13,17 @@ from ..models import Correction, Review, SlugRedirect, UploadStash
 from ..names import Registry, mentioned_people, name_warnings, review_texts, undismissed
 from ..pull_quotes import unmatched_markers
 from ..services import KEEP, CorrectionEdit, ReviewEdit, check_transition
-from ..services.editing import CONTENT_FIELDS, address_taken_message, file_or_keep
+from ..services.editing import (
+    CONTENT_FIELDS,
+    address_taken_message,
+    file_or_keep,
+    unknown_tags,
+    unknown_tags_message,
+)
 from ..services.revisions import revisions_since
 from ..services.transitions import normalize
 from ..status import APPROVED_STATUSES, Status
+from ..times import newsroom, zone_phrase
 
 
 class ReviewAdminForm(forms.ModelForm):
@@ -74,6 +82,38 @@ class ReviewAdminForm(forms.ModelForm):
             self.instance.is_published() and self.user and permissions.can_schedule(self.user)
         ):
             del self.fields["update_at"]
+        self.describe_address()
+        for name in ("hero_focus_x", "hero_focus_y"):
+            if name in self.fields:
+                self.fields[name].required = False  # left out: it stays where it is
+        for name in ("published_at", "updated_at", "update_at"):
+            if name in self.fields:
+                self.fields[name].help_text = " ".join(
+                    filter(None, [self.fields[name].help_text, f"Times are {zone_phrase()}."])
+                )
+
+    def describe_address(self) -> None:
+        """The slug's help: the review's real address, which a script keeps
+        up to date as the slug is typed."""
+        if "slug" not in self.fields:
+            return
+        slug = self.stored.slug if self.stored else ""
+        path = reverse("reviews:review_detail", kwargs={"slug": "-"})
+        base = settings.SITE_URL + path.removesuffix("-/")
+        if self.stored is not None and self.stored.is_published():
+            after = (
+                "Renaming it keeps the old address working: readers and search engines "
+                "following it are sent on to the new one."
+            )
+        else:
+            after = "Renaming it later keeps the old address working once it is published."
+        self.fields["slug"].help_text = format_html(
+            '<span class="kdr-address">Its address: <code>{}<span '
+            'class="kdr-address__slug">{}</span>/</code></span> {}',
+            base,
+            slug or "…",
+            after,
+        )
 
     def announce_stash(self) -> None:
         """Say, by the image field, which kept image a save will use."""
@@ -99,6 +139,24 @@ class ReviewAdminForm(forms.ModelForm):
             return self.stash.as_upload()
         return upload
 
+    def clean_hero_focus_x(self):
+        return self._focus("hero_focus_x")
+
+    def clean_hero_focus_y(self):
+        return self._focus("hero_focus_y")
+
+    def _focus(self, name):
+        value = self.cleaned_data.get(name)
+        return self._stored(name) if value is None else value
+
+    def clean_tags(self):
+        """New tags are for those who may add tags; the rest use existing ones."""
+        tags = self.cleaned_data.get("tags")
+        if tags and self.user and not self.user.has_perm("reviews.add_tag"):
+            if unknown := unknown_tags(tags):
+                raise forms.ValidationError(unknown_tags_message(unknown), code="new_tags")
+        return tags
+
     def clean(self):
         cleaned = super().clean()
         status, at = cleaned.get("status"), cleaned.get("published_at")
@@ -120,10 +178,13 @@ class ReviewAdminForm(forms.ModelForm):
                 status=status,
                 at=at,
             )
-            if reason:
-                self.add_error(
-                    "status" if status != self._stored("status") else "published_at", reason
-                )
+            if reason and status != self._stored("status"):
+                # Show the status the review still has, and what was refused.
+                label = dict(Review.Status.choices).get(status, status)
+                self._show_data("status", self._stored("status"))
+                self.add_error("status", f"Not changed to “{label}”: {reason}")
+            elif reason:
+                self.add_error("published_at", reason)
         self._check_conflict(cleaned)
         self._check_address(cleaned)
         self._check_quotes(cleaned)
@@ -148,7 +209,7 @@ class ReviewAdminForm(forms.ModelForm):
             (
                 (
                     r.created_by or "The system",
-                    f"{timezone.localtime(r.created_at):%H:%M on %d %b}",
+                    f"{newsroom(r.created_at):%H:%M on %d %b}",
                     f"{r.summary} ({r.via})" if r.via else r.summary,
                 )
                 for r in saves
@@ -188,6 +249,12 @@ class ReviewAdminForm(forms.ModelForm):
             data[self.add_prefix(hidden)] = value
             data.pop(self.add_prefix(checkbox), None)
             self.data = data
+
+    def _show_data(self, name: str, value) -> None:
+        """Re-display the form with ``value`` in field ``name``."""
+        data = self.data.copy()
+        data[self.add_prefix(name)] = value
+        self.data = data
 
     def _check_address(self, cleaned):
         slug = cleaned.get("slug")

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import taggit.models
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -50,9 +51,11 @@ from ..services import (
 )
 from ..services.revisions import compare
 from ..status import State
+from ..times import newsroom, when, zone_phrase
 from .discussion import DiscussionAdminMixin, history_threads
 from .forms import ReviewAdminForm
 from .shared import SharedThingAdminMixin
+from .writing import WritingDeskMixin
 
 
 def refusal_message(refusal) -> str:
@@ -108,6 +111,10 @@ class PreviewLinkForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.fields["expires_at"].initial = timezone.now() + timedelta(days=PREVIEW_DAYS)
+        elif self.instance.revoked_at is not None:
+            # A revoked link stays revoked: its row is shown, not edited.
+            for field in self.fields.values():
+                field.disabled = True
 
 
 class PreviewLinkInline(admin.TabularInline):
@@ -123,14 +130,24 @@ class PreviewLinkInline(admin.TabularInline):
     @admin.display(description="address")
     def address(self, link):
         if not link.pk:
-            return "Saved with the review"
-        url = link.get_absolute_url()
-        state = "usable" if link.is_usable() else "expired or revoked"
-        return format_html('<a href="{}" rel="noreferrer">{}</a> ({})', url, url, state)
+            return "Made when the review is saved"
+        url = settings.SITE_URL + link.get_absolute_url()
+        if link.revoked_at is not None:
+            state = f"revoked {when(link.revoked_at)}"
+        elif not link.is_usable():
+            state = f"expired {when(link.expires_at)}"
+        else:
+            state = f"works until {when(link.expires_at)}"
+        return format_html(
+            '<input type="text" class="vTextField kdr-copy__address" readonly value="{}" '
+            'aria-label="Preview link address"> <span class="kdr-copy__state">{}</span>',
+            url,
+            state,
+        )
 
 
 @admin.register(Review)
-class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(WritingDeskMixin, DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     list_display = [
         "hero_thumbnail",
@@ -194,13 +211,14 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
                     ]
                 },
             ),
-            ("Body", {"fields": ["body"]}),
+            ("Body", {"fields": ["body"], "classes": ["kdr-writing"]}),
             (
                 "Hero image",
                 {
                     "fields": [
                         "hero_image",
                         "hero_preview",
+                        ("hero_focus_x", "hero_focus_y"),
                         "hero_alt",
                         "hero_caption",
                         "hero_credit",
@@ -224,7 +242,9 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "quotes":
-            kwargs["queryset"] = Quote.objects.select_related("character__drama")
+            kwargs["queryset"] = Quote.objects.select_related(
+                "character__drama", "character__played_by"
+            )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
@@ -301,6 +321,7 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
             apply_at=data.get("update_at"),
         )
         request.edit_result = result
+        self.forget_autosave(request, form.instance if change else None)
         if Correction in by_model:  # saved above; the admin's log reads these
             formset = by_model[Correction]
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
@@ -341,10 +362,10 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
         if result is None or (result.changed and result.scheduled_update is None):
             return super().response_change(request, obj)
         if result.scheduled_update is not None:
-            when = timezone.localtime(result.scheduled_update.apply_at)
+            at = when(result.scheduled_update.apply_at, zone=True)
             self.message_user(
                 request,
-                f"Your changes to “{obj}” are scheduled for {when:%d %b %Y, %H:%M}. "
+                f"Your changes to “{obj}” are scheduled for {at}. "
                 "Readers see the review as it was until then.",
                 messages.SUCCESS,
             )
@@ -369,13 +390,11 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
         state = review.state
         label = state.label
         if review.published_at and state in (State.SCHEDULED, State.DRAFT, State.REVIEW):
-            when = timezone.localtime(review.published_at)
-            label = f"{label} for {when:%d %b %Y, %H:%M}"
+            label = f"{label} for {when(review.published_at)}"
             if state != State.SCHEDULED:
-                label = f"{state.label}, planned for {when:%d %b %Y, %H:%M}"
+                label = f"{state.label}, planned for {when(review.published_at)}"
         elif state == State.TAKEN_DOWN:
-            when = timezone.localtime(review.taken_down_at)
-            label = f"{label} {when:%d %b %Y, %H:%M}"
+            label = f"{label} {when(review.taken_down_at)}"
         return format_html('<span class="kdr-status kdr-status--{}">{}</span>', state, label)
 
     @admin.display(description="last updated", ordering="updated_at")
@@ -483,6 +502,7 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
             "review": review,
             "can_edit": permissions.can_edit(request.user, review),
             "can_schedule": permissions.can_schedule(request.user),
+            "zone_phrase": zone_phrase(),
             **extra,
         }
 
@@ -568,7 +588,7 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
             context = self._context(
                 request,
                 review,
-                title=f"Restore the version of {timezone.localtime(revision.created_at):%d %b %Y}?",
+                title=f"Restore the version of {newsroom(revision.created_at):%d %b %Y}?",
                 revision=revision,
                 warnings=warnings,
                 version=based_on,
@@ -595,16 +615,19 @@ class ReviewAdmin(DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
                 request, f"Nothing was restored: {refusal_message(refusal)}", messages.ERROR
             )
             return history
-        when = timezone.localtime(revision.created_at)
+        saved = when(revision.created_at, zone=True)
         if restored is None:
             self.message_user(
                 request,
-                f"The review is already as it was on {when:%d %b %Y, %H:%M}; nothing changed.",
+                f"The review is already as it was when saved at {saved}; nothing changed.",
                 messages.INFO,
             )
         else:
             self.message_user(
-                request, f"Restored the version of {when:%d %b %Y, %H:%M}.", messages.SUCCESS
+                request,
+                f"Restored the version saved at {saved}: it is now the newest version below, "
+                f"saved at {when(restored.created_at)}.",
+                messages.SUCCESS,
             )
         return history
 
@@ -697,6 +720,7 @@ class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
             "candidates": candidates,
             "can_schedule": permissions.can_schedule(request.user),
             "feed_url": request.build_absolute_uri(token.get_absolute_url()) if token else "",
+            "zone_phrase": zone_phrase(),
         }
         return TemplateResponse(request, "admin/reviews/column/calendar.html", context)
 
@@ -715,11 +739,11 @@ class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
                 else:
                     assign_to_slot(review=review, column=column, at=at, by=request.user)
                     review.refresh_from_db()
-                    when = f"{timezone.localtime(at):%d %b %Y, %H:%M}"
+                    slot = when(at, zone=True)
                     if review.status in Review.APPROVED_STATUSES:
-                        done = f"“{review}” is scheduled for {when}."
+                        done = f"“{review}” is scheduled for {slot}."
                     else:
-                        done = f"“{review}” is planned for {when}; an editor must approve it."
+                        done = f"“{review}” is planned for {slot}; an editor must approve it."
             except TransitionError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
@@ -729,10 +753,14 @@ class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     def feed_token_view(self, request):
         if not permissions.can_view(request.user):
             raise PermissionDenied
-        CalendarToken.objects.update_or_create(user=request.user, defaults={"key": new_key()})
+        _, made = CalendarToken.objects.update_or_create(
+            user=request.user, defaults={"key": new_key()}
+        )
         self.message_user(
             request,
-            "Your calendar address is new; the old one no longer works.",
+            "Your calendar address is ready: subscribe to it in your calendar app."
+            if made
+            else "Your calendar address is new; the old one no longer works.",
             messages.SUCCESS,
         )
         return redirect(reverse("admin:reviews_column_calendar"))

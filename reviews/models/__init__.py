@@ -1,3 +1,4 @@
+from .autosaves import Autosave
 from .briefings import Briefing, BriefingDelivery
 from .dramas import Character, Drama, Genre, Quote
 from .newsroom import (
@@ -21,6 +22,7 @@ from .workflow import (
 __all__ = [
     "WEEKDAYS",
     "Anchor",
+    "Autosave",
     "Briefing",
     "BriefingDelivery",
     "CalendarToken",

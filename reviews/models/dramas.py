@@ -33,7 +33,7 @@ class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The address of the drama’s page: /dramas/<slug>/.",
+        help_text="The end of the drama page’s address, e.g. /dramas/run-on/.",
     )
     year = models.PositiveSmallIntegerField(help_text="The year it first aired.")
     first_aired = models.DateField(

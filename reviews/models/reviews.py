@@ -4,6 +4,7 @@ from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -29,6 +30,10 @@ from reviews.status import (
 
 from .dramas import Drama, Quote
 
+# The shapes pages crop a hero image to, around its focal point: the review's
+# own page (16:9) and cards on a phone (square). The social card has its own.
+HERO_CROPS = {"wide": (16, 9), "square": (1, 1)}
+
 WEEKDAYS = [
     (0, "Monday"),
     (1, "Tuesday"),
@@ -48,7 +53,7 @@ class Column(AutoSlugMixin, models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The address of the column’s archive: /columns/<slug>/.",
+        help_text="The end of the column archive’s address, e.g. /columns/k-drama-rewind/.",
     )
     description = models.TextField(
         blank=True, help_text="Shown at the top of the column’s archive."
@@ -222,8 +227,8 @@ class Review(AutoSlugMixin, models.Model):
         max_length=300,
         unique=True,
         allow_unicode=True,
-        help_text="The address: /reviews/<slug>/. "
-        "Changing it on a published review breaks old links.",
+        help_text="The end of the review’s address, e.g. /reviews/run-on-rewatched/. "
+        "Renaming a published review keeps its old address working: readers are sent on.",
     )
     standfirst = models.TextField(
         max_length=600, blank=True, help_text="One or two sentences under the headline."
@@ -237,10 +242,25 @@ class Review(AutoSlugMixin, models.Model):
         blank=True,
         width_field="hero_width",
         height_field="hero_height",
+        crops=HERO_CROPS,
+        focus_fields=("hero_focus_x", "hero_focus_y"),
         help_text="JPEG, PNG or WebP, at least 1200 pixels wide for sharp pages.",
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_focus_x = models.PositiveSmallIntegerField(
+        "focal point across (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="Where the point of interest is, from the left edge (0) to the right (100). "
+        "The page's crops of the image (wide, square, the social card) keep it in frame.",
+    )
+    hero_focus_y = models.PositiveSmallIntegerField(
+        "focal point down (%)",
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text="From the top edge (0) to the bottom (100).",
+    )
     hero_alt = models.CharField(
         "hero alt text", max_length=300, blank=True, help_text=IMAGE_ALT_REQUIRED
     )
@@ -392,6 +412,11 @@ class Review(AutoSlugMixin, models.Model):
                 condition=~Q(slug=""),
                 name="review_slug_not_empty",
                 violation_error_message="A slug is required.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hero_focus_x__lte=100, hero_focus_y__lte=100),
+                name="review_hero_focus_in_image",
+                violation_error_message="The focal point must lie in the image (0 to 100%).",
             ),
             models.CheckConstraint(
                 condition=Q(hero_image="") | ~Q(hero_alt=""),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from ..times import newsroom, when
 from .reviews import Review
 
 
@@ -99,8 +100,7 @@ class Revision(models.Model):
 
     def __str__(self):
         who = self.created_by or "the system"
-        when = timezone.localtime(self.created_at)
-        return f"{self.get_kind_display()} by {who}, {when:%d %b %Y %H:%M}"
+        return f"{self.get_kind_display()} by {who}, {when(self.created_at)}"
 
     def get_absolute_url(self):
         return reverse("admin:reviews_review_revision", args=[self.review_id, self.pk])
@@ -177,7 +177,7 @@ class Correction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}, {timezone.localtime(self.noted_at):%d %b %Y}"
+        return f"{self.get_kind_display()}, {newsroom(self.noted_at):%d %b %Y}"
 
 
 def new_key() -> str:
@@ -212,9 +212,7 @@ class PreviewLink(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return (
-            f"Preview of “{self.review}” until {timezone.localtime(self.expires_at):%d %b %Y %H:%M}"
-        )
+        return f"Preview of “{self.review}” until {when(self.expires_at)}"
 
     def get_absolute_url(self):
         from reviews.previews import preview_url

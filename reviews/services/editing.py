@@ -5,11 +5,13 @@ whoever makes it and however it comes in: the review form, the list's
 actions, restoring a revision, a scheduled update falling due, an import,
 the desk's calendar. It
 
-1. stores a new hero image (and its renditions) before taking any lock;
+1. stores a new hero image (and its renditions), and the crops a moved
+   focal point needs, before taking any lock;
 2. locks the review's row and compares the version the change was based on
    with the stored one: a change made from an out-of-date form or file is
    refused, naming who saved in between;
-3. checks the user's right to make it (content, status and publish time);
+3. checks the user's right to make it (content, status and publish time,
+   and new tags, which only those who may add tags can make);
 4. compares what would be saved with what is stored, at the precision the
    form shows: a change that changes nothing writes nothing and records
    nothing;
@@ -36,15 +38,18 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from kdrama_rewind.images import StorageUnavailable
 from kdrama_rewind.slugs import slug_for
 from kdrama_rewind.tasks import enqueue_on_commit
 
 from .. import notifications, permissions
-from ..models import Correction, Review, Revision, SendBack, SlugRedirect
+from ..models import Correction, Review, Revision, SendBack, SlugRedirect, Tag
 from ..names import kept_dismissals, review_texts
 from ..status import Status
+from ..times import newsroom, when
 from .revisions import (
     build_snapshot,
     compare,
@@ -61,7 +66,7 @@ KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()
 
 CONTENT_FIELDS = (
     "title", "slug", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit",
-    "author", "column", "updated_at",
+    "hero_focus_x", "hero_focus_y", "author", "column", "updated_at",
 )  # fmt: skip
 # Snapshot keys (see ``revisions.FIELDS``) by what changing them means.
 STATE_FIELDS = {"status", "published_at"}
@@ -70,8 +75,9 @@ PLANNING_FIELDS = {"column"}
 # What readers would see differently: a live review's “Last updated” moves.
 READER_FIELDS = {
     "title", "slug", "standfirst", "body", "hero_image", "hero_alt", "hero_caption",
-    "hero_credit", "author", "column", "quotes",
+    "hero_credit", "hero_focus", "author", "column", "quotes",
 }  # fmt: skip
+FOCUS_FIELDS = ("hero_focus_x", "hero_focus_y")
 
 
 class EditConflict(Exception):
@@ -82,9 +88,9 @@ class EditConflict(Exception):
         last = saves[-1] if saves else None
         if last is not None:
             who = last.created_by or "the system"
-            when = timezone.localtime(last.created_at)
+            at = newsroom(last.created_at)
             where = f" ({last.via})" if last.via else ""
-            detail = f"changed at {when:%H:%M} on {when:%d %b %Y} by {who}{where}"
+            detail = f"changed at {at:%H:%M} on {at:%d %b %Y} by {who}{where}"
         else:
             detail = "changed by someone else"
         super().__init__(f"The review was {detail} since this change began.")
@@ -170,12 +176,14 @@ def edit_review(
     """
     written: list[str] = []
     try:
-        hero = store_hero(edit.hero, written)
+        hero = store_hero(edit.hero, written, focus=_focus_of(edit, review))
+        _prepare_crops(review, edit, hero, written)
         with transaction.atomic():
             result = _Edit(
                 review=review,
                 edit=edit,
                 hero=hero,
+                written=written,
                 by=by,
                 via=via,
                 based_on=based_on,
@@ -194,14 +202,17 @@ def edit_review(
     return result
 
 
-def store_hero(hero, written: list[str]):
-    """Store an offered image and its renditions now, outside any lock and
-    any transaction: making renditions of a large image takes seconds. The
-    names stored are added to ``written``, for the caller to delete if the
-    change is not made. Anything but a file to store is returned as it is."""
+def store_hero(hero, written: list[str], *, focus=None):
+    """Store an offered image, its renditions and its crops (around
+    ``focus``) now, outside any lock and any transaction: making them takes
+    seconds. The names stored are added to ``written``, for the caller to
+    delete if the change is not made. Anything but a file to store is
+    returned as it is."""
     if hero is KEEP or hero is None or isinstance(hero, StoredHero):
         return hero
     holder = Review()
+    if focus is not None:
+        holder.hero_focus_x, holder.hero_focus_y = focus
     name = getattr(hero, "name", None) or "hero.jpg"
     try:
         holder.hero_image.save(name.rsplit("/", 1)[-1], hero, save=False)
@@ -209,7 +220,49 @@ def store_hero(hero, written: list[str]):
         stored = holder.hero_image
         if stored.name:
             written += [stored.name, *(r.name for r in stored.renditions)]
+            written += [r.name for crop in stored.crops.values() for r in crop.renditions]
     return StoredHero(stored.name, holder.hero_width, holder.hero_height)
+
+
+def _focus_of(edit: ReviewEdit, review: Review | None) -> tuple[int, int] | None:
+    """The focal point the edit leaves, if it sets one."""
+    if not any(name in edit.fields for name in FOCUS_FIELDS):
+        return None
+    current = review if review is not None else Review()
+    return tuple(int(edit.fields.get(name, getattr(current, name))) for name in FOCUS_FIELDS)
+
+
+def _prepare_crops(review: Review | None, edit: ReviewEdit, hero, written: list[str]) -> None:
+    """Make the crops a moved focal point (or an image from storage) needs,
+    before the lock, from the review as the caller loaded it; the change
+    checks again under the lock."""
+    focus = _focus_of(edit, review)
+    if hero is None or (focus is None and not isinstance(hero, StoredHero)):
+        return
+    current = review if review is not None else Review()
+    if isinstance(hero, StoredHero):
+        name, width, height = hero.name, hero.width, hero.height
+    else:
+        name, width, height = current.hero_image.name, current.hero_width, current.hero_height
+    x, y = focus if focus is not None else (current.hero_focus_x, current.hero_focus_y)
+    if name:
+        holder = Review(
+            hero_image=name,
+            hero_width=width,
+            hero_height=height,
+            hero_focus_x=x,
+            hero_focus_y=y,
+        )
+        _make_crops(holder, written)
+
+
+def _make_crops(review: Review, written: list[str]) -> None:
+    try:
+        review.hero_image.make_crops(written)
+    except OSError as error:
+        raise StorageUnavailable(
+            f"The image could not be cut to its focal point just now ({error.strerror or error})."
+        ) from error
 
 
 def delete_files(names: list[str]) -> None:
@@ -221,9 +274,10 @@ def delete_files(names: list[str]) -> None:
 
 
 class _Edit:
-    def __init__(self, *, review, edit: ReviewEdit, hero, by, via, **options):
+    def __init__(self, *, review, edit: ReviewEdit, hero, written, by, via, **options):
         self.target = review if review is not None else Review()
         self.edit, self.hero, self.by, self.via = edit, hero, by, via
+        self.written = written
         self.options = options
         self.system = options["system"] or by is None
         self.now = timezone.now()
@@ -249,6 +303,7 @@ class _Edit:
             return self.done(stored, None, changed=False)
         changed = {change.field for change in changes} if changes is not None else None
         self.check_rights(stored, wanted, changed)
+        self.check_tags(relations["tags"])
         self.check_address(stored, wanted)
         if self.options["apply_at"] is not None:
             wanted.full_clean()
@@ -359,6 +414,14 @@ class _Edit:
         if reason:
             raise TransitionError(reason)
 
+    def check_tags(self, tags: list[str]) -> None:
+        """Only those who may add tags make new ones; others use the tags
+        that exist."""
+        if self.system or self.edit.tags is None or self.by.has_perm("reviews.add_tag"):
+            return
+        if unknown := unknown_tags(tags):
+            raise TransitionError(unknown_tags_message(unknown))
+
     def check_address(self, stored: Review | None, wanted: Review) -> None:
         """A slug that still leads readers to another review is not free."""
         if stored is not None and stored.slug == wanted.slug:
@@ -427,6 +490,7 @@ class _Edit:
             values={
                 **{key: getattr(wanted, key) for key in texts},
                 "hero_image": wanted.hero_image.name or "",
+                "hero_focus": [wanted.hero_focus_x, wanted.hero_focus_y],
                 "status": wanted.status,
                 "published_at": wanted.published_at,
                 "updated_at": wanted.updated_at,
@@ -475,13 +539,11 @@ class _Edit:
         if not stored.is_published():
             raise TransitionError("Only a published review can have an update scheduled.")
         after = {**after, "status": stored.status}
+        summary = f"Update for {when(at, zone=True)}: {summarize(changes).lower()}"
         update = Revision.objects.create(
             review=stored,
             kind=Revision.Kind.SCHEDULED_UPDATE,
-            summary=(
-                f"Update for {timezone.localtime(at):%d %b %Y, %H:%M}: "
-                + summarize(changes).lower()
-            )[:500],
+            summary=summary[:500],
             via=self.via,
             snapshot=after,
             created_by=self.by,
@@ -494,6 +556,14 @@ class _Edit:
         wanted.version = (stored.version if stored else 0) + 1
         if self.by is not None:
             wanted.last_edited_by = self.by
+        if wanted.hero_image and (
+            stored is None
+            or (stored.hero_image.name, stored.hero_image.focus)
+            != (wanted.hero_image.name, wanted.hero_image.focus)
+        ):
+            # Made before the lock as a rule; this finds what is missing
+            # (an image stored before crops existed, or one a race removed).
+            _make_crops(wanted, self.written)
         wanted.save()
         review = wanted
         edit = self.edit
@@ -555,6 +625,29 @@ class _Edit:
 # ---------------------------------------------------------------- helpers
 
 
+def unknown_tags(names) -> list[str]:
+    """The names among ``names`` that no tag has (in any case)."""
+    names = list(dict.fromkeys(names))
+    if not names:
+        return []
+    query = Q()
+    for name in names:
+        query |= Q(name__iexact=name)
+    known = {name.casefold() for name in Tag.objects.filter(query).values_list("name", flat=True)}
+    return [name for name in names if name.casefold() not in known]
+
+
+def unknown_tags_message(unknown: list[str]) -> str:
+    listed = ", ".join(f"“{name}”" for name in unknown)
+    return (
+        f"There is no tag {listed} yet, and only an editor can add tags. Use tags that "
+        "exist, or ask an editor to add it."
+        if len(unknown) == 1
+        else f"There are no tags {listed} yet, and only an editor can add tags. Use tags that "
+        "exist, or ask an editor to add them."
+    )
+
+
 def address_taken_message(slug: str, other: Review) -> str:
     return (
         f"“{slug}” is an old address of “{other}”, and readers with old links still reach "
@@ -608,4 +701,5 @@ __all__ = [
     "address_taken_message",
     "edit_review",
     "keep_old_address",
+    "unknown_tags",
 ]

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from ..models import Review, Revision
+from ..times import when
 
 NEXT_UPDATE_CACHE_KEY = "reviews:next-scheduled-update"
 NEXT_UPDATE_CACHE_SECONDS = 60
@@ -29,6 +29,7 @@ FIELDS = {
     "hero_alt": "Hero alt text",
     "hero_caption": "Hero caption",
     "hero_credit": "Hero credit",
+    "hero_focus": "Hero focal point",
     "author": "Author",
     "column": "Column",
     "dramas": "Dramas",
@@ -44,9 +45,11 @@ FIELDS = {
 TEXT_FIELDS = {"title", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit"}
 RESTORED_FIELDS = (
     "title", "slug", "standfirst", "body", "hero_image", "hero_alt", "hero_caption",
-    "hero_credit", "author", "column", "dramas", "featured_people", "quotes", "tags",
-    "up_next_picks",
+    "hero_credit", "hero_focus", "author", "column", "dramas", "featured_people", "quotes",
+    "tags", "up_next_picks",
 )  # fmt: skip
+# What a snapshot kept before a key existed means.
+MISSING = {"hero_focus": [50, 50]}
 
 
 def _pair(obj, label_attr: str):
@@ -65,6 +68,7 @@ def build_snapshot(
     return {
         **{key: values.get(key, "") or "" for key in TEXT_FIELDS | {"slug"}},
         "hero_image": values.get("hero_image") or "",
+        "hero_focus": list(values.get("hero_focus") or MISSING["hero_focus"]),
         "status": values.get("status", ""),
         "published_at": _moment(values.get("published_at")),
         "updated_at": _moment(values.get("updated_at")),
@@ -90,6 +94,7 @@ def snapshot(review: Review) -> dict:
         values={
             **{key: getattr(review, key) for key in TEXT_FIELDS | {"slug"}},
             "hero_image": review.hero_image.name,
+            "hero_focus": [review.hero_focus_x, review.hero_focus_y],
             "status": review.status,
             "published_at": review.published_at,
             "updated_at": review.updated_at,
@@ -125,9 +130,11 @@ def readable(key: str, value) -> str:
     if value in (None, "", []):
         return "—"
     if key in ("published_at", "updated_at"):
-        return f"{timezone.localtime(datetime.fromisoformat(value)):%d %b %Y, %H:%M}"
+        return when(datetime.fromisoformat(value))
     if key == "status":
         return dict(Review.Status.choices).get(value, value)
+    if key == "hero_focus":
+        return f"{value[0]}% across, {value[1]}% down"
     if key in ("author", "column"):
         return value[1]
     if key == "tags":
@@ -144,9 +151,10 @@ def readable(key: str, value) -> str:
 def compare(old: dict, new: dict) -> list[Change]:
     """What differs between two snapshots, in reading order."""
     return [
-        Change(key, label, readable(key, old.get(key)), readable(key, new.get(key)))
+        Change(key, label, readable(key, before), readable(key, after))
         for key, label in FIELDS.items()
-        if old.get(key) != new.get(key)
+        for before, after in [(old.get(key, MISSING.get(key)), new.get(key, MISSING.get(key)))]
+        if before != after
     ]
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import permissions
 from ..models import Review
 from ..status import APPROVED_STATUSES, Status
+from ..times import when
 
 
 class TransitionError(PermissionDenied):
@@ -69,6 +70,5 @@ def describe_move(before: Review, after: Review) -> str:
     """“Draft → Scheduled for 04 Jul 2026, 09:00”."""
     label = after.state_label
     if after.published_at and after.state_label != "Live":
-        when = timezone.localtime(after.published_at)
-        label = f"{label} for {when:%d %b %Y, %H:%M}"
+        label = f"{label} for {when(after.published_at)}"
     return f"{before.state_label} → {label}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from .. import permissions
 from ..models import Review, Revision
+from ..times import when
 from .editing import ReviewEdit, edit_review
 from .revisions import forget_next_update, next_update_at, snapshot
 from .transitions import TransitionError
@@ -77,14 +78,13 @@ def _apply(update: Revision) -> None:
     review = update.review
     edit = edit_from_snapshot(update.snapshot, review)
     edit.fields["updated_at"] = update.apply_at
-    when = timezone.localtime(update.apply_at)
     result = edit_review(
         review=review,
         edit=edit,
         by=update.created_by,
         via="a scheduled update",
         system=True,
-        summary=f"Applied the update scheduled for {when:%d %b %Y, %H:%M}",
+        summary=f"Applied the update scheduled for {when(update.apply_at, zone=True)}",
     )
     update.applied_at = timezone.now()
     update.version = result.review.version

@@ -19,7 +19,9 @@ from people.models import Author, Person
 from .. import permissions
 from ..models import Column, Correction, Drama, Quote, Review, Revision, SendBack
 from ..status import APPROVED_STATUSES, Status
+from ..times import when
 from .editing import KEEP, CorrectionEdit, ReviewEdit, StoredHero, edit_review
+from .revisions import MISSING
 from .transitions import TransitionError, describe_move
 
 
@@ -154,6 +156,7 @@ def edit_from_snapshot(data: dict, review: Review) -> ReviewEdit:
     corrections are not content and are left alone."""
     fields = {key: data[key] for key in ("title", "slug", "standfirst", "body")}
     fields |= {key: data[key] for key in ("hero_alt", "hero_caption", "hero_credit")}
+    fields["hero_focus_x"], fields["hero_focus_y"] = data.get("hero_focus", MISSING["hero_focus"])
     if data["author"]:
         fields["author"] = Author.objects.filter(pk=data["author"][0]).first() or review.author
     column = data["column"]
@@ -196,7 +199,7 @@ def restore_revision(
         raise TransitionError("This entry notes a change around the review; it has no version.")
     if by is not None and not permissions.can_edit(by, review):
         raise TransitionError("You may not edit this review.")
-    when = timezone.localtime(revision.created_at)
+    saved = when(revision.created_at, zone=True)
     who = revision.created_by or "the system"
     edit = edit_from_snapshot(revision.snapshot, review)
     edit.confirmed_names = confirmed_names
@@ -207,7 +210,7 @@ def restore_revision(
         via="History: restore",
         based_on=based_on,
         kind=Revision.Kind.RESTORE,
-        summary=f"Restored the version of {when:%d %b %Y, %H:%M} by {who}",
+        summary=f"Restored the version saved at {saved} by {who}",
     )
     return result.revision
 

@@ -40,7 +40,13 @@ def stored_files(root) -> set[str]:
 
 
 def files_of(field_file) -> set[str]:
-    return {field_file.name, *(r.name for r in field_file.renditions)}
+    """The original, its renditions and, for a field that keeps them, its crops."""
+    crops = getattr(field_file, "crops", {}) or {}
+    return {
+        field_file.name,
+        *(r.name for r in field_file.renditions),
+        *(r.name for crop in crops.values() for r in crop.renditions),
+    }
 
 
 class MediaFolderTestCase(TestCase):
@@ -69,6 +75,10 @@ class StoredNameTests(MediaFolderTestCase):
         self.assertTrue(review.hero_image.renditions)
         for rendition in review.hero_image.renditions:
             self.assertRegex(rendition.name, rf"^renditions/{re.escape(stem)}\.\d+w\.webp$")
+        crop = rf"^crops/{re.escape(stem)}\.\w+-50-50\.\d+w\.webp$"
+        for cut in review.hero_image.crops.values():
+            for rendition in cut.renditions:
+                self.assertRegex(rendition.name, crop)
         self.assertEqual(stored_files(self.media), files_of(review.hero_image))
 
     def test_the_same_upload_twice_gets_two_names(self):

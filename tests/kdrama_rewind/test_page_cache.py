@@ -66,7 +66,7 @@ class CachingTests(PageCacheTestCase):
         self.assertContains(self.get(url), "Shared draft")
         link.revoked_at = timezone.now()
         link.save()  # no commit callbacks: only a fresh page would notice
-        self.assertEqual(self.get(url).status_code, 404)
+        self.assertEqual(self.get(url).status_code, 410)  # “this preview link has expired”
 
     def test_the_newsletter_page_with_its_form_is_never_cached(self):
         first = self.get("/newsletter/")

@@ -310,6 +310,8 @@ class RoleTests(TestCase):
         cls.other = make_role_user("Writer", "other", author_name="Joel Fernandes")
         cls.editor = make_role_user("Editor", "editor")
         cls.desk = make_role_user("Desk", "desk")
+        for name in ("Run On", "Rewind"):  # the form's tags: writers use existing ones
+            Tag.objects.create(name=name)
 
     def test_a_writer_is_offered_only_draft_and_review(self):
         self.client.force_login(self.writer)

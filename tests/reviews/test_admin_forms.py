@@ -4,7 +4,8 @@ uploaded is lost."""
 from django.core.files.storage import default_storage
 from django.test import TestCase
 
-from reviews.models import Review, UploadStash
+from reviews.models import Review, Tag, UploadStash
+from reviews.services import ReviewEdit, TransitionError, edit_review
 from tests.factories import (
     image_bytes,
     image_upload,
@@ -13,6 +14,7 @@ from tests.factories import (
     make_drama,
     make_person,
     make_review,
+    make_role_user,
     make_user,
 )
 from tests.reviews.test_admin import change_form_data, review_form
@@ -113,3 +115,105 @@ class KeptUploadTests(TestCase):
             self.client.post(f"/admin/reviews/review/{review.pk}/change/", data).status_code, 302
         )
         self.assertEqual(Review.objects.get(pk=review.pk).title, "Renamed")
+
+
+class AddressHelpTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor", superuser=True)
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def slug_help(self, response) -> str:
+        return str(response.context["adminform"].form.fields["slug"].help_text)
+
+    def test_a_saved_review_shows_its_real_address_and_that_renaming_keeps_it(self):
+        review = make_review("Run On, rewatched")
+        help_text = self.slug_help(self.client.get(f"/admin/reviews/review/{review.pk}/change/"))
+        self.assertIn(
+            '<code>http://127.0.0.1:8000/reviews/<span class="kdr-address__slug">'
+            "run-on-rewatched</span>/</code>",
+            help_text,
+        )
+        self.assertIn("keeps the old address working", help_text)
+
+    def test_a_new_review_shows_where_its_address_will_be(self):
+        response = self.client.get("/admin/reviews/review/add/")
+        self.assertIn("http://127.0.0.1:8000/reviews/", self.slug_help(response))
+        self.assertNotContains(response, "/reviews//")
+
+    def test_no_address_help_loses_its_slug_to_the_markup(self):
+        for path in [
+            "/admin/reviews/column/add/",
+            "/admin/reviews/drama/add/",
+            "/admin/people/person/add/",
+            "/admin/people/author/add/",
+        ]:
+            with self.subTest(path=path):
+                response = self.client.get(path)
+                self.assertNotContains(response, "<slug>")
+                self.assertNotRegex(
+                    response.content.decode(), r"/(columns|dramas|people|authors)//"
+                )
+
+
+class RefusedStatusTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user("editor", superuser=True)
+        cls.author = make_author("Mina Park", user=cls.editor)
+
+    def test_the_form_comes_back_showing_the_status_the_review_still_has(self):
+        self.client.force_login(self.editor)
+        review = make_review("A draft", published=False, author=self.author)
+        data = change_form_data(self.client, review, status="scheduled")
+        response = self.client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+        form = response.context["adminform"].form
+        self.assertEqual(
+            form.errors["status"],
+            ["Not changed to “Scheduled”: Set a publish time to schedule this review."],
+        )
+        self.assertEqual(form["status"].value(), "draft")
+        self.assertContains(response, '<option value="draft" selected>Draft</option>', html=True)
+        self.assertEqual(Review.objects.get(pk=review.pk).status, "draft")
+
+
+class NewTagTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.writer = make_role_user("Writer", "writer", author_name="Mina Park")
+        cls.editor = make_role_user("Editor", "editor")
+        Tag.objects.create(name="Run On")
+        Tag.objects.create(name="Rewind")
+
+    def test_a_writer_uses_existing_tags_and_is_told_which_do_not_exist(self):
+        self.client.force_login(self.writer)
+        data = review_form(self.writer.author, tags="run on, Slow Burn, Found Family")
+        response = self.client.post("/admin/reviews/review/add/", data)
+        self.assertEqual(
+            response.context["adminform"].form.errors["tags"],
+            [
+                "There are no tags “Found Family”, “Slow Burn” yet, and only an editor can add "
+                "tags. Use tags that exist, or ask an editor to add them."
+            ],
+        )
+        self.assertEqual(sorted(Tag.objects.values_list("name", flat=True)), ["Rewind", "Run On"])
+        self.assertFalse(Review.objects.exists())
+        data["tags"] = "run on, REWIND"  # existing tags, in any case
+        self.assertEqual(self.client.post("/admin/reviews/review/add/", data).status_code, 302)
+        self.assertEqual(sorted(Review.objects.get().tags.names()), ["Rewind", "Run On"])
+
+    def test_an_editor_makes_new_tags(self):
+        self.client.force_login(self.editor)
+        data = review_form(make_author("Joel Fernandes"), tags="Slow Burn, Rewind")
+        self.assertEqual(self.client.post("/admin/reviews/review/add/", data).status_code, 302)
+        self.assertTrue(Tag.objects.filter(name="Slow Burn").exists())
+
+    def test_the_editing_service_refuses_a_writers_new_tag_whatever_the_form(self):
+        review = make_review("Mine", published=False, author=self.writer.author)
+        with self.assertRaisesMessage(TransitionError, "There is no tag “Slow Burn” yet"):
+            edit_review(review=review, edit=ReviewEdit(tags=["Slow Burn"]), by=self.writer, via="x")
+        result = edit_review(review=review, edit=ReviewEdit(tags=["Slow Burn"]), by=None, via="x")
+        self.assertTrue(result.changed)  # an import, say, makes what its file names
+        self.assertTrue(Tag.objects.filter(name="Slow Burn").exists())

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.test import TestCase
@@ -174,7 +174,7 @@ class AssignmentTests(TestCase):
     def test_the_desk_plans_a_review_in_a_slot_until_an_editor_approves(self):
         response = self.assign(self.desk)
         self.assertContains(
-            response, "is planned for 27 Nov 2026, 09:00; an editor must approve it."
+            response, "is planned for 27 Nov 2026, 09:00 (Dubai time); an editor must approve it."
         )
         self.review.refresh_from_db()
         self.assertEqual(
@@ -184,7 +184,7 @@ class AssignmentTests(TestCase):
 
     def test_an_editor_assigning_schedules_it(self):
         response = self.assign(self.editor)
-        self.assertContains(response, "is scheduled for 27 Nov 2026, 09:00.")
+        self.assertContains(response, "is scheduled for 27 Nov 2026, 09:00 (Dubai time).")
         self.review.refresh_from_db()
         self.assertEqual(self.review.status, Review.Status.SCHEDULED)
         with clock_at(FRIDAY):
@@ -293,3 +293,59 @@ class CalendarFeedTests(TestCase):
         body = ics_feed(calendars=calendars, base_url="https://example.com", now=NOW)
         self.assertIn("Commas\\, semicolons\\;", body.replace("\r\n ", ""))
         self.assertTrue(all(len(line.encode()) <= 75 for line in body.split("\r\n")))
+
+
+class FeedWordingTests(TestCase):
+    """What each event of the feed says about its slot: never “on track”
+    for a slot with nothing in it or nothing approved."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.column = rewind()
+        cls.desk = make_role_user("Desk", "desk")
+
+    def events(self) -> dict[str, str]:
+        with clock_at(NOW):
+            body = ics_feed(calendars=build_calendar(now=NOW), base_url="https://x.test", now=NOW)
+        events = {}
+        for block in body.replace("\r\n ", "").split("BEGIN:VEVENT")[1:]:
+            fields = dict(line.split(":", 1) for line in block.split("\r\n") if ":" in line)
+            events[fields["DTSTART"]] = fields["DESCRIPTION"]
+        return events
+
+    def test_an_empty_slot_says_so_even_far_ahead(self):
+        events = self.events()
+        far = FRIDAY + timedelta(weeks=5)
+        self.assertEqual(
+            events[far.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")],
+            "Empty slot: nothing is planned for it yet.",
+        )
+        self.assertNotIn("On track", "".join(events.values()))
+
+    def test_a_review_not_approved_says_so(self):
+        make_review("Planned", published=False, published_at=FRIDAY, column=self.column)
+        description = self.events()["20261127T050000Z"]
+        self.assertTrue(description.startswith("Not approved yet: “Planned” (draft)."))
+
+    def test_an_approved_review_is_on_track(self):
+        make_review(
+            "Approved", status=Review.Status.SCHEDULED, published_at=FRIDAY, column=self.column
+        )
+        self.assertEqual(
+            self.events()["20261127T050000Z"], "On track: approved\\, and goes out at this time."
+        )
+
+    def test_the_first_address_is_not_announced_as_a_replacement_and_is_a_link(self):
+        self.client.force_login(self.desk)
+        response = self.client.post("/admin/reviews/column/calendar/feed/", follow=True)
+        self.assertContains(response, "Your calendar address is ready")
+        self.assertNotContains(response, "the old one no longer works")
+        url = response.context["feed_url"]
+        self.assertContains(response, f'<a href="{url}"><code>{url}</code></a>', html=True)
+        again = self.client.post("/admin/reviews/column/calendar/feed/", follow=True)
+        self.assertContains(again, "Your calendar address is new; the old one no longer works.")
+
+    def test_the_calendar_says_which_time_zone_its_times_are_in(self):
+        self.client.force_login(self.desk)
+        page = self.client.get("/admin/reviews/column/calendar/")
+        self.assertContains(page, "in the newsroom’s time zone (Dubai time, UTC+04:00)")

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from reviews.models import Review, Revision
+from reviews.models import Review, Revision, Tag
 from reviews.services import record_revision, schedule_update
 from reviews.services.revisions import snapshot
 from tests.factories import make_column, make_review, make_role_user, make_user
@@ -27,6 +27,8 @@ class PermissionMatrixTests(TestCase):
             "superuser": make_user("boss", superuser=True),
         }
         cls.other_writer = make_role_user("Writer", "other", author_name="Joel Fernandes")
+        for name in ("Run On", "Rewind"):  # the form's tags: writers use existing ones
+            Tag.objects.create(name=name)
         writer_author = cls.users["writer"].author
         cls.own_draft = make_review("Own draft", published=False, author=writer_author)
         cls.own_in_review = make_review("Own in review", status="review", author=writer_author)

@@ -41,16 +41,23 @@ class PreviewLinkTests(TestCase):
         self.assertContains(response, "Live about Run On")
         self.assertNotContains(response, "Secret other draft")
 
+    def assert_expired_page(self, response):
+        """Gone (410), said in words, and nothing of the review."""
+        self.assertContains(response, "This preview link has expired", status_code=410)
+        self.assertNotContains(response, "Draft about Run On", status_code=410)
+        self.assertEqual(response["X-Robots-Tag"], "noindex, nofollow")
+        self.assertIn("no-store", response["Cache-Control"])
+
     def test_it_stops_working_when_it_expires(self):
         url = preview_url(self.link)
         with clock_at(self.link.expires_at + timedelta(seconds=1)):
-            self.assertEqual(self.client.get(url).status_code, 404)
+            self.assert_expired_page(self.client.get(url))
 
     def test_it_stops_working_when_revoked(self):
         url = preview_url(self.link)
         self.link.revoked_at = timezone.now()
         self.link.save()
-        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assert_expired_page(self.client.get(url))
 
     def test_a_forged_or_tampered_token_shows_nothing(self):
         other_key = signing.Signer(salt=SALT).sign("not-a-key")
@@ -90,6 +97,50 @@ class PreviewLinkTests(TestCase):
         self.assertTrue(new.is_usable())
         page = self.client.get(f"/admin/reviews/review/{review.pk}/change/")
         self.assertContains(page, preview_url(new))
+
+    def test_the_admin_shows_each_links_full_address_to_copy(self):
+        self.client.force_login(self.editor)
+        page = self.client.get(f"/admin/reviews/review/{self.draft.pk}/change/")
+        address = "http://127.0.0.1:8000" + preview_url(self.link)
+        self.assertContains(
+            page,
+            f'<input type="text" class="vTextField kdr-copy__address" readonly value="{address}" '
+            'aria-label="Preview link address">',
+            html=True,
+        )
+        self.assertContains(page, "/static/admin/kdr/desk/fields.js")  # draws the copy button
+        self.assertContains(page, "works until")
+
+    def test_a_revoked_link_stays_revoked_whatever_is_posted(self):
+        self.link.revoked_at = timezone.now()
+        self.link.save()
+        self.client.force_login(self.editor)
+        review = Review.objects.get(pk=self.draft.pk)
+        page = self.client.get(f"/admin/reviews/review/{review.pk}/change/")
+        inline = page.context["inline_admin_formsets"][-1].formset.forms[0]
+        self.assertTrue(inline.fields["expires_at"].disabled and inline.fields["revoke"].disabled)
+        self.assertContains(page, "revoked ")
+        later = timezone.localtime() + timedelta(days=30)
+        data = change_form_data(
+            self.client,
+            review,
+            **{
+                "preview_links-TOTAL_FORMS": "1",
+                "preview_links-INITIAL_FORMS": "1",
+                "preview_links-0-id": str(self.link.pk),
+                "preview_links-0-review": str(review.pk),
+                "preview_links-0-expires_at_0": f"{later:%Y-%m-%d}",
+                "preview_links-0-expires_at_1": f"{later:%H:%M:%S}",
+            },
+        )
+        response = self.client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+        self.assertEqual(response.status_code, 302)
+        before = self.link.expires_at
+        self.link.refresh_from_db()
+        self.assertEqual(self.link.expires_at, before)
+        self.assertIsNotNone(self.link.revoked_at)
+        self.client.logout()  # as the person the link was sent to
+        self.assert_expired_page(self.client.get(preview_url(self.link)))
 
 
 class StaffPreviewTests(TestCase):

@@ -114,8 +114,9 @@ class ReviewPageTests(PublicSiteTestCase):
 
     def test_hero_image_is_responsive(self):
         response = self.client.get(self.review.get_absolute_url())
-        self.assertContains(response, 'srcset="/media/renditions/reviews/')
-        self.assertContains(response, ".1600w.webp 1600w")
+        # The 16:9 crop around the focal point, at each width.
+        self.assertContains(response, 'srcset="/media/crops/reviews/')
+        self.assertContains(response, ".wide-50-50.1600w.webp 1600w")
         self.assertContains(response, 'fetchpriority="high"')
 
     def test_list_images_load_lazily(self):
