@@ -366,7 +366,8 @@ class S3FaultTests(TestCase):
 
 class ReadersWhileStorageIsAwayTests(OnS3, PublicSiteTestCase):
     """Pages never call the storage: image addresses are built, not looked
-    up. The feed asks each image's size, and goes out without it."""
+    up. The feed asks each image's size, and goes out without it; a social
+    card not drawn yet gives way to the site's default card."""
 
     def test_pages_and_feeds_answer_while_the_storage_cannot_be_reached(self):
         away = self.s3.storages(self.bucket)
@@ -378,6 +379,10 @@ class ReadersWhileStorageIsAwayTests(OnS3, PublicSiteTestCase):
             started = time.monotonic()
             feed = self.client.get("/feeds/reviews/")
             self.assertLess(time.monotonic() - started, 5)
+            card = self.client.get(test_sharing.card_url(self.review))
+            self.assertRedirects(
+                card, "/static/social-default.png", status_code=302, fetch_redirect_response=False
+            )
         self.assertEqual(feed.status_code, 200)
         enclosure = next(ElementTree.fromstring(feed.content).iter("enclosure"))
         self.assertEqual(enclosure.get("length"), "0")
