@@ -23,7 +23,7 @@ from xml.etree import ElementTree
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -387,3 +387,9 @@ class ReadersWhileStorageIsAwayTests(OnS3, PublicSiteTestCase):
         enclosure = next(ElementTree.fromstring(feed.content).iter("enclosure"))
         self.assertEqual(enclosure.get("length"), "0")
         self.assertIn(f"/{self.bucket}/renditions/", enclosure.get("url"))
+
+
+class BucketPolicyCommandTests(TestCase):
+    def test_without_a_bucket_the_command_says_so(self):
+        with self.assertRaisesMessage(CommandError, "Media is not on S3: set MEDIA_STORAGE=s3"):
+            call_command("media_bucket_policy", stdout=StringIO())
