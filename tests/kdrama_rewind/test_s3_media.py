@@ -348,14 +348,14 @@ class S3FaultTests(TestCase):
     def test_a_storage_lost_mid_save_leaves_its_files_to_clean_media(self):
         """The save cannot remove what it wrote from a storage that is gone:
         those files wait for ``clean_media``, like a killed process's."""
-        self.use_storage(read_timeout=1, max_attempts=1, unreachable_pause=0.5)
+        self.use_storage(read_timeout=1, max_attempts=1, unreachable_pause=3)
         mid_save, written = self.write_through(2, self.s3.freeze)
         with mid_save:
             response, took = self.post()
         self.assert_nothing_saved(response, "the media storage did not answer in time")
         self.assertLess(took, 5)
         self.s3.thaw()
-        time.sleep(0.5)  # the storage is tried again after its pause
+        time.sleep(3)  # the storage is tried again after its pause
         self.assertEqual(stored_files(), set(written))
         out = StringIO()
         with clock_at(timezone.now() + timedelta(hours=2)):
