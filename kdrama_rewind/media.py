@@ -8,9 +8,15 @@ even if a file were opened directly. Paths are resolved inside MEDIA_ROOT
 only (Django's static ``serve`` refuses ``..``).
 
 Renditions (``renditions/``) are made once from an original whose stored
-name is never reused for other bytes while it exists, so their names never
-change meaning: browsers and CDNs may keep them for a year without asking
-again. Originals are kept for a day.
+name is never reused for other bytes while it exists, and crops and social
+cards carry what they show in their names, so those names never change
+meaning: browsers and CDNs may keep them for a year without asking again.
+Originals are kept for a day.
+
+:func:`serving_headers` is the one statement of these rules: this view sends
+them for media on the local disk, and object storage stores them with each
+object (``kdrama_rewind/storage.py``), so the bucket, or the CDN in front of
+it, sends them too.
 """
 
 import posixpath
@@ -26,23 +32,32 @@ IMAGE_TYPES = {
     ".webp": "image/webp",
 }
 SANDBOX = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
-RENDITIONS = "renditions/"
+# Folders whose names never change meaning (see above).
+NEVER_CHANGING = ("renditions/", "crops/", "social/")
 IMMUTABLE = "public, max-age=31536000, immutable"
 ONE_DAY = "public, max-age=86400"
+
+
+def serving_headers(name: str) -> dict[str, str]:
+    """The type, disposition and caching a stored file ``name`` is served with."""
+    filename = posixpath.basename(name).replace('"', "").replace("\\", "")
+    image_type = IMAGE_TYPES.get(posixpath.splitext(filename)[1].lower())
+    if image_type:
+        kind, disposition = image_type, "inline"
+    else:
+        kind, disposition = "application/octet-stream", "attachment"
+    return {
+        "Content-Type": kind,
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        "Cache-Control": IMMUTABLE if name.startswith(NEVER_CHANGING) else ONE_DAY,
+    }
 
 
 @require_safe
 def media(request, path):
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    name = posixpath.basename(path).replace('"', "")
-    image_type = IMAGE_TYPES.get(posixpath.splitext(name)[1].lower())
-    if image_type:
-        response["Content-Type"] = image_type
-        response["Content-Disposition"] = f'inline; filename="{name}"'
-    else:
-        response["Content-Type"] = "application/octet-stream"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    for header, value in serving_headers(path).items():
+        response[header] = value
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX
-    response["Cache-Control"] = IMMUTABLE if path.startswith(RENDITIONS) else ONE_DAY
     return response

@@ -222,8 +222,55 @@ FORMAT_MODULE_PATH = ["kdrama_rewind.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+
+
+def media_storage_from_env() -> tuple[dict, str | None]:
+    """The ``default`` storage ``MEDIA_STORAGE`` names, and the origin media
+    is served from when that is not the site (for the pages' CSP).
+
+    ``filesystem`` keeps media in ``MEDIA_ROOT``, served by the site;
+    ``s3`` in a bucket of S3 or an S3-compatible service, served by the
+    bucket or the CDN in front of it (kdrama_rewind/storage.py).
+    """
+    kind = os.environ.get("MEDIA_STORAGE") or "filesystem"
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, None
+    if kind != "s3":
+        raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}.")
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")
+    if not bucket:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    endpoint = (os.environ.get("AWS_S3_ENDPOINT_URL") or "").rstrip("/") or None
+    region = os.environ.get("AWS_S3_REGION_NAME") or "us-east-1"
+    # Media addresses: the CDN's host when there is one, else the bucket's own.
+    if domain := os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        public = f"https://{domain.strip('/')}"
+    elif endpoint:
+        public = f"{endpoint}/{bucket}"  # path-style, as MinIO and others need
+    else:
+        public = f"https://{bucket}.s3.{region}.amazonaws.com"
+    scheme, _, address = public.partition("://")
+    if scheme not in ("http", "https") or not address:
+        raise ImproperlyConfigured(f"Media would be served from {public!r}: not an address.")
+    options = {
+        "bucket_name": bucket,
+        "region_name": region,
+        "endpoint_url": endpoint,
+        "addressing_style": "path" if endpoint else None,
+        "custom_domain": address,
+        "url_protocol": f"{scheme}:",
+    }
+    # Without keys in the environment boto3 finds its own (an instance role).
+    if key := os.environ.get("AWS_ACCESS_KEY_ID"):
+        options["access_key"] = key
+        options["secret_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+    origin = f"{scheme}://{address.split('/', 1)[0]}"
+    return {"BACKEND": "kdrama_rewind.storage.MediaStorage", "OPTIONS": options}, origin
+
+
+MEDIA_STORAGE_BACKEND, MEDIA_ORIGIN = media_storage_from_env()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE_BACKEND,
     # In production static files are compressed and fingerprinted (run
     # collectstatic), and WhiteNoise serves them with far-future expiry.
     "staticfiles": {
@@ -314,7 +361,8 @@ SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    # Media on object storage comes from the bucket's or the CDN's origin.
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "manifest-src": [CSP.SELF],

@@ -97,7 +97,10 @@ class ReviewFeed(Feed):
         if not image or not image.renditions:
             return []
         rendition = next((r for r in image.renditions if r.width >= 1200), image.renditions[-1])
-        length = image.storage.size(rendition.name) if image.storage.exists(rendition.name) else 0
+        try:
+            length = image.storage.size(rendition.name)
+        except OSError:  # missing, or media storage unreachable: the feed goes out anyway
+            length = 0
         mime_type = mimetypes.guess_type(rendition.name)[0] or "image/webp"
         return [Enclosure(rendition.url, str(length), mime_type)]
 

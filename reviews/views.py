@@ -324,14 +324,19 @@ class QuoteListView(ForgivingPaginationMixin, ListView):
 
 
 class SocialCardView(View):
-    """A public review's social card, drawn on first request and kept."""
+    """A public review's social card, drawn on first request and kept. While
+    media storage cannot be reached, the site's default card stands in."""
 
     def get(self, request, pk, digest):
         review = get_object_or_404(Review.objects.published().select_related("column"), pk=pk)
         if digest != card_digest(review):
             return redirect(card_url(review))
-        name = ensure_card(review)
-        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        try:
+            name = ensure_card(review)
+            card = default_storage.open(name, "rb")
+        except OSError:
+            return redirect(static("social-default.png"))  # temporary: never cached
+        response = FileResponse(card, content_type="image/jpeg")
         response["Cache-Control"] = "public, max-age=31536000, immutable"
         return response
 

@@ -21,6 +21,16 @@ def _media_root():
     shutil.rmtree(media, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _s3_server():
+    """moto's S3 server, if a test class started one (tests/s3_server.py),
+    is stopped when the run ends."""
+    from tests.s3_server import stop_shared_server
+
+    yield
+    stop_shared_server()
+
+
 @pytest.fixture(autouse=True)
 def _no_scheduled_update_pending():
     """Start each test with an empty cache that knows no scheduled update is

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -98,3 +99,21 @@ def make_role_user(role: str, username=None, *, author_name=None):
     if author_name:
         make_author(author_name, user=user)
     return get_user_model().objects.get(pk=user.pk)  # fresh permission cache
+
+
+def stored_files(storage=None) -> set[str]:
+    """Every file in media storage, found through the storage API, so a
+    folder on disk and a bucket are looked at alike."""
+    storage = storage or default_storage
+
+    def walk(folder):
+        try:
+            directories, files = storage.listdir(folder)
+        except FileNotFoundError:
+            return
+        for file in files:
+            yield f"{folder}/{file}" if folder else file
+        for directory in directories:
+            yield from walk(f"{folder}/{directory}" if folder else directory)
+
+    return set(walk(""))

@@ -48,8 +48,11 @@ class MediaServingTests(PublicSiteTestCase):
         rendition = self.review.hero_image.renditions[0]
         self.assertEqual(self.client.post(rendition.url).status_code, 405)
 
-    def test_renditions_are_kept_for_a_year_originals_for_a_day(self):
+    def test_renditions_and_crops_are_kept_for_a_year_originals_for_a_day(self):
         rendition = self.client.get(self.review.hero_image.renditions[0].url)
         self.assertEqual(rendition["Cache-Control"], "public, max-age=31536000, immutable")
+        crop = self.client.get(self.review.hero_image.crops["wide"].renditions[0].url)
+        self.assertEqual(crop.status_code, 200)
+        self.assertEqual(crop["Cache-Control"], "public, max-age=31536000, immutable")
         original = self.client.get(self.review.hero_image.url)
         self.assertEqual(original["Cache-Control"], "public, max-age=86400")

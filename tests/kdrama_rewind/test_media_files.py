@@ -11,7 +11,6 @@ import sys
 import tempfile
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -30,13 +29,10 @@ from tests.factories import (
     make_drama,
     make_person,
     make_review,
+    stored_files,
 )
 
 RANDOM_NAME = r"[A-Za-z0-9_-]{22}"
-
-
-def stored_files(root) -> set[str]:
-    return {str(p.relative_to(root)) for p in Path(root).rglob("*") if p.is_file()}
 
 
 def files_of(field_file) -> set[str]:
@@ -59,6 +55,10 @@ class MediaFolderTestCase(TestCase):
         media.enable()
         self.addCleanup(media.disable)
 
+    def media_environ(self) -> dict[str, str]:
+        """The environment that points another process at this test's media."""
+        return {"MEDIA_ROOT": self.media}
+
 
 class StoredNameTests(MediaFolderTestCase):
     def test_an_upload_is_stored_under_a_random_name_and_its_renditions_follow(self):
@@ -79,7 +79,7 @@ class StoredNameTests(MediaFolderTestCase):
         for cut in review.hero_image.crops.values():
             for rendition in cut.renditions:
                 self.assertRegex(rendition.name, crop)
-        self.assertEqual(stored_files(self.media), files_of(review.hero_image))
+        self.assertEqual(stored_files(), files_of(review.hero_image))
 
     def test_the_same_upload_twice_gets_two_names(self):
         one = make_review(hero_image=image_upload("hero.jpg"), hero_alt="A")
@@ -129,9 +129,9 @@ class CleanMediaTests(MediaFolderTestCase):
         # Something else in storage is none of this command's business.
         default_storage.save("exports/notes.txt", ContentFile(b"kept"))
 
-        before = stored_files(self.media)
+        before = stored_files()
         out = self.clean("--dry-run")
-        self.assertEqual(stored_files(self.media), before, "a dry run removes nothing")
+        self.assertEqual(stored_files(), before, "a dry run removes nothing")
         orphans = second | gone_files
         for name in orphans:
             self.assertIn(f"Would remove {name}\n", out)
@@ -139,7 +139,7 @@ class CleanMediaTests(MediaFolderTestCase):
 
         out = self.clean()
         self.assertEqual(
-            stored_files(self.media),
+            stored_files(),
             first | third | {card_name(Review.objects.get(pk=review.pk)), "exports/notes.txt"},
         )
         self.assertIn(f"{len(orphans)} file(s) that nothing refers to", out)
@@ -150,9 +150,9 @@ class CleanMediaTests(MediaFolderTestCase):
         default_storage.save("reviews/2026/11/in-flight.jpg", ContentFile(image_bytes()))
         out = self.clean(hours_later=0)
         self.assertIn("0 file(s)", out)
-        self.assertEqual(stored_files(self.media), {"reviews/2026/11/in-flight.jpg"})
+        self.assertEqual(stored_files(), {"reviews/2026/11/in-flight.jpg"})
         out = self.clean("--older-than", "0", hours_later=0)
-        self.assertEqual(stored_files(self.media), set())
+        self.assertEqual(stored_files(), set())
 
 
 SAVE_THEN_HANG = """
@@ -174,7 +174,7 @@ time.sleep(120)  # killed here, before the row is written
 class KilledSaveTests(MediaFolderTestCase):
     def test_a_save_killed_after_writing_its_files_leaves_them_to_clean_media(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-        env.update(MEDIA_ROOT=self.media, DJANGO_SETTINGS_MODULE="kdrama_rewind.settings")
+        env.update(self.media_environ(), DJANGO_SETTINGS_MODULE="kdrama_rewind.settings")
         process = subprocess.Popen(
             [sys.executable, "-c", SAVE_THEN_HANG],
             cwd=settings.BASE_DIR,
@@ -191,7 +191,7 @@ class KilledSaveTests(MediaFolderTestCase):
             process.stdout.close()
             process.stderr.close()
         self.assertTrue(name, "the save wrote its image before it was killed")
-        left = stored_files(self.media)
+        left = stored_files()
         self.assertIn(name, left)
         self.assertGreater(len(left), 1, "and its renditions")
         self.assertFalse(Review.objects.filter(slug="killed-mid-save").exists())
@@ -199,5 +199,5 @@ class KilledSaveTests(MediaFolderTestCase):
         out = StringIO()
         with clock_at(timezone.now() + timedelta(hours=2)):
             call_command("clean_media", stdout=out)
-        self.assertEqual(stored_files(self.media), set())
+        self.assertEqual(stored_files(), set())
         self.assertIn(f"Removed {name}\n", out.getvalue())

@@ -275,3 +275,66 @@ class TaskSettingsTests(SimpleTestCase):
         result = deploy_check(DJANGO_TASKS_BACKEND="immediate")
         self.assertNotEqual(result.returncode, 0)
         self.assertIn("kdrama_rewind.W002", result.stderr)
+
+
+class MediaStorageSettingsTests(SimpleTestCase):
+    """``MEDIA_STORAGE`` chooses the local folder (the default) or a bucket."""
+
+    S3 = {"MEDIA_STORAGE": "s3", "AWS_STORAGE_BUCKET_NAME": "kdr-media"}
+
+    def media(self, **env):
+        values = read_settings("STORAGES", "SECURE_CSP", **env)
+        return values["STORAGES"]["default"], values["SECURE_CSP"]["img-src"]
+
+    def test_the_local_folder_by_default_served_by_the_site(self):
+        storage, images = self.media(MEDIA_STORAGE="")
+        self.assertEqual(storage, {"BACKEND": "django.core.files.storage.FileSystemStorage"})
+        self.assertEqual(images, ["'self'", "data:"])
+
+    def test_an_s3_compatible_service_at_its_own_address(self):
+        storage, images = self.media(
+            **self.S3,
+            AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000/",
+            AWS_S3_REGION_NAME="eu-west-1",
+            AWS_ACCESS_KEY_ID="key",
+            AWS_SECRET_ACCESS_KEY="secret",
+        )
+        self.assertEqual(storage["BACKEND"], "kdrama_rewind.storage.MediaStorage")
+        self.assertEqual(
+            storage["OPTIONS"],
+            {
+                "bucket_name": "kdr-media",
+                "region_name": "eu-west-1",
+                "endpoint_url": "http://127.0.0.1:9000",
+                "addressing_style": "path",
+                "custom_domain": "127.0.0.1:9000/kdr-media",
+                "url_protocol": "http:",
+                "access_key": "key",
+                "secret_key": "secret",
+            },
+        )
+        self.assertEqual(images, ["'self'", "data:", "http://127.0.0.1:9000"])
+
+    def test_aws_behind_a_cdn(self):
+        storage, images = self.media(**self.S3, AWS_S3_CUSTOM_DOMAIN="media.example.com")
+        self.assertEqual(storage["OPTIONS"]["custom_domain"], "media.example.com")
+        self.assertEqual(storage["OPTIONS"]["url_protocol"], "https:")
+        self.assertNotIn("access_key", storage["OPTIONS"], "boto3 finds an instance's role")
+        self.assertEqual(images, ["'self'", "data:", "https://media.example.com"])
+
+    def test_aws_without_a_cdn_serves_from_the_bucket_s_own_address(self):
+        storage, images = self.media(**self.S3, AWS_S3_REGION_NAME="ap-northeast-2")
+        self.assertEqual(
+            storage["OPTIONS"]["custom_domain"], "kdr-media.s3.ap-northeast-2.amazonaws.com"
+        )
+        self.assertEqual(images[-1], "https://kdr-media.s3.ap-northeast-2.amazonaws.com")
+
+    def test_a_bucket_is_required_and_an_unknown_storage_refused(self):
+        with self.assertRaisesMessage(AssertionError, "MEDIA_STORAGE=s3 needs AWS_STORAGE"):
+            read_settings("STORAGES", MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="")
+        with self.assertRaisesMessage(AssertionError, "MEDIA_STORAGE must be filesystem or s3"):
+            read_settings("STORAGES", MEDIA_STORAGE="gcs")
+
+    def test_production_on_s3_passes_the_deploy_check(self):
+        result = deploy_check(**self.S3, AWS_S3_CUSTOM_DOMAIN="media.example.com")
+        self.assertEqual(result.returncode, 0, result.stderr)

@@ -1,7 +1,8 @@
 """``import_reviews`` and ``export_reviews``: the file format of DESIGN.md end to end.
 
 Files are written to throw-away folders; stored images go to the test
-MEDIA_ROOT (tests/conftest.py). Line numbers in error messages are checked
+media storage (tests/conftest.py; a bucket on moto's S3 server for the
+classes tests/kdrama_rewind/test_s3_media.py runs again). Line numbers in error messages are checked
 against the line the test text puts the offending key on.
 """
 
@@ -34,6 +35,7 @@ from tests.factories import (
     make_person,
     make_quote,
     make_review,
+    stored_files,
 )
 
 HERO = image_bytes(size=(1300, 700), color=(40, 90, 160))
@@ -102,8 +104,7 @@ def folder(test, prefix: str) -> Path:
 
 
 def media_files() -> set[str]:
-    root = Path(default_storage.location)
-    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+    return stored_files()
 
 
 def stored_bytes(field_file) -> bytes:

@@ -2,11 +2,10 @@ import io
 import shutil
 import tempfile
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.test import TestCase, override_settings
 
@@ -14,6 +13,7 @@ from people.models import Author, Person
 from reviews.management.commands.load_demo import next_demo_slot
 from reviews.models import Column, Drama, Review
 from tests.clock import clock_at
+from tests.factories import stored_files
 
 
 def load_demo() -> str:
@@ -28,12 +28,7 @@ def snapshot() -> dict:
         model._meta.label: list(model.objects.order_by("pk").values())
         for model in apps.get_models()
     }
-    media = Path(settings.MEDIA_ROOT)
-    files = {
-        str(path.relative_to(media)): path.stat().st_size
-        for path in media.rglob("*")
-        if path.is_file()
-    }
+    files = {name: default_storage.size(name) for name in stored_files()}
     return {"rows": rows, "files": files}
 
 

@@ -2,22 +2,21 @@
 form error with their text intact, and no review row or file is left."""
 
 import os
-from pathlib import Path
 from unittest import mock
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from reviews.models import Review
 from tests.factories import image_bytes, make_author, make_role_user
+from tests.factories import stored_files as media_files
 from tests.reviews.test_admin import review_form
 
 
-def media_files() -> set[str]:
-    root = Path(settings.MEDIA_ROOT)
-    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+def media_storage_class():
+    """The class of the media storage in use (the local folder's, or S3's)."""
+    return type(storages["default"])
 
 
 class UnwritableStorageTests(TestCase):
@@ -48,7 +47,7 @@ class UnwritableStorageTests(TestCase):
     def test_an_unwritable_storage_gives_a_form_error_and_keeps_nothing(self):
         before = media_files()
         refuse = mock.patch.object(
-            FileSystemStorage, "_save", side_effect=PermissionError(13, "Permission denied")
+            media_storage_class(), "_save", side_effect=PermissionError(13, "Permission denied")
         )
         with refuse:
             response = self.post_with_image()
@@ -57,7 +56,8 @@ class UnwritableStorageTests(TestCase):
 
     def test_a_storage_that_fails_part_way_leaves_no_orphan_file(self):
         before = media_files()
-        real_save = FileSystemStorage._save
+        storage_class = media_storage_class()
+        real_save = storage_class._save
         calls = []
 
         def fill_up(storage, name, content):
@@ -66,7 +66,7 @@ class UnwritableStorageTests(TestCase):
                 raise OSError(28, os.strerror(28))
             return real_save(storage, name, content)
 
-        with mock.patch.object(FileSystemStorage, "_save", fill_up):
+        with mock.patch.object(storage_class, "_save", fill_up):
             response = self.post_with_image()
         self.assertGreater(len(calls), 2)
         self.assert_nothing_kept(response, before)
@@ -83,7 +83,7 @@ class UnwritableStorageTests(TestCase):
         superuser.save()
         self.client.force_login(superuser)
         with mock.patch.object(
-            FileSystemStorage, "_save", side_effect=PermissionError(13, "Permission denied")
+            media_storage_class(), "_save", side_effect=PermissionError(13, "Permission denied")
         ):
             response = self.client.post("/admin/people/person/add/", data)
         self.assertContains(response, "The image could not be stored just now")
