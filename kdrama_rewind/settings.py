@@ -204,6 +204,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)
 # not cached yet). 0 turns it off.
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS") or 300)
 
+# An HTTP cache in front of the site (Varnish, a CDN) that is told which
+# pages to drop after each change (kdrama_rewind.purge). Empty: none.
+CACHE_PURGE_URL = os.environ.get("CACHE_PURGE_URL", "")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
