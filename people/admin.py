@@ -1,11 +1,10 @@
 from django.contrib import admin
 
 from kdrama_rewind.admin_storage import StorageFaultAdminMixin
+from kdrama_rewind.admin_styles import ADMIN_MEDIA_CSS
 from kdrama_rewind.images import thumbnail_html
 
 from .models import Author, Person, Subscriber
-
-ADMIN_MEDIA_CSS = {"all": ["admin/kdr/admin.css"]}
 
 
 class PhotoPreviewMixin:

@@ -1,1 +1,1 @@
-from . import dramas, pages, reviews, shared  # noqa: F401  (registers the admin classes)
+from . import columns, dramas, pages, reviews, shared, tags  # noqa: F401  (registers the admin classes)

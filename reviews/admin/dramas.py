@@ -4,8 +4,8 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
 from kdrama_rewind.admin_storage import StorageFaultAdminMixin
+from kdrama_rewind.admin_styles import ADMIN_MEDIA_CSS
 from kdrama_rewind.images import thumbnail_html
-from people.admin import ADMIN_MEDIA_CSS
 
 from ..models import Character, Drama, Genre, Quote
 from .shared import SharedInlineMixin, SharedThingAdminMixin

@@ -1,67 +1,46 @@
-import logging
-from datetime import timedelta
+"""The review admin: the form (saved through the editing service), its
+inlines, the list with its state filter, and the list's actions."""
 
-import taggit.models
-from django import forms
-from django.conf import settings
+import logging
+
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
 
 from kdrama_rewind.admin_storage import StorageFaultAdminMixin
+from kdrama_rewind.admin_styles import ADMIN_MEDIA_CSS
 from kdrama_rewind.images import thumbnail_html
-from people.admin import ADMIN_MEDIA_CSS
 
 from .. import permissions
-from ..desk import assign_to_slot, build_calendar
 from ..models import (
-    CalendarToken,
-    Column,
     Correction,
     PreviewLink,
     Quote,
     Review,
-    Revision,
-    Tag,
     UploadStash,
 )
-from ..models.workflow import new_key
-from ..names import name_warnings, review_texts, undismissed
 from ..services import (
     EditConflict,
     TransitionError,
     approve_review,
     cancel_schedule,
-    cancel_update,
     edit_review,
     publish_review,
-    release_address,
-    restore_revision,
     submit_for_review,
     unpublish_review,
 )
-from ..services.revisions import compare
 from ..status import State
-from ..times import newsroom, when, zone_phrase
-from .discussion import DiscussionAdminMixin, history_threads
+from ..times import when
+from .discussion import DiscussionAdminMixin
 from .forms import ReviewAdminForm
-from .shared import SharedThingAdminMixin
+from .history import ReviewHistoryMixin, refusal_message
+from .inlines import CorrectionInline, PreviewLinkInline
 from .writing import WritingDeskMixin
-
-
-def refusal_message(refusal) -> str:
-    if isinstance(refusal, ValidationError):
-        return " ".join(refusal.messages)
-    return str(refusal)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -79,75 +58,17 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-PREVIEW_DAYS = 7
 logger = logging.getLogger(__name__)
-
-# Reviews use their own tag model; taggit's default one would only confuse editors.
-admin.site.unregister(taggit.models.Tag)
-
-
-class SlotAssignmentForm(forms.Form):
-    review = forms.ModelChoiceField(queryset=Review.objects.select_related("author"))
-    column = forms.ModelChoiceField(queryset=Column.objects.all())
-    at = forms.DateTimeField()
-    remove = forms.BooleanField(required=False)
-
-
-class CorrectionInline(admin.StackedInline):
-    model = Correction
-    fields = ["kind", "noted_at", "text"]
-    extra = 0
-    verbose_name = "correction, clarification or update"
-
-
-class PreviewLinkForm(forms.ModelForm):
-    revoke = forms.BooleanField(required=False, help_text="The link stops working at once.")
-
-    class Meta:
-        model = PreviewLink
-        fields = ["expires_at"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.fields["expires_at"].initial = timezone.now() + timedelta(days=PREVIEW_DAYS)
-        elif self.instance.revoked_at is not None:
-            # A revoked link stays revoked: its row is shown, not edited.
-            for field in self.fields.values():
-                field.disabled = True
-
-
-class PreviewLinkInline(admin.TabularInline):
-    model = PreviewLink
-    form = PreviewLinkForm
-    fields = ["address", "expires_at", "revoke", "created_by", "revoked_at"]
-    readonly_fields = ["address", "created_by", "revoked_at"]
-    extra = 0
-    can_delete = False
-    verbose_name = "shareable preview link"
-    verbose_name_plural = "shareable preview links (for readers without an account)"
-
-    @admin.display(description="address")
-    def address(self, link):
-        if not link.pk:
-            return "Made when the review is saved"
-        url = settings.SITE_URL + link.get_absolute_url()
-        if link.revoked_at is not None:
-            state = f"revoked {when(link.revoked_at)}"
-        elif not link.is_usable():
-            state = f"expired {when(link.expires_at)}"
-        else:
-            state = f"works until {when(link.expires_at)}"
-        return format_html(
-            '<input type="text" class="vTextField kdr-copy__address" readonly value="{}" '
-            'aria-label="Preview link address"> <span class="kdr-copy__state">{}</span>',
-            url,
-            state,
-        )
 
 
 @admin.register(Review)
-class ReviewAdmin(WritingDeskMixin, DiscussionAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin):
+class ReviewAdmin(
+    ReviewHistoryMixin,
+    WritingDeskMixin,
+    DiscussionAdminMixin,
+    StorageFaultAdminMixin,
+    admin.ModelAdmin,
+):
     form = ReviewAdminForm
     list_display = [
         "hero_thumbnail",
@@ -451,337 +372,3 @@ class ReviewAdmin(WritingDeskMixin, DiscussionAdminMixin, StorageFaultAdminMixin
     @admin.action(description="Unpublish (back to draft)", permissions=["publish"])
     def move_to_draft(self, request, queryset):
         self._move_each(request, queryset, unpublish_review, "Moved back to draft:")
-
-    # -------------------------------------------------------------- history
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path(
-                "<path:object_id>/history/compare/",
-                wrap(self.compare_view),
-                name="reviews_review_compare",
-            ),
-            path(
-                "<path:object_id>/history/<int:revision_id>/",
-                wrap(self.revision_view),
-                name="reviews_review_revision",
-            ),
-            path(
-                "<path:object_id>/history/<int:revision_id>/restore/",
-                wrap(require_POST(self.restore_view)),
-                name="reviews_review_restore",
-            ),
-            path(
-                "<path:object_id>/history/addresses/<int:redirect_id>/release/",
-                wrap(require_POST(self.release_address_view)),
-                name="reviews_review_release_address",
-            ),
-            path(
-                "<path:object_id>/history/<int:revision_id>/cancel/",
-                wrap(require_POST(self.cancel_update_view)),
-                name="reviews_review_cancel_update",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _review_for(self, request, object_id) -> Review:
-        try:
-            review = get_object_or_404(Review.objects.select_related("author"), pk=object_id)
-        except ValueError:  # not an id at all, e.g. "<id>/change/history/"
-            raise Http404 from None
-        if not self.has_view_or_change_permission(request, review):
-            raise PermissionDenied
-        return review
-
-    def _context(self, request, review, **extra):
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "original": review,
-            "review": review,
-            "can_edit": permissions.can_edit(request.user, review),
-            "can_schedule": permissions.can_schedule(request.user),
-            "zone_phrase": zone_phrase(),
-            **extra,
-        }
-
-    def history_view(self, request, object_id, extra_context=None):
-        review = self._review_for(request, object_id)
-        revisions = list(review.revisions.select_related("created_by"))
-        context = self._context(
-            request,
-            review,
-            title=f"History of “{review}”",
-            revisions=revisions,
-            threads=history_threads(request.user, review, revisions),
-            old_addresses=review.slug_redirects.order_by("old_slug"),
-            can_release=permissions.can_publish(request.user),
-        )
-        return TemplateResponse(request, "admin/reviews/review/history.html", context)
-
-    def revision_view(self, request, object_id, revision_id):
-        review = self._review_for(request, object_id)
-        revision = get_object_or_404(review.revisions.select_related("created_by"), pk=revision_id)
-        previous = None
-        if not revision.is_note:
-            previous = (
-                review.revisions.snapshots()
-                .filter(created_at__lt=revision.created_at)
-                .select_related("created_by")
-                .first()
-            )
-        changes = compare(previous.snapshot, revision.snapshot) if previous else []
-        context = self._context(
-            request,
-            review,
-            title=f"{revision} — {review}",
-            revision=revision,
-            previous=previous,
-            changes=changes,
-        )
-        return TemplateResponse(request, "admin/reviews/review/revision.html", context)
-
-    def compare_view(self, request, object_id):
-        review = self._review_for(request, object_id)
-        revisions = review.revisions.select_related("created_by")
-        try:
-            a = revisions.get(pk=int(request.GET.get("a", "")))
-            b = revisions.get(pk=int(request.GET.get("b", "")))
-        except (ValueError, Revision.DoesNotExist):
-            self.message_user(
-                request, "Choose two revisions of this review to compare.", messages.ERROR
-            )
-            return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
-        if a.created_at > b.created_at:
-            a, b = b, a
-        context = self._context(
-            request,
-            review,
-            title=f"Comparing two versions of “{review}”",
-            a=a,
-            b=b,
-            changes=compare(a.snapshot, b.snapshot),
-        )
-        return TemplateResponse(request, "admin/reviews/review/compare.html", context)
-
-    def restore_view(self, request, object_id, revision_id):
-        review = self._review_for(request, object_id)
-        if not permissions.can_edit(request.user, review):
-            raise PermissionDenied
-        revision = get_object_or_404(review.revisions.snapshots(), pk=revision_id)
-        history = redirect(reverse("admin:reviews_review_history", args=[review.pk]))
-        try:
-            based_on = int(request.POST.get("version", ""))
-        except ValueError:
-            self.message_user(
-                request, "Open the history again and restore from there.", messages.ERROR
-            )
-            return history
-        data = revision.snapshot
-        texts = review_texts(title=data["title"], standfirst=data["standfirst"], body=data["body"])
-        warnings = undismissed(
-            name_warnings(texts=texts, drama_ids={pk for pk, _ in data["dramas"]}),
-            review.name_checks_dismissed,
-        )
-        if warnings and not request.POST.get("confirm_names"):
-            context = self._context(
-                request,
-                review,
-                title=f"Restore the version of {newsroom(revision.created_at):%d %b %Y}?",
-                revision=revision,
-                warnings=warnings,
-                version=based_on,
-            )
-            return TemplateResponse(request, "admin/reviews/review/restore_confirm.html", context)
-        try:
-            restored = restore_revision(
-                review=review,
-                revision=revision,
-                by=request.user,
-                based_on=based_on,
-                confirmed_names=warnings,
-            )
-        except EditConflict as conflict:
-            self.message_user(
-                request,
-                f"Nothing was restored: the review was {conflict.detail} since you opened its "
-                "history. Look at what changed, then restore again if you still want to.",
-                messages.ERROR,
-            )
-            return history
-        except (TransitionError, ValidationError) as refusal:
-            self.message_user(
-                request, f"Nothing was restored: {refusal_message(refusal)}", messages.ERROR
-            )
-            return history
-        saved = when(revision.created_at, zone=True)
-        if restored is None:
-            self.message_user(
-                request,
-                f"The review is already as it was when saved at {saved}; nothing changed.",
-                messages.INFO,
-            )
-        else:
-            self.message_user(
-                request,
-                f"Restored the version saved at {saved}: it is now the newest version below, "
-                f"saved at {when(restored.created_at)}.",
-                messages.SUCCESS,
-            )
-        return history
-
-    def release_address_view(self, request, object_id, redirect_id):
-        review = self._review_for(request, object_id)
-        old = get_object_or_404(review.slug_redirects, pk=redirect_id)
-        try:
-            release_address(redirect=old, by=request.user)
-        except TransitionError as refusal:
-            raise PermissionDenied(str(refusal)) from None
-        self.message_user(
-            request,
-            f"/reviews/{old.old_slug}/ no longer leads to this review; another review may use it.",
-            messages.SUCCESS,
-        )
-        return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
-
-    def cancel_update_view(self, request, object_id, revision_id):
-        review = self._review_for(request, object_id)
-        if not permissions.can_schedule(request.user):
-            raise PermissionDenied
-        update = get_object_or_404(
-            Revision.objects.pending_updates(), pk=revision_id, review=review
-        )
-        cancel_update(update=update, by=request.user)
-        self.message_user(request, "The scheduled update is cancelled.", messages.SUCCESS)
-        return redirect(reverse("admin:reviews_review_history", args=[review.pk]))
-
-
-@admin.register(Column)
-class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "is_featured", "cadence", "review_count"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    ordering = ["name"]  # the review count's GROUP BY drops Meta.ordering
-    fieldsets = [
-        (None, {"fields": ["name", "slug", "description", "is_featured"]}),
-        (
-            "Cadence",
-            {
-                "fields": [
-                    "cadence_weeks",
-                    "cadence_weekday",
-                    "cadence_time",
-                    "cadence_starts_on",
-                ],
-                "description": "When the column runs; the desk calendar shows its slots.",
-            },
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(review_count=Count("reviews"))
-
-    @admin.display(description="reviews", ordering="review_count")
-    def review_count(self, column):
-        return column.review_count
-
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("calendar/", wrap(self.calendar_view), name="reviews_column_calendar"),
-            path(
-                "calendar/assign/",
-                wrap(require_POST(self.assign_view)),
-                name="reviews_column_calendar_assign",
-            ),
-            path(
-                "calendar/feed/",
-                wrap(require_POST(self.feed_token_view)),
-                name="reviews_column_calendar_feed",
-            ),
-            *super().get_urls(),
-        ]
-
-    def calendar_view(self, request):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied
-        token = CalendarToken.objects.filter(user=request.user).first()
-        candidates = (
-            Review.objects.exclude(pk__in=Review.objects.published())
-            .select_related("column")
-            .order_by("title")
-        )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Rewind desk calendar",
-            "calendars": build_calendar(),
-            "candidates": candidates,
-            "can_schedule": permissions.can_schedule(request.user),
-            "feed_url": request.build_absolute_uri(token.get_absolute_url()) if token else "",
-            "zone_phrase": zone_phrase(),
-        }
-        return TemplateResponse(request, "admin/reviews/column/calendar.html", context)
-
-    def assign_view(self, request):
-        if not permissions.can_schedule(request.user):
-            raise PermissionDenied
-        form = SlotAssignmentForm(request.POST)
-        if not form.is_valid():
-            self.message_user(request, form.errors.as_text(), messages.ERROR)
-        else:
-            review, column, at = (form.cleaned_data[k] for k in ("review", "column", "at"))
-            try:
-                if form.cleaned_data["remove"]:
-                    cancel_schedule(review=review, by=request.user)
-                    done = f"Took “{review}” off the calendar."
-                else:
-                    assign_to_slot(review=review, column=column, at=at, by=request.user)
-                    review.refresh_from_db()
-                    slot = when(at, zone=True)
-                    if review.status in Review.APPROVED_STATUSES:
-                        done = f"“{review}” is scheduled for {slot}."
-                    else:
-                        done = f"“{review}” is planned for {slot}; an editor must approve it."
-            except TransitionError as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                self.message_user(request, done, messages.SUCCESS)
-        return redirect(reverse("admin:reviews_column_calendar"))
-
-    def feed_token_view(self, request):
-        if not permissions.can_view(request.user):
-            raise PermissionDenied
-        _, made = CalendarToken.objects.update_or_create(
-            user=request.user, defaults={"key": new_key()}
-        )
-        self.message_user(
-            request,
-            "Your calendar address is ready: subscribe to it in your calendar app."
-            if made
-            else "Your calendar address is new; the old one no longer works.",
-            messages.SUCCESS,
-        )
-        return redirect(reverse("admin:reviews_column_calendar"))
-
-    @admin.display(description="cadence")
-    def cadence(self, column):
-        if not column.has_cadence:
-            return "—"
-        every = "Weekly" if column.cadence_weeks == 1 else f"Every {column.cadence_weeks} weeks"
-        return f"{every}, {column.get_cadence_weekday_display()} {column.cadence_time:%H:%M}"
-
-
-@admin.register(Tag)
-class TagAdmin(SharedThingAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "review_count"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(review_count=Count("tagged_reviews"))
-
-    @admin.display(description="reviews", ordering="review_count")
-    def review_count(self, tag):
-        return tag.review_count
