@@ -18,6 +18,7 @@ from .models import (
     Column,
     Drama,
     Genre,
+    PreviewLink,
     Quote,
     Review,
     SlugRedirect,
@@ -25,7 +26,6 @@ from .models import (
 )
 from .names import link_first_mentions
 from .permissions import can_view
-from .previews import find_link, find_usable_link
 from .pull_quotes import PlacedQuotes, place_pull_quotes
 from .search import search
 from .sitemaps import news_items
@@ -165,9 +165,10 @@ class PreviewLinkView(ReviewDetailView):
 
     def get(self, request, *args, **kwargs):
         request.canonical_path = reverse("reviews:front_page")  # never the secret link
-        self.link = find_usable_link(kwargs["token"])
+        links = PreviewLink.objects.select_related("review")
+        self.link = links.usable().for_token(kwargs["token"])
         if self.link is None:
-            if find_link(kwargs["token"]) is None:
+            if links.for_token(kwargs["token"]) is None:
                 raise Http404("There is no preview at this address.")
             return self.gone(request)
         self.object = self.get_object()

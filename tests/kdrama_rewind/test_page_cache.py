@@ -10,7 +10,6 @@ from django.utils import timezone
 from kdrama_rewind.page_cache import GENERATION_KEY, fragment_context, generation
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
-from reviews.previews import preview_url
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
 from tests.sample_site import PublicSiteTestCase
@@ -62,7 +61,7 @@ class CachingTests(PageCacheTestCase):
         link = PreviewLink.objects.create(
             review=draft, expires_at=timezone.now() + timedelta(days=1)
         )
-        url = preview_url(link)
+        url = link.get_absolute_url()
         self.assertContains(self.get(url), "Shared draft")
         link.revoked_at = timezone.now()
         link.save()  # no commit callbacks: only a fresh page would notice

@@ -13,7 +13,6 @@ from django.test import TestCase
 from django.utils import timezone
 
 from reviews.models import Comment, PreviewLink, Review, Revision, SendBack
-from reviews.previews import preview_url
 from reviews.services import (
     TransitionError,
     add_comment,
@@ -467,7 +466,7 @@ class CommentsStayInTheNewsroomTests(TestCase):
             "/feeds/reviews/atom/",
             "/sitemap.xml",
             "/sitemaps/reviews.xml",
-            preview_url(self.link),
+            self.link.get_absolute_url(),
         ]
         for url in surfaces:
             with self.subTest(url=url):

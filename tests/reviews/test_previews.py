@@ -5,7 +5,6 @@ from django.test import TestCase
 from django.utils import timezone
 
 from reviews.models import PreviewLink, Review
-from reviews.previews import SALT, preview_url
 from tests.clock import clock_at
 from tests.factories import make_drama, make_review, make_role_user, make_user
 from tests.reviews.test_admin import change_form_data
@@ -27,7 +26,7 @@ class PreviewLinkTests(TestCase):
         )
 
     def test_someone_without_an_account_sees_the_draft_marked_and_not_indexed(self):
-        response = self.client.get(preview_url(self.link))
+        response = self.client.get(self.link.get_absolute_url())
         self.assertContains(response, "Draft about Run On")
         self.assertContains(response, "Preview:")
         self.assertContains(response, "This shared link works until")
@@ -37,7 +36,7 @@ class PreviewLinkTests(TestCase):
         self.assertContains(response, '<meta name="robots" content="noindex, nofollow">', html=True)
 
     def test_it_shows_no_other_unpublished_review(self):
-        response = self.client.get(preview_url(self.link))
+        response = self.client.get(self.link.get_absolute_url())
         self.assertContains(response, "Live about Run On")
         self.assertNotContains(response, "Secret other draft")
 
@@ -49,20 +48,20 @@ class PreviewLinkTests(TestCase):
         self.assertIn("no-store", response["Cache-Control"])
 
     def test_it_stops_working_when_it_expires(self):
-        url = preview_url(self.link)
+        url = self.link.get_absolute_url()
         with clock_at(self.link.expires_at + timedelta(seconds=1)):
             self.assert_expired_page(self.client.get(url))
 
     def test_it_stops_working_when_revoked(self):
-        url = preview_url(self.link)
+        url = self.link.get_absolute_url()
         self.link.revoked_at = timezone.now()
         self.link.save()
         self.assert_expired_page(self.client.get(url))
 
     def test_a_forged_or_tampered_token_shows_nothing(self):
-        other_key = signing.Signer(salt=SALT).sign("not-a-key")
+        other_key = signing.Signer(salt=PreviewLink.SALT).sign("not-a-key")
         unsigned = self.link.key
-        tampered = preview_url(self.link).rstrip("/").split("/")[-1][:-2] + "xx"
+        tampered = self.link.get_absolute_url().rstrip("/").split("/")[-1][:-2] + "xx"
         for token in (other_key, unsigned, tampered, "garbage"):
             with self.subTest(token=token):
                 self.assertEqual(self.client.get(f"/preview/{token}/").status_code, 404)
@@ -96,12 +95,12 @@ class PreviewLinkTests(TestCase):
         self.assertEqual(new.created_by, self.editor)
         self.assertTrue(new.is_usable())
         page = self.client.get(f"/admin/reviews/review/{review.pk}/change/")
-        self.assertContains(page, preview_url(new))
+        self.assertContains(page, new.get_absolute_url())
 
     def test_the_admin_shows_each_links_full_address_to_copy(self):
         self.client.force_login(self.editor)
         page = self.client.get(f"/admin/reviews/review/{self.draft.pk}/change/")
-        address = "http://127.0.0.1:8000" + preview_url(self.link)
+        address = "http://127.0.0.1:8000" + self.link.get_absolute_url()
         self.assertContains(
             page,
             f'<input type="text" class="vTextField kdr-copy__address" readonly value="{address}" '
@@ -140,7 +139,7 @@ class PreviewLinkTests(TestCase):
         self.assertEqual(self.link.expires_at, before)
         self.assertIsNotNone(self.link.revoked_at)
         self.client.logout()  # as the person the link was sent to
-        self.assert_expired_page(self.client.get(preview_url(self.link)))
+        self.assert_expired_page(self.client.get(self.link.get_absolute_url()))
 
 
 class StaffPreviewTests(TestCase):
@@ -172,7 +171,7 @@ class PreviewSecretTests(TestCase):
             review=make_review("Draft", published=False),
             expires_at=timezone.now() + timedelta(days=1),
         )
-        response = self.client.get(preview_url(link))
+        response = self.client.get(link.get_absolute_url())
         html = response.content.decode()
-        self.assertNotIn(preview_url(link), html)
+        self.assertNotIn(link.get_absolute_url(), html)
         self.assertIn('<link rel="canonical" href="http://testserver/">', html)
