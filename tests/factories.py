@@ -1,18 +1,29 @@
-"""Small factory functions: each fills sensible defaults and takes overrides."""
+"""Small factory functions: each fills sensible defaults and takes overrides;
+and the review files the import and export tests share."""
 
 import io
 import itertools
+import shutil
+import tempfile
+from contextlib import redirect_stderr, redirect_stdout
 from datetime import timedelta
+from io import StringIO
+from pathlib import Path
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import load_command_class
+from django.db import connections
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 
 from people.models import Author, Person
-from reviews.models import Character, Column, Drama, Quote, Review
+from reviews.interchange import ImportFailed, import_review_file
+from reviews.models import Character, Column, Drama, Quote, Review, Tag
 
 _counter = itertools.count(1)
 
@@ -117,3 +128,193 @@ def stored_files(storage=None) -> set[str]:
             yield from walk(f"{folder}/{directory}" if folder else directory)
 
     return set(walk(""))
+
+
+# ---------------------------------------------------------------- the review form
+
+
+def review_form(author, **overrides):
+    """The fields the review add/change form posts, filled for a draft."""
+    data = {
+        "title": "Run On, rewatched",
+        "slug": "run-on-rewatched",
+        "standfirst": "A gentle drama about running.",
+        "author": author.pk,
+        "column": "",
+        "body": "It’s a quiet drama.\n\nAnd a kind one.",
+        "hero_alt": "",
+        "hero_caption": "",
+        "hero_credit": "",
+        "tags": "Run On, Rewind",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "updated_at_0": "",
+        "updated_at_1": "",
+        **inline_management("corrections"),
+        **inline_management("preview_links"),
+    }
+    data.update(overrides)
+    return data
+
+
+def inline_management(prefix, total=0, initial=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def change_form_data(client, review, **overrides):
+    """What the change form would post back unchanged, with ``overrides``."""
+    form = client.get(f"/admin/reviews/review/{review.pk}/change/").context["adminform"].form
+    data = review_form(review.author)
+    for name in form.fields:
+        value = form[name].value()
+        if name == "published_at" or name == "updated_at":
+            moment = value and timezone.localtime(value)
+            data[f"{name}_0"] = f"{moment:%Y-%m-%d}" if moment else ""
+            data[f"{name}_1"] = f"{moment:%H:%M:%S.%f}" if moment else ""
+        elif name == "tags":
+            data[name] = ", ".join(t.name for t in review.tags.all())
+        elif isinstance(value, list):
+            data[name] = [str(v) for v in value]
+        elif name not in ("hero_image", "update_at"):
+            data[name] = "" if value is None else value
+    for key in ("minor_edit", "confirm_names", "overwrite"):
+        if not data.get(key) or data[key] == "False":
+            data.pop(key, None)
+    data.update(overrides)
+    return data
+
+
+# ---------------------------------------------------------------- review files
+# The import/export tests' shared file: every key of the format, a hero
+# image beside it. Stored images go to the test media storage (or a bucket on
+# moto's S3 server for the classes tests/kdrama_rewind/test_s3_media.py runs).
+
+HERO = image_bytes(size=(1300, 700), color=(40, 90, 160))
+
+FULL = """+++
+title = "Rewind: Run On, a love story that keeps its pace"
+standfirst = "A sprinter and a subtitle translator learn to listen — still generous years on."
+column = "K-Drama Rewind"
+author = "Hana Seo"
+author_title = "Senior Culture Writer"
+status = "published"
+published = 2024-07-04T09:00:00+04:00
+updated = 2024-07-05T12:30:00+04:00
+tags = ["Run On", "Romance", "런 온"]
+
+[drama]
+title = "Run On"
+original_title = "런 온"
+year = 2020
+network = "JTBC"
+episodes = 16
+
+[[cast]]
+person = "Im Si-wan"
+character = "Ki Seon-gyeom"
+aliases = ["Seon-gyeom", "Gyeom"]
+role = "lead"
+
+[[cast]]
+person = "Shin Se-kyung"
+character = "Oh Mi-joo"
+role = "lead"
+
+[[cast]]
+person = "Choi Soo-young"
+character = "Seo Dan-ah"
+
+[[quotes]]
+character = "Oh Mi-joo"
+text = "A subtitle is a promise: you will understand me."
+episode = 3
+context = "At a festival screening"
+
+[[quotes]]
+character = "Ki Seon-gyeom"
+text = "I only know how to run forward."
+
+[hero]
+file = "images/run-on.jpg"
+alt = "Two figures on an empty running track at dusk"
+caption = "Out of breath, and in no hurry."
+credit = "Illustration: the Rewind desk"
++++
+Seon-gyeom runs; Mi-joo translates. Dan-ah keeps the books — and “everyone’s” pace.
+
+A closing line in 런 온 and trailing spaces.\x20\x20
+"""
+SLUG = "rewind-run-on-a-love-story-that-keeps-its-pace"
+MODELS = (Review, Quote, Character, Drama, Person, Author, Column, Tag)
+
+
+def folder(test, prefix: str) -> Path:
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    test.addCleanup(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
+def stored_bytes(field_file) -> bytes:
+    with default_storage.open(field_file.name, "rb") as stored:
+        return stored.read()
+
+
+def line_of(text: str, start: str, occurrence: int = 0) -> int:
+    """The 1-based number of the line of ``text`` that begins with ``start``."""
+    numbers = [n for n, line in enumerate(text.split("\n"), 1) if line.startswith(start)]
+    return numbers[occurrence]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+class FilesTestCase(TestCase):
+    def setUp(self):
+        self.folder = folder(self, "kdr-import-")
+        (self.folder / "images").mkdir()
+        (self.folder / "images" / "run-on.jpg").write_bytes(HERO)
+
+    def write(self, text: str, name: str = "run-on.md") -> Path:
+        path = self.folder / name
+        path.write_bytes(text.encode("utf-8"))
+        return path
+
+    def run_command(self, name: str, *args: str) -> tuple[int, str, str]:
+        """Run a command as ``manage.py`` does: its exit status and output."""
+        out, err = StringIO(), StringIO()
+        # run_from_argv closes the connections when done; the test's
+        # transaction needs this one open.
+        with (
+            mock.patch.object(connections, "close_all"),
+            redirect_stdout(out),
+            redirect_stderr(err),
+        ):
+            command = load_command_class("reviews", name)
+            try:
+                command.run_from_argv(["manage.py", name, *args])
+                status = 0
+            except SystemExit as exit:
+                status = exit.code
+        return status, out.getvalue(), err.getvalue()
+
+    def assert_refused(self, text: str, message: str, line: int | None, *, path=None):
+        path = path or self.write(text)
+        before, files = counts(), stored_files()
+
+        with self.assertRaises(ImportFailed) as caught:
+            import_review_file(path=path)
+
+        where = f"{path}:{line}: " if line else f"{path}: "
+        self.assertTrue(
+            str(caught.exception).startswith(where), f"{caught.exception!s} starts with {where}"
+        )
+        self.assertIn(message, str(caught.exception))
+        self.assertEqual(counts(), before, "nothing from the file is saved")
+        self.assertEqual(stored_files(), files, "no stray media file is left")

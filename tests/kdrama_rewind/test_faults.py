@@ -12,8 +12,7 @@ from django.test import Client, SimpleTestCase, TransactionTestCase, override_se
 from django.urls import path
 
 from reviews.models import Review, Revision
-from tests.factories import make_author, make_review, make_user
-from tests.reviews.test_admin import change_form_data
+from tests.factories import change_form_data, make_author, make_review, make_user
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 needs_postgresql = skipUnless(ON_POSTGRESQL, "PostgreSQL's own faults")

@@ -37,7 +37,8 @@ from tests.reviews import (
     test_admin,
     test_admin_forms,
     test_focal_point,
-    test_interchange,
+    test_interchange_exporter,
+    test_interchange_importer,
     test_load_demo,
     test_sharing,
     test_storage_faults,
@@ -91,15 +92,15 @@ class KeptUploadsOnS3(OnS3, test_admin_forms.KeptUploadTests):
     pass
 
 
-class ImportOnS3(OnS3, test_interchange.ImportTests):
+class ImportOnS3(OnS3, test_interchange_importer.ImportTests):
     pass
 
 
-class BadImportFilesOnS3(OnS3, test_interchange.BadFileTests):
+class BadImportFilesOnS3(OnS3, test_interchange_importer.BadFileTests):
     pass
 
 
-class ExportOnS3(OnS3, test_interchange.ExportTests):
+class ExportOnS3(OnS3, test_interchange_exporter.ExportTests):
     pass
 
 

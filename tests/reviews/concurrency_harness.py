@@ -27,8 +27,12 @@ from django.utils import timezone  # noqa: E402
 setup_test_environment()  # responses keep their template context, as in tests
 
 from reviews.models import Review  # noqa: E402
-from tests.factories import make_author, make_review, make_user  # noqa: E402
-from tests.reviews.test_admin import change_form_data  # noqa: E402
+from tests.factories import (  # noqa: E402
+    change_form_data,  # noqa: E402
+    make_author,
+    make_review,
+    make_user,
+)
 
 SLUG = "shared-by-every-editor"
 

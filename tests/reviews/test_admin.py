@@ -20,43 +20,10 @@ from tests.factories import (
     make_review,
     make_role_user,
     make_user,
+    review_form,
 )
 
 WRITER_PERMS = ["reviews.add_review", "reviews.change_review", "reviews.view_review"]
-
-
-def review_form(author, **overrides):
-    """The fields the review add/change form posts, filled for a draft."""
-    data = {
-        "title": "Run On, rewatched",
-        "slug": "run-on-rewatched",
-        "standfirst": "A gentle drama about running.",
-        "author": author.pk,
-        "column": "",
-        "body": "It’s a quiet drama.\n\nAnd a kind one.",
-        "hero_alt": "",
-        "hero_caption": "",
-        "hero_credit": "",
-        "tags": "Run On, Rewind",
-        "status": "draft",
-        "published_at_0": "",
-        "published_at_1": "",
-        "updated_at_0": "",
-        "updated_at_1": "",
-        **inline_management("corrections"),
-        **inline_management("preview_links"),
-    }
-    data.update(overrides)
-    return data
-
-
-def inline_management(prefix, total=0, initial=0):
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 class ReviewsAdminSmokeTests(AdminSmokeMixin, TestCase):
@@ -278,29 +245,6 @@ class ReviewAuthoringTests(TestCase):
                 self.assertContains(response, message)
                 self.assertTrue(response.context["adminform"].form.errors["hero_image"])
         self.assertFalse(Review.objects.exists())
-
-
-def change_form_data(client, review, **overrides):
-    """What the change form would post back unchanged, with ``overrides``."""
-    form = client.get(f"/admin/reviews/review/{review.pk}/change/").context["adminform"].form
-    data = review_form(review.author)
-    for name in form.fields:
-        value = form[name].value()
-        if name == "published_at" or name == "updated_at":
-            moment = value and timezone.localtime(value)
-            data[f"{name}_0"] = f"{moment:%Y-%m-%d}" if moment else ""
-            data[f"{name}_1"] = f"{moment:%H:%M:%S.%f}" if moment else ""
-        elif name == "tags":
-            data[name] = ", ".join(t.name for t in review.tags.all())
-        elif isinstance(value, list):
-            data[name] = [str(v) for v in value]
-        elif name not in ("hero_image", "update_at"):
-            data[name] = "" if value is None else value
-    for key in ("minor_edit", "confirm_names", "overwrite"):
-        if not data.get(key) or data[key] == "False":
-            data.pop(key, None)
-    data.update(overrides)
-    return data
 
 
 class RoleTests(TestCase):

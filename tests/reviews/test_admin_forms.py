@@ -7,6 +7,7 @@ from django.test import TestCase
 from reviews.models import Review, Tag, UploadStash
 from reviews.services import ReviewEdit, TransitionError, edit_review
 from tests.factories import (
+    change_form_data,
     image_bytes,
     image_upload,
     make_author,
@@ -16,8 +17,8 @@ from tests.factories import (
     make_review,
     make_role_user,
     make_user,
+    review_form,
 )
-from tests.reviews.test_admin import change_form_data, review_form
 
 MISSPELT = "Shin Si-kyung steers a gentle drama"
 

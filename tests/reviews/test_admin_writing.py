@@ -13,6 +13,7 @@ from reviews.models import Autosave, Review, Revision, Tag
 from reviews.times import newsroom
 from tests.clock import clock_at
 from tests.factories import (
+    change_form_data,
     image_upload,
     make_character,
     make_drama,
@@ -21,8 +22,8 @@ from tests.factories import (
     make_review,
     make_role_user,
     make_user,
+    review_form,
 )
-from tests.reviews.test_admin import change_form_data, review_form
 
 SPOILER_BODY = """\
 Ki Seon-gyeom runs; Oh Mi-joo subtitles.

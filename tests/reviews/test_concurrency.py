@@ -260,8 +260,7 @@ class RacingChangesTests(TransactionTestCase):
     def test_two_imports_of_one_file_at_once(self):
         from pathlib import Path
 
-        from reviews import interchange
-        from reviews.interchange import ImportFailed, import_review_file
+        from reviews.interchange import ImportFailed, import_review_file, importer
 
         folder = Path(tempfile.mkdtemp(prefix="kdr-race-"))
         self.addCleanup(shutil.rmtree, folder, ignore_errors=True)
@@ -272,7 +271,7 @@ class RacingChangesTests(TransactionTestCase):
         )
         (folder / "twice.md").write_text(text, encoding="utf-8")
         (folder / "changed.md").write_text(text.replace("Words.", "Other words."), encoding="utf-8")
-        real = interchange._read_hero
+        real = importer.read_hero
         barrier = {}
 
         def read_then_wait(*args, **kwargs):
@@ -287,7 +286,7 @@ class RacingChangesTests(TransactionTestCase):
 
             return change
 
-        with mock.patch.object(interchange, "_read_hero", read_then_wait):
+        with mock.patch.object(importer, "read_hero", read_then_wait):
             # Both find no review, and both would create it.
             created = self.race(importing("twice.md"), importing("twice.md"))
             # Both start from the same version of it, and both would change it.

@@ -23,8 +23,7 @@ from reviews.services import (
     submit_for_review,
 )
 from reviews.services.editing import ReviewEdit
-from tests.factories import make_review, make_role_user, make_user
-from tests.reviews.test_admin import change_form_data
+from tests.factories import change_form_data, make_review, make_role_user, make_user
 
 BODY = "The first paragraph sets the scene.\n\nThe second paragraph drags on and on."
 NOTE = "Cut the second paragraph; it repeats the first."

@@ -18,6 +18,7 @@ from reviews.services import (
 from reviews.status import State
 from tests.clock import clock_at
 from tests.factories import (
+    change_form_data,
     image_upload,
     make_author,
     make_drama,
@@ -26,7 +27,6 @@ from tests.factories import (
     make_role_user,
     make_user,
 )
-from tests.reviews.test_admin import change_form_data
 
 
 def stored_files(folder="") -> set[str]:

@@ -19,12 +19,11 @@ from hypothesis import strategies as st
 from PIL import Image, ImageStat
 
 from kdrama_rewind.images import focal_box
-from reviews.interchange import export_reviews, import_review_file
+from reviews.interchange import export_reviews, import_review_file, parse
 from reviews.models import Review
 from reviews.services import ReviewEdit, edit_review, restore_revision
 from reviews.social import DESIGN, card_digest, card_url, draw_card
-from tests.factories import make_review, make_role_user
-from tests.reviews.test_admin import change_form_data
+from tests.factories import change_form_data, make_review, make_role_user
 
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 
@@ -204,7 +203,7 @@ class CropTests(TestCase):
         with tempfile.TemporaryDirectory() as folder:
             export_reviews(directory=Path(folder))
             text = (Path(folder) / "halves.md").read_text()
-            self.assertIn("focus = [30, 70]", text)
+            self.assertEqual(parse(text).hero.focus, (30, 70))
             Review.objects.filter(pk=review.pk).update(hero_focus_x=50, hero_focus_y=50)
             import_review_file(path=Path(folder) / "halves.md")
         review = Review.objects.get(pk=review.pk)

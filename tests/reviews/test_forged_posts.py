@@ -6,8 +6,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from reviews.models import Correction, PreviewLink
-from tests.factories import make_review, make_role_user
-from tests.reviews.test_admin import change_form_data
+from tests.factories import change_form_data, make_review, make_role_user
 
 
 class ForgedInlineTests(TestCase):

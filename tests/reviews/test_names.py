@@ -2,8 +2,15 @@ from django.test import SimpleTestCase, TestCase
 
 from reviews.models import Review
 from reviews.names import Known, Registry, check_cast, check_names, link_first_mentions
-from tests.factories import make_character, make_drama, make_person, make_review, make_role_user
-from tests.reviews.test_admin import change_form_data, review_form
+from tests.factories import (
+    change_form_data,
+    make_character,
+    make_drama,
+    make_person,
+    make_review,
+    make_role_user,
+    review_form,
+)
 
 # The reference column's headline, which misspells one of its stars.
 HEADLINE = (

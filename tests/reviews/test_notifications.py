@@ -142,7 +142,7 @@ class WorkflowNotificationTests(NotificationFixtures):
         self.assertEqual(self.told(review=other), {"published": ["mina"]})
 
     def test_the_form_s_status_field_tells_people_too(self):
-        from tests.reviews.test_admin import change_form_data
+        from tests.factories import change_form_data
 
         self.client.force_login(self.writer)
         data = change_form_data(self.client, self.review, status="review")
@@ -453,7 +453,7 @@ class QueuedWorkTests(NotificationFixtures):
         return ran
 
     def test_the_request_only_queues_the_work(self):
-        from tests.reviews.test_admin import change_form_data
+        from tests.factories import change_form_data
 
         self.client.force_login(self.writer)
         data = change_form_data(self.client, self.review, status="review")

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from reviews.models import PreviewLink, Review
 from tests.clock import clock_at
-from tests.factories import make_drama, make_review, make_role_user, make_user
-from tests.reviews.test_admin import change_form_data
+from tests.factories import change_form_data, make_drama, make_review, make_role_user, make_user
 
 
 class PreviewLinkTests(TestCase):

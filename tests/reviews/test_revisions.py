@@ -9,6 +9,7 @@ from reviews.services import restore_revision
 from reviews.services.revisions import compare, forget_next_update, snapshot, word_diff
 from tests.clock import clock_at
 from tests.factories import (
+    change_form_data,
     image_upload,
     make_character,
     make_drama,
@@ -16,8 +17,8 @@ from tests.factories import (
     make_quote,
     make_review,
     make_role_user,
+    review_form,
 )
-from tests.reviews.test_admin import change_form_data, review_form
 
 
 class RevisionTestCase(TestCase):

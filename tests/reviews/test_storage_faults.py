@@ -9,9 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from reviews.models import Review
-from tests.factories import image_bytes, make_author, make_role_user
+from tests.factories import image_bytes, make_author, make_role_user, review_form
 from tests.factories import stored_files as media_files
-from tests.reviews.test_admin import review_form
 
 
 def media_storage_class():

@@ -10,8 +10,7 @@ from reviews.models import Review
 from reviews.services import ReviewEdit, edit_review
 from reviews.times import when, zone_phrase
 from tests.clock import clock_at
-from tests.factories import make_review, make_user
-from tests.reviews.test_admin import change_form_data
+from tests.factories import change_form_data, make_review, make_user
 
 DUBAI = ZoneInfo("Asia/Dubai")
 AFTERNOON = datetime(2026, 7, 4, 13, 4, tzinfo=DUBAI)  # 09:04 UTC

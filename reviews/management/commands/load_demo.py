@@ -29,8 +29,14 @@ from django.utils import timezone
 from kdrama_rewind.images import inspect_image
 from kdrama_rewind.slugs import slug_for
 from people.models import Author, Person
-from reviews import frontmatter
-from reviews.interchange import ImportFailed, ImportResult, import_review_file, same_bytes
+from reviews.interchange import (
+    FrontMatterError,
+    ImportFailed,
+    ImportResult,
+    import_review_file,
+    parse,
+    same_bytes,
+)
 from reviews.models import Character, Column, Drama, Genre, Review
 from reviews.pages import default_site
 from reviews.services import ReviewEdit, edit_review
@@ -106,8 +112,8 @@ class DemoLoader:
         still has something scheduled, and loading twice changes nothing."""
         try:
             text = path.read_text(encoding="utf-8")
-            document = frontmatter.parse(text)
-        except (OSError, UnicodeError, frontmatter.FrontMatterError):
+            document = parse(text)
+        except (OSError, UnicodeError, FrontMatterError):
             return import_review_file(path=path)  # which says what is wrong
         now = timezone.now()
         if document.status != "scheduled" or document.published > now:

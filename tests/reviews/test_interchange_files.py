@@ -12,16 +12,19 @@ from django.test import override_settings
 
 from reviews.interchange import MAX_ENTRIES, ImportFailed, import_review_file
 from reviews.models import Review
-from tests.factories import image_bytes, make_author, make_user
-from tests.reviews import test_interchange
-from tests.reviews.test_admin import change_form_data
-from tests.reviews.test_interchange import FULL, HERO, folder, line_of
+from tests.factories import (
+    FULL,
+    HERO,
+    FilesTestCase,
+    change_form_data,
+    folder,
+    image_bytes,
+    line_of,
+    make_author,
+    make_user,
+)
 
 NOT_ALLOWED = "is missing or not allowed"
-
-
-class FilesTestCase(test_interchange.FilesTestCase):
-    assert_refused = test_interchange.BadFileTests.assert_refused
 
 
 class HeroConfinementTests(FilesTestCase):

@@ -1,68 +1,29 @@
-"""Import and export of reviews as Markdown files with TOML front matter.
+"""Importing a review file: the review and everything it names, saved as
+the file says, all or nothing (the rules are in the package's docstring)."""
 
-Import rule: the file is the whole review. Its fields, dramas, featured
-people, pull quotes, tags and hero image are set exactly as the file says.
-The things a review shares with others (author, column, drama, people,
-characters, quotes) are found by slug (or, failing that, by name), created
-when missing, and otherwise updated only with the values the file gives: an
-import never renames what the desk has named. Each file is one transaction,
-and its hero image is checked before anything is written: a file that fails
-leaves nothing behind, in the database or in media storage.
-
-Export writes ``<slug>.md`` for every review, whatever its status, with its
-hero image beside it as ``<slug>.<ext>`` (the original bytes). Date-times are
-written in ``settings.TIME_ZONE`` with their offset. Same database, same bytes;
-and importing an export into an empty database and exporting again gives the
-same files.
-"""
-
-import os
-import posixpath
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.files.base import ContentFile
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Model, Prefetch
-from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.db.models import Model
 
-from kdrama_rewind.images import inspect_image
 from kdrama_rewind.slugs import slug_for, split_lines
 from people.models import Author, Person
 
-from . import frontmatter
-from .models import Character, Column, Drama, Quote, Review, Revision
-from .names import Registry, mentioned_people, name_warnings, review_texts, undismissed
-from .services import (
-    KEEP,
+from ..models import Character, Column, Drama, Quote, Review, Revision
+from ..names import Registry, mentioned_people, name_warnings, review_texts, undismissed
+from ..services import (
     CorrectionEdit,
     EditConflict,
     ReviewEdit,
     TransitionError,
     edit_review,
 )
-from .services.editing import delete_files, store_hero
-from .services.shared import record_shared_change
-
-
-class ImportFailed(Exception):
-    """A file could not be imported; nothing from it was saved."""
-
-    def __init__(self, path: Path, message: str, line: int | None = None):
-        super().__init__(message)
-        self.path, self.message, self.line = path, message, line
-
-    def __str__(self):
-        where = f"{self.path}:{self.line}" if self.line else f"{self.path}"
-        return f"{where}: {self.message}"
-
-
-class ExportFailed(Exception):
-    """A review could not be written out."""
+from ..services.editing import delete_files, store_hero
+from ..services.shared import record_shared_change
+from .files import ImportFailed, hero_change, read_hero, read_review_file
+from .format import DramaEntry, QuoteEntry, ReviewDocument, keys_of
 
 
 @dataclass
@@ -72,101 +33,6 @@ class ImportResult:
     created: bool
     changed: bool
     warnings: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- import
-
-
-# What the admin can save, an import may bring: one save posts at most
-# DATA_UPLOAD_MAX_MEMORY_SIZE bytes, and a form at most about a thousand
-# fields, so no list in a file may be longer than this.
-MAX_ENTRIES = 200
-
-
-# The same words whether the path leaves the folder, names nothing, or names
-# something that is not a readable file: the answer never tells what exists
-# outside the folder.
-HERO_NOT_FOUND = (
-    "is missing or not allowed: give the path of an image file inside the "
-    "folder of the .md file (no “..”, no absolute path, no link out of the folder)"
-)
-
-
-def read_review_file(*, path: Path) -> frontmatter.ReviewDocument:
-    """Read and check a file without touching the database: its format, and
-    the limits the admin has (the file's size, the body's and standfirst's
-    length, tags, the number of entries in each list)."""
-    path = Path(path)
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    try:
-        with path.open("rb") as file:
-            data = file.read(limit + 1)
-    except OSError as error:
-        raise ImportFailed(path, f"cannot read the file ({error.strerror})") from None
-    if len(data) > limit:
-        # Never read whole: point at the body, where a file this size has its bulk.
-        lines = data.split(b"\n")
-        closing = next((n for n, line in enumerate(lines[1:], 2) if line.strip() == b"+++"), None)
-        raise ImportFailed(
-            path,
-            f"the file is over {filesizeformat(limit)}, more than the admin can save; "
-            f"a review’s body may have at most {Review.BODY_MAX_LENGTH:,} characters",
-            closing + 1 if closing else None,
-        )
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise ImportFailed(path, "the file is not UTF-8 text", line) from None
-    try:
-        document = frontmatter.parse(text)
-    except frontmatter.FrontMatterError as error:
-        raise ImportFailed(path, error.message, error.line) from None
-    _check_limits(path, document)
-    return document
-
-
-def _check_limits(path: Path, document: frontmatter.ReviewDocument) -> None:
-    """The limits the admin's forms have and saving a model does not check."""
-    if len(document.body) > Review.BODY_MAX_LENGTH:
-        raise ImportFailed(
-            path,
-            f"the body (after the closing +++) has {len(document.body):,} characters; "
-            f"a review may have at most {Review.BODY_MAX_LENGTH:,}",
-            document.body_line,
-        )
-    line = document.locator.line
-    standfirst = Review._meta.get_field("standfirst").max_length
-    if len(document.standfirst) > standfirst:
-        raise ImportFailed(
-            path,
-            f"“standfirst” has {len(document.standfirst):,} characters; "
-            f"the admin takes at most {standfirst}",
-            line("", 0, "standfirst"),
-        )
-    tag_length = Review._meta.get_field("tags").related_model._meta.get_field("name").max_length
-    for name in document.tags:
-        if len(name) > tag_length:
-            raise ImportFailed(
-                path,
-                f"a tag in “tags” has {len(name):,} characters; a tag has at most {tag_length}",
-                line("", 0, "tags"),
-            )
-    for key, entries in [
-        ("tags", document.tags),
-        ("featured", document.featured),
-        ("drama", document.dramas),
-        ("cast", document.cast),
-        ("quotes", document.quotes),
-        ("corrections", document.corrections),
-    ]:
-        if len(entries) > MAX_ENTRIES:
-            raise ImportFailed(
-                path,
-                f"“{key}” has {len(entries):,} entries; a review may have at most "
-                f"{MAX_ENTRIES}, as many as the admin can save",
-                line(key, 0) if key not in ("tags", "featured") else line("", 0, key),
-            )
 
 
 def import_review_file(*, path: Path) -> ImportResult:
@@ -185,7 +51,7 @@ def import_review_file(*, path: Path) -> ImportResult:
     started_from = current.version if current else None
     written: list[str] = []
     try:
-        hero = store_hero(_hero_change(current, _read_hero(path, document)), written)
+        hero = store_hero(hero_change(current, read_hero(path, document)), written)
         with transaction.atomic():
             return _Importer(document=document, path=path).run(hero, started_from)
     except EditConflict as conflict:
@@ -214,59 +80,6 @@ def import_review_file(*, path: Path) -> ImportResult:
         raise
 
 
-def _hero_change(review: Review | None, hero: ContentFile | None):
-    """The image to store, None to remove it, or KEEP when the same bytes are
-    stored already."""
-    current = review.hero_image if review else None
-    if hero is not None and current and same_bytes(current, hero):
-        return KEEP
-    if hero is None and not current:
-        return KEEP
-    return hero
-
-
-def _read_hero(path: Path, document: frontmatter.ReviewDocument) -> ContentFile | None:
-    """Read and check the hero image, before anything is written. Its path
-    must resolve, links followed, to a file inside the .md file's folder."""
-    if document.hero is None:
-        return None
-    relative = document.hero.file
-    line = document.locator.line("hero", 0, "file")
-
-    def fail(problem: str):
-        shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in relative)
-        raise ImportFailed(path, f"[hero] file “{shown}” {problem}", line)
-
-    given = PurePosixPath(relative.replace("\\", "/"))
-    if not relative or given.is_absolute() or ".." in given.parts:
-        fail(HERO_NOT_FOUND)
-    try:
-        folder = path.parent.resolve(strict=True)
-        image_path = (folder / given).resolve(strict=True)
-        if not image_path.is_relative_to(folder) or not image_path.is_file():
-            fail(HERO_NOT_FOUND)
-        # Opened without following a link swapped in since the check, and
-        # without waiting on a pipe.
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        with os.fdopen(os.open(image_path, flags), "rb") as file:
-            size = os.fstat(file.fileno()).st_size
-            if size > settings.IMAGE_MAX_BYTES:
-                fail(
-                    f"is refused: the image is {filesizeformat(size)}; "
-                    f"the limit is {filesizeformat(settings.IMAGE_MAX_BYTES)}."
-                )
-            content = ContentFile(file.read(), name=image_path.name)
-    except (OSError, RuntimeError, ValueError):  # missing, a link loop, a NUL in the name
-        fail(HERO_NOT_FOUND)
-    try:
-        inspect_image(content)  # decodes every pixel: a cut-short file is refused here
-    except ValidationError as error:
-        fail(f"is refused: {' '.join(error.messages)}")
-    finally:
-        content.seek(0)
-    return content
-
-
 def _messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [
@@ -275,18 +88,6 @@ def _messages(error: ValidationError) -> list[str]:
             for message in messages
         ]
     return error.messages
-
-
-def same_bytes(stored, content: ContentFile) -> bool:
-    """Whether the stored file holds exactly ``content``'s bytes."""
-    try:
-        with stored.storage.open(stored.name, "rb") as existing:
-            same = existing.read() == content.read()
-    except FileNotFoundError:
-        return False
-    finally:
-        content.seek(0)
-    return same
 
 
 # Where a model field's value comes from in the file: (table, key).
@@ -305,15 +106,13 @@ REVIEW_KEYS = {
 }
 AUTHOR_KEYS = {"name": ("", "author"), "slug": ("", "author"), "job_title": ("", "author_title")}
 COLUMN_KEYS = {"name": ("", "column"), "slug": ("", "column")}
-DRAMA_KEYS = {name: ("drama", name) for name in frontmatter.DRAMA_KEYS} | {
-    "slug": ("drama", "slug")
-}
+DRAMA_KEYS = {name: ("drama", name) for name in keys_of(DramaEntry)} | {"slug": ("drama", "slug")}
 CHARACTER_KEYS = {"name": ("cast", "character"), "aliases": ("cast", "aliases")}
-QUOTE_KEYS = {name: ("quotes", name) for name in frontmatter.QUOTE_KEYS}
+QUOTE_KEYS = {name: ("quotes", name) for name in keys_of(QuoteEntry)}
 
 
 class _Importer:
-    def __init__(self, *, document: frontmatter.ReviewDocument, path: Path):
+    def __init__(self, *, document: ReviewDocument, path: Path):
         self.document = document
         self.path = path
         self.via = f"imported from {path.name}"
@@ -494,7 +293,7 @@ class _Importer:
         found = name_warnings(texts=texts, drama_ids=drama_ids, registry=registry)
         return [w.message for w in undismissed(found, review.name_checks_dismissed)]
 
-    def drama(self, entry: frontmatter.DramaEntry, index: int) -> Drama:
+    def drama(self, entry: DramaEntry, index: int) -> Drama:
         slug = entry.slug or slug_for(entry.title)
         found = (
             Drama.objects.filter(slug=slug).first()
@@ -594,155 +393,3 @@ class _Importer:
                 who = f"{entry.person} as {entry.character}" if entry.person else entry.character
                 found.append(f"the cast lists {who}, but the body never mentions them")
         return found
-
-
-# ---------------------------------------------------------------- export
-
-
-def export_reviews(
-    *, directory: Path, progress: Callable[[int, int], None] | None = None
-) -> list[Path]:
-    """Write every review, whatever its status, as ``<slug>.md`` with its hero
-    image beside it as ``<slug>.<ext>`` (the original bytes); return the paths
-    written. ``progress(done, total)`` is called after each review."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    reviews = (
-        Review.objects.select_related("author", "column")
-        .prefetch_related(
-            "featured_people",
-            "tags",
-            "corrections",
-            "quotes__character__played_by",
-            "quotes__character__drama",
-            Prefetch(
-                "dramas",
-                queryset=Drama.objects.prefetch_related(
-                    Prefetch("characters", queryset=Character.objects.select_related("played_by"))
-                ),
-            ),
-        )
-        .order_by("slug")
-    )
-    total = reviews.count()
-    written = []
-    for done, review in enumerate(reviews.iterator(chunk_size=200), start=1):
-        written += _export_review(review, directory)
-        if progress:
-            progress(done, total)
-    return written
-
-
-def review_document(review: Review, *, hero_file: str | None) -> frontmatter.ReviewDocument:
-    """The review as a document: what its file says, in a fixed order."""
-    featured = set(review.featured_people.all())
-    quotes = sorted(
-        review.quotes.all(),
-        key=lambda q: (q.episode or 0, q.character.drama.title, q.character.name, q.text, q.pk),
-    )
-    reviewed = sorted(review.dramas.all(), key=lambda d: (d.title, d.slug))
-    quoted_only = sorted(
-        {q.character.drama for q in quotes} - set(reviewed), key=lambda d: (d.title, d.slug)
-    )
-    dramas = [*reviewed, *quoted_only]
-    several = len(dramas) > 1
-    quoted = {q.character for q in quotes}
-    cast = [
-        c
-        for drama in reviewed
-        for c in drama.characters.all()
-        if c.played_by in featured or c in quoted
-    ]
-    cast += [c for c in quoted if c.drama in quoted_only]
-    order = {drama: index for index, drama in enumerate(dramas)}
-    cast.sort(key=lambda c: (order[c.drama], c.role != Character.Role.LEAD, c.name))
-    in_cast = {c.played_by for c in cast if c.played_by in featured}
-    ambiguous = {name for name in (c.name for c in cast) if [x.name for x in cast].count(name) > 1}
-    hero = None
-    if hero_file:
-        hero = frontmatter.HeroEntry(
-            hero_file,
-            review.hero_alt,
-            review.hero_caption,
-            review.hero_credit,
-            focus=(review.hero_focus_x, review.hero_focus_y),
-        )
-    return frontmatter.ReviewDocument(
-        title=review.title,
-        slug=review.slug,
-        standfirst=review.standfirst,
-        column=review.column.name if review.column else None,
-        author=review.author.name,
-        author_title=review.author.job_title or None,
-        status=review.status,
-        published=_local(review.published_at),
-        updated=_local(review.updated_at),
-        tags=sorted((t.name for t in review.tags.all()), key=lambda n: (n.casefold(), n)),
-        featured=sorted(p.name for p in featured - in_cast),
-        dramas=[
-            frontmatter.DramaEntry(
-                title=d.title,
-                year=d.year,
-                original_title=d.original_title or None,
-                network=d.network or None,
-                episodes=d.episodes,
-                slug=d.slug if d.slug != slug_for(d.title) else None,
-                featured=d not in quoted_only,
-                first_aired=d.first_aired,
-            )
-            for d in dramas
-        ],
-        cast=[
-            frontmatter.CastEntry(
-                character=c.name,
-                person=c.played_by.name if c.played_by else None,
-                aliases=c.alias_list or None,
-                role="lead" if c.role == Character.Role.LEAD else None,
-                drama=c.drama.title,
-                featured=c.played_by is None or c.played_by in featured,
-            )
-            for c in cast
-        ],
-        quotes=[
-            frontmatter.QuoteEntry(
-                character=q.character.name,
-                text=q.text,
-                episode=q.episode,
-                context=q.context or None,
-                drama=q.character.drama.title if several or q.character.name in ambiguous else None,
-            )
-            for q in quotes
-        ],
-        corrections=[
-            frontmatter.CorrectionEntry(c.kind, _local(c.noted_at), c.text)
-            for c in review.corrections.all()
-        ],
-        hero=hero,
-        body=review.body,
-    )
-
-
-def _export_review(review: Review, directory: Path) -> list[Path]:
-    paths = [directory / f"{review.slug}.md"]
-    hero_file = None
-    if review.hero_image:
-        extension = posixpath.splitext(review.hero_image.name)[1].lower()
-        hero_file = f"{review.slug}{extension}"
-        try:
-            with review.hero_image.storage.open(review.hero_image.name, "rb") as original:
-                data = original.read()
-        except FileNotFoundError:
-            raise ExportFailed(
-                f"review “{review.slug}”: its hero image {review.hero_image.name} "
-                "is missing from media storage"
-            ) from None
-        (directory / hero_file).write_bytes(data)
-        paths.append(directory / hero_file)
-    text = frontmatter.dump(review_document(review, hero_file=hero_file))
-    paths[0].write_bytes(text.encode("utf-8"))
-    return paths
-
-
-def _local(moment):
-    """Date-times are written in the site's time zone, with their offset."""
-    return timezone.localtime(moment, timezone.get_default_timezone()) if moment else None
