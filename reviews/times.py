@@ -32,3 +32,13 @@ def when(moment: datetime, *, zone: bool = False) -> str:
     """“04 Jul 2026, 13:04”, or with ``zone`` “04 Jul 2026, 13:04 (Dubai time)”."""
     text = f"{newsroom(moment):%d %b %Y, %H:%M}"
     return f"{text} ({zone_name()})" if zone else text
+
+
+def same_moment(value: datetime | None, stored: datetime | None) -> datetime | None:
+    """Forms show times to the second: a time equal to the stored one at
+    that precision is the stored one."""
+    if value is None or stored is None:
+        return value
+    if value.replace(microsecond=0) == stored.replace(microsecond=0):
+        return stored
+    return value

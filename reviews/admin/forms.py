@@ -13,13 +13,9 @@ from ..models import Correction, Review, SlugRedirect, UploadStash
 from ..names import Registry, mentioned_people, name_warnings, review_texts, undismissed
 from ..pull_quotes import unmatched_markers
 from ..services import KEEP, CorrectionEdit, ReviewEdit, check_transition
-from ..services.editing import (
-    CONTENT_FIELDS,
-    address_taken_message,
-    file_or_keep,
-    unknown_tags,
-    unknown_tags_message,
-)
+from ..services.checks import address_taken_message, unknown_tags, unknown_tags_message
+from ..services.edits import CONTENT_FIELDS
+from ..services.heroes import file_or_keep
 from ..services.revisions import revisions_since
 from ..services.transitions import normalize
 from ..status import APPROVED_STATUSES, Status

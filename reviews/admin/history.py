@@ -20,7 +20,7 @@ from ..services import (
     release_address,
     restore_revision,
 )
-from ..services.revisions import compare
+from ..services.snapshots import compare
 from ..times import newsroom, when, zone_phrase
 from .discussion import history_threads
 

@@ -20,7 +20,7 @@ from ..services import (
     TransitionError,
     edit_review,
 )
-from ..services.editing import delete_files, store_hero
+from ..services.heroes import delete_files, store_hero
 from ..services.shared import record_shared_change
 from .files import ImportFailed, hero_change, read_hero, read_review_file
 from .format import DramaEntry, QuoteEntry, ReviewDocument, keys_of

@@ -4,15 +4,8 @@ the rest are named moves built on it. Each is keyword-only, runs in one
 transaction and leaves its side effects to after the commit."""
 
 from .comments import add_comment, reopen_thread, resolve_thread
-from .editing import (
-    KEEP,
-    CorrectionEdit,
-    EditConflict,
-    EditResult,
-    ReviewEdit,
-    StoredHero,
-    edit_review,
-)
+from .editing import edit_review
+from .edits import KEEP, CorrectionEdit, EditConflict, EditResult, ReviewEdit, StoredHero
 from .revisions import record_revision
 from .transitions import TransitionError, check_transition
 from .updates import apply_due_updates, cancel_update, schedule_update

@@ -30,119 +30,39 @@ Caches follow after the commit (the page cache listens for the writes).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.files import File
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from kdrama_rewind.images import StorageUnavailable
 from kdrama_rewind.slugs import slug_for
 from kdrama_rewind.tasks import enqueue_on_commit
 
-from .. import notifications, permissions
-from ..models import Correction, Review, Revision, SendBack, SlugRedirect, Tag
+from .. import notifications
+from ..models import Review, Revision, SendBack, SlugRedirect
 from ..names import kept_dismissals, review_texts
 from ..status import Status
-from ..times import newsroom, when
-from .revisions import (
-    build_snapshot,
-    compare,
-    forget_next_update,
-    record_revision,
-    revisions_since,
-    snapshot,
-    summarize,
+from ..times import same_moment, when
+from .checks import check_address, check_rights, check_tags
+from .corrections import corrections_after, write_corrections
+from .edits import (
+    CONTENT_FIELDS,
+    KEEP,
+    EditConflict,
+    EditResult,
+    ReviewEdit,
+    StoredHero,
 )
-from .transitions import TransitionError, check_transition, normalize
+from .heroes import delete_files, focus_of, make_crops, prepare_crops, store_hero
+from .revisions import forget_next_update, record_revision, revisions_since
+from .snapshots import build_snapshot, compare, snapshot, summarize
+from .transitions import TransitionError, normalize
 
-KEEP: Any = type("Keep", (), {"__repr__": lambda self: "KEEP"})()
-"""Leave this part of the review as it is."""
-
-CONTENT_FIELDS = (
-    "title", "slug", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit",
-    "hero_focus_x", "hero_focus_y", "author", "column", "updated_at",
-)  # fmt: skip
-# Snapshot keys (see ``revisions.FIELDS``) by what changing them means.
-STATE_FIELDS = {"status", "published_at"}
-# What the desk may change when it plans the calendar, without editing rights.
-PLANNING_FIELDS = {"column"}
 # What readers would see differently: a live review's “Last updated” moves.
 READER_FIELDS = {
     "title", "slug", "standfirst", "body", "hero_image", "hero_alt", "hero_caption",
     "hero_credit", "hero_focus", "author", "column", "quotes",
 }  # fmt: skip
-FOCUS_FIELDS = ("hero_focus_x", "hero_focus_y")
-
-
-class EditConflict(Exception):
-    """The review moved on since the change was based on it; nothing was saved."""
-
-    def __init__(self, review: Review, based_on: int | None, saves: list[Revision]):
-        self.review, self.based_on, self.saves = review, based_on, saves
-        last = saves[-1] if saves else None
-        if last is not None:
-            who = last.created_by or "the system"
-            at = newsroom(last.created_at)
-            where = f" ({last.via})" if last.via else ""
-            detail = f"changed at {at:%H:%M} on {at:%d %b %Y} by {who}{where}"
-        else:
-            detail = "changed by someone else"
-        super().__init__(f"The review was {detail} since this change began.")
-        self.detail = detail
-
-
-@dataclass
-class CorrectionEdit:
-    """One note to readers as it should be: ``pk`` for one that exists."""
-
-    kind: str
-    text: str
-    noted_at: datetime
-    pk: int | None = None
-    created_by: Any = None
-
-
-@dataclass
-class ReviewEdit:
-    """What a change asks for. ``KEEP`` (or ``None`` for the lists) leaves a
-    part as it is; ``fields`` holds only the content fields being set."""
-
-    fields: dict[str, Any] = field(default_factory=dict)
-    hero: Any = KEEP  # KEEP, None to remove, a File to store, or StoredHero
-    dramas: Any = None
-    featured_people: Any = None
-    add_featured_people: Any = ()  # people the body names: added, never removed
-    quotes: Any = None
-    up_next_picks: Any = None
-    tags: list[str] | None = None
-    corrections: list[CorrectionEdit] | None = None
-    status: str | None = None
-    published_at: Any = KEEP
-    minor: bool = False  # leave “Last updated” alone: a typo fix, or a file that says it
-    confirmed_names: Any = ()  # NameWarnings the editor confirmed as intended
-
-
-@dataclass(frozen=True)
-class StoredHero:
-    """A hero image already in media storage, with its renditions."""
-
-    name: str
-    width: int | None
-    height: int | None
-
-
-@dataclass
-class EditResult:
-    review: Review
-    revision: Revision | None
-    changed: bool
-    scheduled_update: Revision | None = None
 
 
 def edit_review(
@@ -176,8 +96,8 @@ def edit_review(
     """
     written: list[str] = []
     try:
-        hero = store_hero(edit.hero, written, focus=_focus_of(edit, review))
-        _prepare_crops(review, edit, hero, written)
+        hero = store_hero(edit.hero, written, focus=focus_of(edit, review))
+        prepare_crops(review, edit, hero, written)
         with transaction.atomic():
             result = _Edit(
                 review=review,
@@ -202,77 +122,6 @@ def edit_review(
     return result
 
 
-def store_hero(hero, written: list[str], *, focus=None):
-    """Store an offered image, its renditions and its crops (around
-    ``focus``) now, outside any lock and any transaction: making them takes
-    seconds. The names stored are added to ``written``, for the caller to
-    delete if the change is not made. Anything but a file to store is
-    returned as it is."""
-    if hero is KEEP or hero is None or isinstance(hero, StoredHero):
-        return hero
-    holder = Review()
-    if focus is not None:
-        holder.hero_focus_x, holder.hero_focus_y = focus
-    name = getattr(hero, "name", None) or "hero.jpg"
-    try:
-        holder.hero_image.save(name.rsplit("/", 1)[-1], hero, save=False)
-    finally:
-        stored = holder.hero_image
-        if stored.name:
-            written += [stored.name, *(r.name for r in stored.renditions)]
-            written += [r.name for crop in stored.crops.values() for r in crop.renditions]
-    return StoredHero(stored.name, holder.hero_width, holder.hero_height)
-
-
-def _focus_of(edit: ReviewEdit, review: Review | None) -> tuple[int, int] | None:
-    """The focal point the edit leaves, if it sets one."""
-    if not any(name in edit.fields for name in FOCUS_FIELDS):
-        return None
-    current = review if review is not None else Review()
-    return tuple(int(edit.fields.get(name, getattr(current, name))) for name in FOCUS_FIELDS)
-
-
-def _prepare_crops(review: Review | None, edit: ReviewEdit, hero, written: list[str]) -> None:
-    """Make the crops a moved focal point (or an image from storage) needs,
-    before the lock, from the review as the caller loaded it; the change
-    checks again under the lock."""
-    focus = _focus_of(edit, review)
-    if hero is None or (focus is None and not isinstance(hero, StoredHero)):
-        return
-    current = review if review is not None else Review()
-    if isinstance(hero, StoredHero):
-        name, width, height = hero.name, hero.width, hero.height
-    else:
-        name, width, height = current.hero_image.name, current.hero_width, current.hero_height
-    x, y = focus if focus is not None else (current.hero_focus_x, current.hero_focus_y)
-    if name:
-        holder = Review(
-            hero_image=name,
-            hero_width=width,
-            hero_height=height,
-            hero_focus_x=x,
-            hero_focus_y=y,
-        )
-        _make_crops(holder, written)
-
-
-def _make_crops(review: Review, written: list[str]) -> None:
-    try:
-        review.hero_image.make_crops(written)
-    except OSError as error:
-        raise StorageUnavailable(
-            f"The image could not be cut to its focal point just now ({error.strerror or error})."
-        ) from error
-
-
-def delete_files(names: list[str]) -> None:
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except OSError:
-            pass  # left for the media clean-up to find
-
-
 class _Edit:
     def __init__(self, *, review, edit: ReviewEdit, hero, written, by, via, **options):
         self.target = review if review is not None else Review()
@@ -292,7 +141,9 @@ class _Edit:
         if not wanted.slug:
             wanted.slug = wanted.unique_slug(slug_for(wanted.title) or "untitled")
         relations = self.relations(stored)
-        corrections = self.corrections(stored)
+        corrections = corrections_after(
+            stored, self.edit.corrections, by=self.by, system=self.system
+        )
         after = self.snapshot_of(wanted, relations, corrections)
         changes = compare(snapshot(stored), after) if stored is not None else None
         dismissals = self.dismissals(stored, wanted)
@@ -302,9 +153,17 @@ class _Edit:
                 stored.name_checks_dismissed = dismissals
             return self.done(stored, None, changed=False)
         changed = {change.field for change in changes} if changes is not None else None
-        self.check_rights(stored, wanted, changed)
-        self.check_tags(relations["tags"])
-        self.check_address(stored, wanted)
+        if not self.system:
+            check_rights(
+                by=self.by,
+                stored=stored,
+                wanted=wanted,
+                changed=changed,
+                apply_at=self.options["apply_at"],
+            )
+            if self.edit.tags is not None:
+                check_tags(by=self.by, tags=relations["tags"])
+        check_address(stored=stored, wanted=wanted)
         if self.options["apply_at"] is not None:
             wanted.full_clean()
             return self.schedule(stored, after, changes)
@@ -373,69 +232,14 @@ class _Edit:
         status = edit.status if edit.status is not None else wanted.status
         at = edit.published_at if edit.published_at is not KEEP else wanted.published_at
         if stored is not None:
-            at = _same_moment(at, stored.published_at)
-            wanted.updated_at = _same_moment(wanted.updated_at, stored.updated_at)
+            at = same_moment(at, stored.published_at)
+            wanted.updated_at = same_moment(wanted.updated_at, stored.updated_at)
         if status == Status.PUBLISHED and at is None:
             at = self.now
         wanted.status, wanted.published_at = normalize(status, at), at
         if wanted.status == Status.REVIEW and (stored is None or stored.status != Status.REVIEW):
             wanted.submitted_at = self.now
         return wanted
-
-    def check_rights(self, stored: Review | None, wanted: Review, changed: set | None) -> None:
-        """Refuse what the user may not do. ``changed`` names what differs
-        from the stored review (None: the review is new)."""
-        if self.system:
-            return
-        by = self.by
-        if self.options["apply_at"] is not None and not permissions.can_schedule(by):
-            raise TransitionError("Only the desk or an editor can schedule an update.")
-        content = None if changed is None else changed - STATE_FIELDS
-        if content is None or content:
-            planning = content is not None and content <= PLANNING_FIELDS
-            if not (
-                permissions.can_edit(by, stored) or (planning and permissions.can_schedule(by))
-            ):
-                raise TransitionError("You may not edit this review.")
-        author = wanted.author if wanted.author_id else None
-        if (
-            author is not None
-            and (stored is None or stored.author_id != author.pk)
-            and not by.has_perm(permissions.EDIT_ANY)
-            and author.user_id != by.pk
-        ):
-            raise TransitionError("Write under your own byline; an editor can change it.")
-        reason = check_transition(
-            user=by,
-            review=stored or Review(author=author),
-            status=wanted.status,
-            at=wanted.published_at,
-        )
-        if reason:
-            raise TransitionError(reason)
-
-    def check_tags(self, tags: list[str]) -> None:
-        """Only those who may add tags make new ones; others use the tags
-        that exist."""
-        if self.system or self.edit.tags is None or self.by.has_perm("reviews.add_tag"):
-            return
-        if unknown := unknown_tags(tags):
-            raise TransitionError(unknown_tags_message(unknown))
-
-    def check_address(self, stored: Review | None, wanted: Review) -> None:
-        """A slug that still leads readers to another review is not free."""
-        if stored is not None and stored.slug == wanted.slug:
-            return
-        taken = (
-            SlugRedirect.objects.filter(old_slug=wanted.slug)
-            .exclude(review_id=stored.pk if stored else None)
-            .select_related("review")
-            .first()
-        )
-        if taken is not None:
-            raise ValidationError(
-                {"slug": address_taken_message(wanted.slug, taken.review)}, code="address_taken"
-            )
 
     def relations(self, stored: Review | None) -> dict[str, list]:
         """The linked objects as they would be."""
@@ -455,33 +259,6 @@ class _Edit:
             result["tags"] = list(dict.fromkeys(edit.tags))
         else:
             result["tags"] = [t.name for t in stored.tags.all()] if stored else []
-        return result
-
-    def corrections(self, stored: Review | None) -> list[CorrectionEdit]:
-        """The notes to readers as they would be; changing them is an editor's job."""
-        current = [
-            CorrectionEdit(c.kind, c.text, c.noted_at, c.pk)
-            for c in (stored.corrections.all() if stored else [])
-        ]
-        if self.edit.corrections is None:
-            return current
-        known = {c.pk: c for c in current}
-        result = []
-        for entry in self.edit.corrections:
-            if entry.pk is not None and entry.pk not in known:
-                raise TransitionError("That correction belongs to another review.")
-            if entry.pk is not None:
-                entry.noted_at = _same_moment(entry.noted_at, known[entry.pk].noted_at)
-            note = Correction(kind=entry.kind, text=entry.text, noted_at=entry.noted_at)
-            try:
-                note.full_clean(exclude=["review"])
-            except ValidationError as error:
-                raise ValidationError({"corrections": error.messages}) from None
-            result.append(entry)
-        as_stored = [(c.pk, c.kind, c.text, c.noted_at) for c in current]
-        wanted = [(c.pk, c.kind, c.text, c.noted_at) for c in result]
-        if wanted != as_stored and not self.system and not permissions.can_correct(self.by):
-            raise TransitionError("Only an editor can add, change or remove corrections.")
         return result
 
     def snapshot_of(self, wanted: Review, relations: dict, corrections) -> dict:
@@ -563,7 +340,7 @@ class _Edit:
         ):
             # Made before the lock as a rule; this finds what is missing
             # (an image stored before crops existed, or one a race removed).
-            _make_crops(wanted, self.written)
+            make_crops(wanted, self.written)
         wanted.save()
         review = wanted
         edit = self.edit
@@ -577,7 +354,7 @@ class _Edit:
             if current != set(relations["tags"]):
                 review.tags.set(relations["tags"], clear=True)
         if edit.corrections is not None:
-            self.write_corrections(review, corrections)
+            write_corrections(review, corrections, by=self.by)
         if stored is not None and stored.slug != review.slug:
             keep_old_address(review=review, old_slug=stored.slug, was_public=stored.is_published())
         if stored is None:
@@ -604,57 +381,6 @@ class _Edit:
         if not self.system:
             enqueue_on_commit(notifications.tell_of_move, revision.pk, before)
 
-    def write_corrections(self, review: Review, corrections: list[CorrectionEdit]) -> None:
-        kept = {entry.pk for entry in corrections if entry.pk is not None}
-        review.corrections.exclude(pk__in=kept).delete()
-        existing = {c.pk: c for c in review.corrections.all()}
-        for entry in corrections:
-            note = existing.get(entry.pk)
-            if note is None:
-                note = Correction(review=review, created_by=entry.created_by or self.by)
-            if note.pk and (note.kind, note.text, note.noted_at) == (
-                entry.kind,
-                entry.text,
-                entry.noted_at,
-            ):
-                continue
-            note.kind, note.text, note.noted_at = entry.kind, entry.text, entry.noted_at
-            note.save()
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def unknown_tags(names) -> list[str]:
-    """The names among ``names`` that no tag has (in any case)."""
-    names = list(dict.fromkeys(names))
-    if not names:
-        return []
-    query = Q()
-    for name in names:
-        query |= Q(name__iexact=name)
-    known = {name.casefold() for name in Tag.objects.filter(query).values_list("name", flat=True)}
-    return [name for name in names if name.casefold() not in known]
-
-
-def unknown_tags_message(unknown: list[str]) -> str:
-    listed = ", ".join(f"“{name}”" for name in unknown)
-    return (
-        f"There is no tag {listed} yet, and only an editor can add tags. Use tags that "
-        "exist, or ask an editor to add it."
-        if len(unknown) == 1
-        else f"There are no tags {listed} yet, and only an editor can add tags. Use tags that "
-        "exist, or ask an editor to add them."
-    )
-
-
-def address_taken_message(slug: str, other: Review) -> str:
-    return (
-        f"“{slug}” is an old address of “{other}”, and readers with old links still reach "
-        "that review through it. Choose another slug, or ask an editor to release the old "
-        "address on that review’s History page."
-    )
-
 
 def keep_old_address(*, review: Review, old_slug: str, was_public: bool) -> None:
     """Keep a public review's old address working. Redirects point at the
@@ -667,39 +393,4 @@ def keep_old_address(*, review: Review, old_slug: str, was_public: bool) -> None
 
 def _same_state(expected: tuple[str, datetime | None], stored: Review) -> bool:
     status, at = expected
-    return status == stored.status and _same_moment(at, stored.published_at) == stored.published_at
-
-
-def _same_moment(value: datetime | None, stored: datetime | None) -> datetime | None:
-    """Forms show times to the second: a time equal to the stored one at
-    that precision is the stored one."""
-    if value is None or stored is None:
-        return value
-    if value.replace(microsecond=0) == stored.replace(microsecond=0):
-        return stored
-    return value
-
-
-def file_or_keep(upload) -> Any:
-    """A form's cleaned file value as an edit's ``hero``: a new upload, a
-    cleared field (``False``) or no change."""
-    if upload is False:
-        return None
-    if isinstance(upload, File) and not getattr(upload, "_committed", False):
-        return upload
-    return KEEP
-
-
-__all__ = [
-    "KEEP",
-    "CorrectionEdit",
-    "EditConflict",
-    "EditResult",
-    "ReviewEdit",
-    "StoredHero",
-    "TransitionError",
-    "address_taken_message",
-    "edit_review",
-    "keep_old_address",
-    "unknown_tags",
-]
+    return status == stored.status and same_moment(at, stored.published_at) == stored.published_at

@@ -13,10 +13,11 @@ from django.utils import timezone
 from .. import permissions
 from ..models import Review, Revision
 from ..times import when
-from .editing import ReviewEdit, edit_review
-from .revisions import forget_next_update, next_update_at, snapshot
+from .editing import edit_review
+from .edits import ReviewEdit
+from .revisions import forget_next_update, next_update_at
+from .snapshots import edit_from_snapshot, snapshot
 from .transitions import TransitionError
-from .workflow import edit_from_snapshot
 
 
 def schedule_update(

@@ -12,16 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
-from PIL import Image
-
-from people.models import Author, Person
 
 from .. import permissions
-from ..models import Column, Correction, Drama, Quote, Review, Revision, SendBack
+from ..models import Correction, Review, Revision, SendBack
 from ..status import APPROVED_STATUSES, Status
 from ..times import when
-from .editing import KEEP, CorrectionEdit, ReviewEdit, StoredHero, edit_review
-from .revisions import MISSING
+from .editing import edit_review
+from .edits import CorrectionEdit, ReviewEdit
+from .snapshots import edit_from_snapshot
 from .transitions import TransitionError, describe_move
 
 
@@ -147,46 +145,6 @@ def add_correction(
 
 
 # ---------------------------------------------------------------- restoring
-
-
-def edit_from_snapshot(data: dict, review: Review) -> ReviewEdit:
-    """The edit that makes ``review``'s content what a snapshot says: what
-    still exists of its author, column, dramas, people, quotes and picks,
-    and its image if media storage still has it. Status, publish time and
-    corrections are not content and are left alone."""
-    fields = {key: data[key] for key in ("title", "slug", "standfirst", "body")}
-    fields |= {key: data[key] for key in ("hero_alt", "hero_caption", "hero_credit")}
-    fields["hero_focus_x"], fields["hero_focus_y"] = data.get("hero_focus", MISSING["hero_focus"])
-    if data["author"]:
-        fields["author"] = Author.objects.filter(pk=data["author"][0]).first() or review.author
-    column = data["column"]
-    fields["column"] = Column.objects.filter(pk=column[0]).first() if column else None
-
-    def ids(key):
-        return [pk for pk, _ in data[key]]
-
-    return ReviewEdit(
-        fields=fields,
-        hero=_hero_from(data["hero_image"], review),
-        dramas=Drama.objects.filter(pk__in=ids("dramas")),
-        featured_people=Person.objects.filter(pk__in=ids("featured_people")),
-        quotes=Quote.objects.filter(pk__in=ids("quotes")),
-        up_next_picks=Review.objects.filter(pk__in=ids("up_next_picks")).exclude(pk=review.pk),
-        tags=list(data["tags"]),
-    )
-
-
-def _hero_from(name: str, review: Review):
-    if name == (review.hero_image.name or ""):
-        return KEEP
-    if not name:
-        return None
-    storage = review.hero_image.storage
-    if not storage.exists(name):
-        return KEEP  # gone from media storage: the current image stays
-    with storage.open(name, "rb") as file, Image.open(file) as image:
-        width, height = image.size
-    return StoredHero(name, width, height)
 
 
 def restore_revision(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from reviews.models import Comment, PreviewLink, Review, Revision, SendBack
 from reviews.services import (
+    ReviewEdit,
     TransitionError,
     add_comment,
     edit_review,
@@ -22,7 +23,6 @@ from reviews.services import (
     send_back,
     submit_for_review,
 )
-from reviews.services.editing import ReviewEdit
 from tests.factories import change_form_data, make_review, make_role_user, make_user
 
 BODY = "The first paragraph sets the scene.\n\nThe second paragraph drags on and on."

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from reviews.models import Review, Revision, Tag
 from reviews.services import record_revision, schedule_update
-from reviews.services.revisions import snapshot
+from reviews.services.snapshots import snapshot
 from tests.factories import make_column, make_review, make_role_user, make_user, review_form
 
 ROLES = ("anonymous", "writer", "editor", "desk", "superuser")

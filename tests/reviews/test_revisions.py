@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from reviews.models import Review, Revision, SlugRedirect
 from reviews.services import restore_revision
-from reviews.services.revisions import compare, forget_next_update, snapshot, word_diff
+from reviews.services.revisions import forget_next_update
+from reviews.services.snapshots import word_diff
 from tests.clock import clock_at
 from tests.factories import (
     change_form_data,
@@ -316,17 +317,3 @@ class ScheduledUpdateTests(RevisionTestCase):
         self.client.force_login(self.writer)
         page = self.client.get(f"/admin/reviews/review/{review.pk}/change/")
         self.assertNotIn("update_at", page.context["adminform"].form.fields)
-
-
-class SnapshotCompareTests(TestCase):
-    def test_compare_lists_only_what_differs_in_reading_order(self):
-        review = make_review("One", tags=["a"])
-        before = snapshot(review)
-        review.title = "Two"
-        review.save()
-        review.tags.set(["b"])
-        changes = compare(before, snapshot(review))
-        self.assertEqual(
-            [(c.label, c.before, c.after) for c in changes],
-            [("Headline", "One", "Two"), ("Tags", "a", "b")],
-        )
