@@ -27,7 +27,8 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.db.models import FileField
 
-from .images import RenditionImageField, crop_of, rendition_of
+from .images import RenditionImageField
+from .renditions import crop_of, rendition_of
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ def image_bytes(*, size=(1600, 900), format="JPEG", color=(180, 60, 90)) -> byte
     return buffer.getvalue()
 
 
+def file_upload(name, data: bytes, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, data, content_type)
+
+
 def image_upload(name="hero.jpg", *, size=(1600, 900), format="JPEG") -> SimpleUploadedFile:
     content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[format]
     return SimpleUploadedFile(name, image_bytes(size=size, format=format), content_type)

@@ -23,8 +23,9 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from PIL import Image, ImageOps
 
-from kdrama_rewind.images import Crop, Rendition, RenditionImageFieldFile, focal_box
+from kdrama_rewind.images import RenditionImageFieldFile
 from kdrama_rewind.page_cache import fragment_context
+from kdrama_rewind.renditions import Crop, Rendition, focal_box
 from kdrama_rewind.slugs import slug_for
 from people.models import Person
 

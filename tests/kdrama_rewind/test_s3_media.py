@@ -31,7 +31,7 @@ from kdrama_rewind.storage import MediaStorage, public_read_policy
 from reviews.models import Review
 from tests.clock import clock_at
 from tests.factories import image_bytes, make_author, make_role_user, stored_files
-from tests.kdrama_rewind import test_images, test_media_files
+from tests.kdrama_rewind import test_image_checks, test_images, test_media_files
 from tests.redis_server import free_port
 from tests.reviews import (
     test_admin,
@@ -53,7 +53,7 @@ class RenditionsOnS3(OnS3, test_images.RenditionTests):
     pass
 
 
-class TruncatedImagesOnS3(OnS3, test_images.TruncatedImageTests):
+class TruncatedImagesOnS3(OnS3, test_image_checks.TruncatedImageTests):
     pass
 
 

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from kdrama_rewind.images import inspect_image
+from kdrama_rewind.image_checks import inspect_image
 from kdrama_rewind.slugs import slug_for
 from people.models import Author, Person
 from reviews.interchange import (

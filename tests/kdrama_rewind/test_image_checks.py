@@ -1,0 +1,71 @@
+"""What an uploaded or imported image must be, and the words for what it is not."""
+
+from django.core.exceptions import ValidationError
+from django.test import TestCase, override_settings
+from PIL import Image
+
+from kdrama_rewind.image_checks import inspect_image
+from tests.factories import file_upload as upload
+from tests.factories import image_bytes
+
+
+class InspectImageTests(TestCase):
+    def test_accepts_jpeg_png_and_webp(self):
+        for fmt, name in [
+            ("JPEG", "a.jpg"),
+            ("JPEG", "a.jpeg"),
+            ("PNG", "a.png"),
+            ("WEBP", "a.webp"),
+        ]:
+            with self.subTest(fmt=fmt, name=name):
+                info = inspect_image(upload(name, image_bytes(size=(40, 30), format=fmt)))
+                self.assertEqual((info.format, info.width, info.height), (fmt, 40, 30))
+
+    def test_refuses_other_image_formats(self):
+        for fmt, name in [("GIF", "a.gif"), ("BMP", "a.bmp"), ("TIFF", "a.tiff")]:
+            with self.subTest(fmt=fmt):
+                with self.assertRaisesMessage(ValidationError, f"this file is {fmt}"):
+                    inspect_image(upload(name, image_bytes(size=(10, 10), format=fmt)))
+
+    def test_refuses_svg_and_text(self):
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        for name, data in [("a.svg", svg), ("a.jpg", b"not an image at all")]:
+            with self.subTest(name=name):
+                with self.assertRaisesMessage(ValidationError, "not a readable image"):
+                    inspect_image(upload(name, data))
+
+    def test_refuses_a_file_named_unlike_its_content(self):
+        with self.assertRaisesMessage(ValidationError, "holds a JPEG image; rename it to .jpg"):
+            inspect_image(upload("poster.png", image_bytes(size=(10, 10), format="JPEG")))
+
+    def test_refuses_a_truncated_image(self):
+        data = image_bytes(size=(300, 300), format="PNG")
+        with self.assertRaises(ValidationError):
+            inspect_image(upload("a.png", data[: len(data) // 2]))
+
+    @override_settings(IMAGE_MAX_BYTES=1000)
+    def test_refuses_a_file_over_the_byte_limit_before_decoding(self):
+        with self.assertRaisesMessage(ValidationError, "the limit is 1000"):
+            inspect_image(upload("a.jpg", b"\xff" * 1001))
+
+    @override_settings(IMAGE_MAX_PIXELS=10_000)
+    def test_refuses_an_image_over_the_pixel_limit(self):
+        with self.assertRaisesMessage(ValidationError, "101×100 pixels"):
+            inspect_image(upload("a.png", image_bytes(size=(101, 100), format="PNG")))
+
+    def test_decompression_bomb_warnings_are_errors(self):
+        # A small PNG whose header claims more pixels than Pillow considers safe.
+        old = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = 1000
+        try:
+            with self.assertRaisesMessage(ValidationError, "too many pixels"):
+                inspect_image(upload("a.png", image_bytes(size=(40, 30), format="PNG")))
+        finally:
+            Image.MAX_IMAGE_PIXELS = old
+
+
+class TruncatedImageTests(TestCase):
+    def test_a_jpeg_cut_short_is_refused_before_it_is_stored(self):
+        data = image_bytes(size=(800, 600), format="JPEG")
+        with self.assertRaisesMessage(ValidationError, "not a readable image"):
+            inspect_image(upload("cut.jpg", data[: len(data) * 2 // 3]))
