@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from kdrama_rewind.constraints import image_has_alt, not_blank
 from kdrama_rewind.images import RenditionImageField
 from kdrama_rewind.slugs import AutoSlugMixin, split_lines
 
@@ -59,21 +59,9 @@ class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
         ordering = ["name"]
         verbose_name_plural = "people"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="person_name_not_empty",
-                violation_error_message="A name is required.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(slug=""),
-                name="person_slug_not_empty",
-                violation_error_message="A slug is required.",
-            ),
-            models.CheckConstraint(
-                condition=Q(photo="") | ~Q(photo_alt=""),
-                name="person_photo_has_alt",
-                violation_error_message="Add alt text describing the photo.",
-            ),
+            not_blank("name"),
+            not_blank("slug"),
+            image_has_alt("photo", describing="the photo"),
         ]
 
     def __str__(self):
@@ -136,21 +124,9 @@ class Author(AutoSlugMixin, models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="author_name_not_empty",
-                violation_error_message="A name is required.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(slug=""),
-                name="author_slug_not_empty",
-                violation_error_message="A slug is required.",
-            ),
-            models.CheckConstraint(
-                condition=Q(photo="") | ~Q(photo_alt=""),
-                name="author_photo_has_alt",
-                violation_error_message="Add alt text describing the photo.",
-            ),
+            not_blank("name"),
+            not_blank("slug"),
+            image_has_alt("photo", describing="the photo"),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
 from .autosaves import Autosave
 from .briefings import Briefing, BriefingDelivery
+from .columns import WEEKDAYS, Column
 from .dramas import Character, Drama, Genre, Quote
 from .newsroom import (
     Anchor,
@@ -9,7 +10,8 @@ from .newsroom import (
     NotificationSettings,
     SendBack,
 )
-from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
+from .reviews import Review, ReviewQuerySet
+from .tags import Tag, TaggedReview
 from .workflow import (
     CalendarToken,
     Correction,

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from kdrama_rewind.constraints import image_has_alt, not_blank
 from kdrama_rewind.images import RenditionImageField
 from kdrama_rewind.slugs import AutoSlugMixin, slug_for, split_lines
 from people.models import IMAGE_ALT_REQUIRED, Person
@@ -73,11 +74,7 @@ class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(title=""),
-                name="drama_title_not_empty",
-                violation_error_message="A title is required.",
-            ),
+            not_blank("title"),
             models.CheckConstraint(
                 condition=Q(year__gte=1950) & Q(year__lte=2100),
                 name="drama_year_plausible",
@@ -93,11 +90,7 @@ class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
                 name="drama_episodes_positive",
                 violation_error_message="A drama has at least one episode.",
             ),
-            models.CheckConstraint(
-                condition=Q(poster="") | ~Q(poster_alt=""),
-                name="drama_poster_has_alt",
-                violation_error_message="Add alt text describing the poster.",
-            ),
+            image_has_alt("poster", describing="the poster"),
         ]
 
     def __str__(self):
@@ -149,11 +142,7 @@ class Character(SearchNamesMixin, models.Model):
                 name="character_unique_name_per_drama",
                 violation_error_message="This drama already has a character of that name.",
             ),
-            models.CheckConstraint(
-                condition=~Q(name=""),
-                name="character_name_not_empty",
-                violation_error_message="A name is required.",
-            ),
+            not_blank("name"),
             models.CheckConstraint(
                 condition=Q(role__in=["lead", "supporting"]),
                 name="character_role_valid",
@@ -195,11 +184,7 @@ class Quote(models.Model):
     class Meta:
         ordering = ["episode", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(text=""),
-                name="quote_text_not_empty",
-                violation_error_message="A quote needs its words.",
-            ),
+            not_blank("text", "A quote needs its words."),
             models.CheckConstraint(
                 condition=Q(episode__isnull=True) | Q(episode__gte=1),
                 name="quote_episode_positive",

@@ -1,5 +1,4 @@
 import math
-from datetime import date, datetime, timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -10,10 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
+from kdrama_rewind.constraints import image_has_alt, not_blank
 from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import AutoSlugMixin, slug_for
+from kdrama_rewind.slugs import AutoSlugMixin
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.markdown import plain_text, public_text, render_markdown
 from reviews.status import (
@@ -33,148 +32,6 @@ from .dramas import Drama, Quote
 # The shapes pages crop a hero image to, around its focal point: the review's
 # own page (16:9) and cards on a phone (square). The social card has its own.
 HERO_CROPS = {"wide": (16, 9), "square": (1, 1)}
-
-WEEKDAYS = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
-
-
-class Column(AutoSlugMixin, models.Model):
-    """A recurring column, such as “K-Drama Rewind”."""
-
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(
-        max_length=200,
-        unique=True,
-        allow_unicode=True,
-        help_text="The end of the column archive’s address, e.g. /columns/k-drama-rewind/.",
-    )
-    description = models.TextField(
-        blank=True, help_text="Shown at the top of the column’s archive."
-    )
-    is_featured = models.BooleanField(
-        "featured on the front page",
-        default=False,
-        help_text="The column’s latest review leads the front page. "
-        "Only one column can be featured.",
-    )
-    cadence_weeks = models.PositiveSmallIntegerField(
-        "runs every … weeks",
-        null=True,
-        blank=True,
-        help_text="1 for weekly, 2 for fortnightly. Leave empty for a column without fixed slots.",
-    )
-    cadence_weekday = models.PositiveSmallIntegerField(
-        "on", choices=WEEKDAYS, null=True, blank=True
-    )
-    cadence_time = models.TimeField(
-        "at", null=True, blank=True, help_text="In the newsroom’s time zone."
-    )
-    modified_at = models.DateTimeField(auto_now=True)
-    cadence_starts_on = models.DateField(
-        "first slot on or after",
-        null=True,
-        blank=True,
-        help_text="Fortnightly slots are counted from here.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(cadence_weeks__isnull=True)
-                | (
-                    Q(cadence_weeks__gte=1, cadence_weeks__lte=8)
-                    & Q(cadence_weekday__isnull=False, cadence_time__isnull=False)
-                ),
-                name="column_cadence_complete",
-                violation_error_message="A cadence needs a number of weeks (1–8), "
-                "a weekday and a time.",
-            ),
-            models.UniqueConstraint(
-                fields=["is_featured"],
-                condition=Q(is_featured=True),
-                name="column_one_featured",
-                violation_error_message="Another column is already featured on the front page.",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("reviews:column_detail", kwargs={"slug": self.slug})
-
-    @property
-    def has_cadence(self) -> bool:
-        return bool(self.cadence_weeks and self.cadence_time is not None)
-
-    def slots_between(self, start: datetime, end: datetime) -> list[datetime]:
-        """The column's publishing slots from ``start`` up to ``end``, as aware
-        datetimes in the newsroom's time zone."""
-        if not self.has_cadence:
-            return []
-        zone = timezone.get_current_timezone()
-        anchor = self.cadence_starts_on or date(2000, 1, 3)  # a Monday
-        anchor += timedelta(days=(self.cadence_weekday - anchor.weekday()) % 7)
-        period = 7 * self.cadence_weeks
-        first = timezone.localtime(start, zone).date()
-        day = anchor + timedelta(days=max(0, -(-(first - anchor).days // period)) * period)
-        slots = []
-        while True:
-            slot = datetime.combine(day, self.cadence_time, tzinfo=zone)
-            if slot >= end:
-                return slots
-            if slot >= start:
-                slots.append(slot)
-            day += timedelta(days=period)
-
-
-class TagQuerySet(models.QuerySet):
-    def in_use(self):
-        """Tags on at least one public review: the only ones with a public page."""
-        return self.filter(
-            pk__in=TaggedReview.objects.filter(
-                content_object__in=Review.objects.published()
-            ).values("tag_id")
-        )
-
-
-class Tag(TagBase):
-    """A review tag, slugged by the project's one slug rule."""
-
-    objects = NaturalKeyManager.from_queryset(TagQuerySet)()
-
-    class Meta:
-        ordering = ["name"]
-
-    def slugify(self, tag, i=None):
-        slug = slug_for(tag)
-        return f"{slug}-{i}" if i is not None else slug
-
-    def get_absolute_url(self):
-        return reverse("reviews:tag_detail", kwargs={"slug": self.slug})
-
-
-class TaggedReview(ItemBase):
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_reviews")
-    content_object = models.ForeignKey(
-        "Review", on_delete=models.CASCADE, related_name="tagged_items"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_review_unique"),
-        ]
-        # A tag's newest links first (Up Next), without reading other tags'.
-        indexes = [models.Index(fields=["tag", "-content_object"], name="tagged_review_by_tag")]
-
 
 # The status half of ReviewQuerySet.published, for partial indexes.
 APPROVED = approved_q()
@@ -287,7 +144,7 @@ class Review(AutoSlugMixin, models.Model):
         verbose_name="pinned “Up Next” picks",
         help_text="Shown first under “Up Next” (only once they are published).",
     )
-    tags = TaggableManager(through=TaggedReview, blank=True)
+    tags = TaggableManager(through="TaggedReview", blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         "publish time",
@@ -403,26 +260,14 @@ class Review(AutoSlugMixin, models.Model):
                 name="review_updated_after_published",
                 violation_error_message="“Last updated” cannot be before the publish time.",
             ),
-            models.CheckConstraint(
-                condition=~Q(title=""),
-                name="review_title_not_empty",
-                violation_error_message="A headline is required.",
-            ),
-            models.CheckConstraint(
-                condition=~Q(slug=""),
-                name="review_slug_not_empty",
-                violation_error_message="A slug is required.",
-            ),
+            not_blank("title", "A headline is required."),
+            not_blank("slug"),
             models.CheckConstraint(
                 condition=Q(hero_focus_x__lte=100, hero_focus_y__lte=100),
                 name="review_hero_focus_in_image",
                 violation_error_message="The focal point must lie in the image (0 to 100%).",
             ),
-            models.CheckConstraint(
-                condition=Q(hero_image="") | ~Q(hero_alt=""),
-                name="review_hero_has_alt",
-                violation_error_message="Add alt text describing the hero image.",
-            ),
+            image_has_alt("hero", image="hero_image", describing="the hero image"),
         ]
 
     def __str__(self):
