@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import icalendar
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Q
 from django.urls import reverse
@@ -29,6 +30,7 @@ APPROVAL_WARNING = timedelta(hours=48)
 ANNIVERSARIES = (5, 10, 15, 20)
 ANNIVERSARY_WINDOW_DAYS = 45
 SUGGESTIONS_PER_SLOT = 3
+SLOT_LENGTH = timedelta(minutes=30)  # how long a slot shows in a calendar app
 
 
 @dataclass(frozen=True)
@@ -245,16 +247,13 @@ def assign_to_slot(*, review: Review, column: Column, at: datetime, by) -> Revie
 
 
 def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -> str:
-    """The upcoming slots as an RFC 5545 calendar."""
-    stamp = _ics_time(now)
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//K-Drama Rewind//Desk calendar//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:K-Drama Rewind desk",
-    ]
+    """The upcoming slots as an RFC 5545 calendar, times in UTC."""
+    feed = icalendar.Calendar()
+    feed.add("version", "2.0")
+    feed.add("prodid", "-//K-Drama Rewind//Desk calendar//EN")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    feed.add("x-wr-calname", "K-Drama Rewind desk")
     for calendar in calendars:
         for slot in calendar.slots:
             if slot.past:
@@ -266,20 +265,17 @@ def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -
             else:
                 summary = f"{calendar.column}: empty slot"
                 url = base_url + reverse("admin:reviews_column_calendar")
-            description = "\n".join([slot_state(slot), *slot.warnings])
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:slot-{calendar.column.pk}-{_ics_time(slot.at)}@kdrama-rewind",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART:{_ics_time(slot.at)}",
-                "DURATION:PT30M",
-                f"SUMMARY:{_ics_text(summary)}",
-                f"DESCRIPTION:{_ics_text(description)}",
-                f"URL:{url}",
-                "END:VEVENT",
-            ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+            at = slot.at.astimezone(UTC)
+            event = icalendar.Event()
+            event.add("uid", f"slot-{calendar.column.pk}-{at:%Y%m%dT%H%M%SZ}@kdrama-rewind")
+            event.add("dtstamp", now.astimezone(UTC))
+            event.add("dtstart", at)
+            event.add("duration", SLOT_LENGTH)
+            event.add("summary", summary)
+            event.add("description", "\n".join([slot_state(slot), *slot.warnings]))
+            event.add("url", url)
+            feed.add_component(event)
+    return feed.to_ical().decode()
 
 
 def slot_state(slot: Slot) -> str:
@@ -293,27 +289,3 @@ def slot_state(slot: Slot) -> str:
     if len(slot.reviews) > 1:
         return "Approved, but more than one review is in this slot."
     return "On track: approved, and goes out at this time."
-
-
-def _ics_time(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _ics_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space."""
-    encoded = line.encode()
-    if len(encoded) <= 75:
-        return line
-    parts, current = [], b""
-    for char in line:
-        piece = char.encode()
-        if len(current) + len(piece) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += piece
-    parts.append(current.decode())
-    return "\r\n ".join(parts)

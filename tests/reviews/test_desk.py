@@ -1,6 +1,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 from django.test import TestCase
 
 from reviews.desk import build_calendar, ics_feed
@@ -250,6 +251,16 @@ class CalendarFeedTests(TestCase):
         unfolded = body.replace("\r\n ", "")
         self.assertIn("SUMMARY:K-Drama Rewind: On Friday (Scheduled)", unfolded)
         self.assertTrue(all(len(line.encode()) <= 75 for line in body.split("\r\n")))
+        events = icalendar.Calendar.from_ical(body).walk("VEVENT")
+        first = events[0]
+        self.assertEqual(first.decoded("dtstart"), FRIDAY)
+        self.assertEqual(first.decoded("duration"), timedelta(minutes=30))
+        self.assertEqual(str(first["summary"]), "K-Drama Rewind: On Friday (Scheduled)")
+        self.assertEqual(
+            str(first["description"]), "On track: approved, and goes out at this time."
+        )
+        self.assertTrue(str(first["url"]).startswith("http://testserver/admin/reviews/review/"))
+        self.assertEqual(len({str(event["uid"]) for event in events}), 8, "one UID per slot")
 
     def test_without_the_secret_there_is_no_feed(self):
         self.make_feed_address()
@@ -288,11 +299,14 @@ class CalendarFeedTests(TestCase):
         self.assertEqual(self.client.get(token.get_absolute_url()).status_code, 404)
 
     def test_ics_text_is_escaped_and_folded(self):
-        Review.objects.update(title="Commas, semicolons; and a very long headline " * 3)
+        title = "Commas, semicolons; and a very long headline " * 3
+        Review.objects.update(title=title)
         calendars = build_calendar(now=NOW)
         body = ics_feed(calendars=calendars, base_url="https://example.com", now=NOW)
         self.assertIn("Commas\\, semicolons\\;", body.replace("\r\n ", ""))
         self.assertTrue(all(len(line.encode()) <= 75 for line in body.split("\r\n")))
+        summary = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["summary"]
+        self.assertTrue(str(summary).startswith(f"K-Drama Rewind: {title} ("), "unescaped")
 
 
 class FeedWordingTests(TestCase):
