@@ -19,6 +19,7 @@ from .workflow import (
     Revision,
     SlugRedirect,
     UploadStash,
+    next_scheduled_moment,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "Tag",
     "TaggedReview",
     "UploadStash",
+    "next_scheduled_moment",
 ]

@@ -1,4 +1,5 @@
 import math
+from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
@@ -51,6 +52,12 @@ class ReviewQuerySet(models.QuerySet):
     def upcoming(self):
         """Approved reviews whose publish time is still ahead."""
         return self.filter(state_q(State.SCHEDULED, timezone.now()))
+
+    def next_publish_at(self) -> datetime | None:
+        """When the next of these approved reviews goes live by itself."""
+        return (
+            self.upcoming().order_by("published_at").values_list("published_at", flat=True).first()
+        )
 
     def in_state(self, state: str):
         """Reviews in one of the states editors filter by (see ``reviews.status``)."""

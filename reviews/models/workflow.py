@@ -3,7 +3,7 @@ preview links and calendar feed tokens."""
 
 import posixpath
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -27,6 +27,12 @@ class RevisionQuerySet(models.QuerySet):
 
     def due_updates(self, now=None):
         return self.pending_updates().filter(apply_at__lte=now or timezone.now())
+
+    def next_apply_at(self) -> datetime | None:
+        """When the next pending update among these falls due."""
+        return (
+            self.pending_updates().order_by("apply_at").values_list("apply_at", flat=True).first()
+        )
 
     def snapshots(self):
         """Versions of the review itself: not notes of changes around it,
@@ -117,6 +123,14 @@ class Revision(models.Model):
             and self.applied_at is None
             and self.cancelled_at is None
         )
+
+
+def next_scheduled_moment() -> datetime | None:
+    """When what readers see next changes by itself: a review going live at
+    its publish time, or a scheduled update falling due. Caches of public
+    pages keep nothing past it."""
+    moments = [Review.objects.next_publish_at(), Revision.objects.next_apply_at()]
+    return min((moment for moment in moments if moment), default=None)
 
 
 class SlugRedirect(models.Model):

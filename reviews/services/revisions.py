@@ -71,8 +71,7 @@ def next_update_at() -> datetime | None:
         return _remembered[1]
     cached = cache.get(NEXT_UPDATE_CACHE_KEY, default=False)
     if cached is False:
-        pending = Revision.objects.pending_updates().order_by("apply_at").first()
-        cached = pending.apply_at if pending else None
+        cached = Revision.objects.next_apply_at()
         cache.set(NEXT_UPDATE_CACHE_KEY, cached, NEXT_UPDATE_CACHE_SECONDS)
     _remembered = (time.monotonic() + REMEMBER_SECONDS, cached)
     return cached

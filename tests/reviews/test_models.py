@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from reviews.models import Review, Tag
+from reviews.models import Review, Revision, Tag, next_scheduled_moment
 from tests.clock import clock_at
 from tests.factories import (
     image_upload,
@@ -174,3 +174,36 @@ class CharacterTests(TestCase):
         character.full_clean()
         self.assertEqual(character.aliases, "Mi-joo\nMijoo")
         self.assertEqual(character.alias_list, ["Mi-joo", "Mijoo"])
+
+
+class NextScheduledMomentTests(TestCase):
+    """What page caches are cut short by: the next review going live, or the
+    next scheduled update falling due, whichever comes first."""
+
+    def setUp(self):
+        self.now = timezone.now().replace(microsecond=0)
+        self.live = make_review("Live", published_at=self.now - timedelta(days=1))
+
+    def schedule_update(self, at):
+        return Revision.objects.create(
+            review=self.live, kind=Revision.Kind.SCHEDULED_UPDATE, snapshot={}, apply_at=at
+        )
+
+    def test_nothing_scheduled(self):
+        make_review("Draft", published=False, published_at=self.now + timedelta(days=1))
+        self.assertIsNone(next_scheduled_moment())
+
+    def test_the_earlier_of_a_review_going_live_and_an_update(self):
+        review_at, update_at = self.now + timedelta(hours=2), self.now + timedelta(hours=1)
+        make_review("Scheduled", status=Review.Status.SCHEDULED, published_at=review_at)
+        update = self.schedule_update(update_at)
+        self.assertEqual(next_scheduled_moment(), update_at)
+        update.cancelled_at = self.now
+        update.save()
+        self.assertEqual(next_scheduled_moment(), review_at)
+        with clock_at(review_at + timedelta(seconds=1)):
+            self.assertIsNone(next_scheduled_moment(), "live now: nothing left to wait for")
+
+    def test_one_query_each(self):
+        with self.assertNumQueries(2):  # the next review, the next update
+            next_scheduled_moment()
