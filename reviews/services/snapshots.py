@@ -41,11 +41,6 @@ FIELDS = {
     "corrections": "Corrections",
 }
 TEXT_FIELDS = {"title", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit"}
-RESTORED_FIELDS = (
-    "title", "slug", "standfirst", "body", "hero_image", "hero_alt", "hero_caption",
-    "hero_credit", "hero_focus", "author", "column", "dramas", "featured_people", "quotes",
-    "tags", "up_next_picks",
-)  # fmt: skip
 # What a snapshot kept before a key existed means.
 MISSING = {"hero_focus": [50, 50]}
 
