@@ -10,9 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connections
 
 from tests.e2e.reader_site import make_reader_site
+from tests.factories import make_role_user
 
 # Screenshots and checkers' reports: KDR_ARTIFACTS, or test-artifacts/ in the
 # project (git ignores it); CI keeps the folder as the run's artifacts.
@@ -89,3 +91,11 @@ def axe_script(browser) -> str:
     except ImportError:
         _unavailable("axe-core is not installed: pip install -e '.[dev]'")
     return AXE_SCRIPT
+
+
+@pytest.fixture
+def editor_session(client) -> dict:
+    """A browser cookie for a logged-in member of the Editor group."""
+    client.force_login(make_role_user("Editor", "editor"))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value}

@@ -9,73 +9,17 @@ for reflow at 320 CSS pixels (WCAG 1.4.10).
 """
 
 import re
-from collections.abc import Iterable
 
 import pytest
-from django.conf import settings
 
-from tests.e2e.reader_site import CORRECTION, HERO_ALT, NOT_FOUND
-from tests.factories import make_role_user
+from tests.e2e.browser import DJANGO_TABULAR_HEADERS, describe_violations, open_page, run_axe
+from tests.e2e.reader_site import CORRECTION, HERO_ALT
 
 # serialized_rollback keeps the groups made by a data migration across tests.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-# --- axe-core ---------------------------------------------------------------
-
-
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    # WCAG 2.2 AA's minimum target size (2.5.8), which axe leaves off by default.
-    "rules": {"target-size": {"enabled": True}},
-}
-
-
-def run_axe(page, axe_script: str, *, allow: Iterable[tuple[str, str]] = ()) -> list[dict]:
-    """axe-core's violations on the page as it is now: every rule axe runs by
-    default (WCAG 2.0 to 2.2 A and AA, and its best practices), and more.
-
-    ``allow`` holds (rule id, CSS selector) pairs: that rule may fail on the
-    nodes the selector matches. Keep it to markup we cannot change, and say why.
-    """
-    page.evaluate(axe_script)
-    return page.evaluate(
-        """async ([options, allowed]) => {
-            const results = await axe.run(document, options);
-            const isAllowed = (rule, node) => allowed.some(([id, selector]) =>
-                id === rule && document.querySelector(node.target[0])?.matches(selector));
-            return results.violations
-                .map((v) => ({...v, nodes: v.nodes.filter((node) => !isAllowed(v.id, node))}))
-                .filter((v) => v.nodes.length);
-        }""",
-        [AXE_OPTIONS, [list(pair) for pair in allow]],
-    )
-
-
-def describe_violations(where: str, violations: list[dict]) -> str:
-    lines = [f"{where}: {len(violations)} axe-core violation(s)"]
-    for violation in violations:
-        lines.append(
-            f"  [{violation['impact']}] {violation['id']}: {violation['help']}"
-            f" ({violation['helpUrl']})"
-        )
-        for node in violation["nodes"]:
-            lines.append(f"      at {' '.join(node['target'])}")
-            lines.append(f"         {' '.join(node['html'].split())[:200]}")
-            if node.get("failureSummary"):
-                for summary in node["failureSummary"].splitlines():
-                    lines.append(f"         {summary.strip()}")
-    return "\n".join(lines)
-
-
-def open_page(page, url: str) -> None:
-    response = page.goto(url)
-    expected = 404 if url.endswith(NOT_FOUND) else 200
-    assert response is not None and response.status == expected, (
-        f"{url} answered {response and response.status}"
-    )
 
 
 def test_the_public_pages_have_no_axe_violations(live_server, site, browser, axe_script):
@@ -122,18 +66,6 @@ def test_the_public_pages_have_no_axe_violations(live_server, site, browser, axe
 # either header, so naming them would mean keeping a copy of the whole
 # template in step with Django's by hand. A minor, best-practice rule; allowed
 # on exactly those two cells of the one tabular inline on the page.
-DJANGO_TABULAR_HEADERS = {
-    ("empty-table-header", "#preview_links-group thead th.original:empty"),
-    ("empty-table-header", "#preview_links-group thead th:last-child:empty"),
-}
-
-
-@pytest.fixture
-def editor_session(client) -> dict:
-    """A browser cookie for a logged-in member of the Editor group."""
-    client.force_login(make_role_user("Editor", "editor"))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    return {"name": cookie.key, "value": cookie.value}
 
 
 def test_the_admin_add_review_form_has_no_axe_violations(

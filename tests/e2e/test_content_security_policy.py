@@ -3,7 +3,7 @@ public page and no admin screen an editor uses reports a violation."""
 
 import pytest
 
-from tests.e2e.test_accessibility import editor_session, open_page  # noqa: F401
+from tests.e2e.browser import open_page
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from reviews.models import Comment, Notification, Review, SendBack
-from tests.e2e.test_accessibility import (
+from tests.e2e.browser import (
     DJANGO_TABULAR_HEADERS,
     describe_violations,
     run_axe,

@@ -5,8 +5,8 @@ artifacts folder (``KDR_ARTIFACTS``, test-artifacts/ by default) under
 
 import pytest
 
+from tests.e2e.browser import open_page
 from tests.e2e.reader_site import PLACED_QUOTE
-from tests.e2e.test_accessibility import open_page
 
 pytestmark = [
     pytest.mark.browser,

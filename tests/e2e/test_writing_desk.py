@@ -8,7 +8,7 @@ import re
 import pytest
 
 from reviews.models import Autosave, Review
-from tests.e2e.test_accessibility import editor_session, open_page  # noqa: F401
+from tests.e2e.browser import open_page
 from tests.factories import (
     image_upload,
     make_author,

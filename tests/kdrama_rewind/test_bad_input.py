@@ -2,7 +2,6 @@
 
 import unicodedata
 
-import feedparser
 from django.test import TestCase
 
 from reviews.models import Correction
@@ -16,7 +15,7 @@ from tests.factories import (
     make_review,
     make_user,
 )
-from tests.markup import Elements, dangers, element_dangers
+from tests.markup import Elements, dangers, element_dangers, rendered_by_a_feed_reader
 from tests.sample_site import PublicSiteTestCase
 
 XSS = (
@@ -41,22 +40,6 @@ def runnable(response) -> list[str]:
             continue
         found += element_dangers(tag, attrs, allowed={"form"})  # the site's own search form
     return found
-
-
-def rendered_by_a_feed_reader(content: bytes) -> list[tuple[str, str, str]]:
-    """What a feed reader renders from a feed, as (where, type, value): every
-    text feedparser gives a content type, parsed with its sanitizing off as a
-    careless reader would. Text typed text/html is rendered as markup."""
-    feed = feedparser.parse(content, sanitize_html=False, resolve_relative_uris=False)
-    assert not feed.bozo, feed.get("bozo_exception")
-    texts = []
-    for where, values in [("feed", feed.feed), *(("entry", entry) for entry in feed.entries)]:
-        for key in ("title_detail", "subtitle_detail", "summary_detail"):
-            if key in values:
-                texts.append((f"{where} {key}", values[key]["type"], values[key]["value"]))
-        for content_detail in values.get("content", []):
-            texts.append((f"{where} content", content_detail["type"], content_detail["value"]))
-    return texts
 
 
 class XssCorpusTests(TestCase):

@@ -6,7 +6,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from tests.factories import image_upload, make_column, make_review
-from tests.kdrama_rewind.test_bad_input import rendered_by_a_feed_reader
+from tests.markup import rendered_by_a_feed_reader
 from tests.sample_site import PublicSiteTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"

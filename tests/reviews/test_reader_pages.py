@@ -10,7 +10,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from tests.factories import image_upload, make_author, make_column, make_review, make_user
-from tests.reviews.test_sharing import json_ld
+from tests.markup import json_ld
 from tests.sample_site import PublicSiteTestCase, sitemap_entries
 
 

@@ -16,17 +16,11 @@ from reviews.models import Correction, Review
 from reviews.social import card_name, card_url
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
+from tests.markup import json_ld
 from tests.sample_site import PublicSiteTestCase, sitemap_entries
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-
-
-def json_ld(response) -> list[dict]:
-    found = re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', response.content.decode(), re.S
-    )
-    return [json.loads(block) for block in found]
 
 
 def meta(response, key) -> str | None:
