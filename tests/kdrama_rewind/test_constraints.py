@@ -10,17 +10,25 @@ from reviews.models import Drama, Review
 from tests.factories import image_upload, make_author, make_drama, make_person, make_review
 
 
+def refused_by_the_database(test, changes):
+    """Each (model, row, values) update fails on a constraint."""
+    for model, obj, values in changes:
+        with test.subTest(model=model.__name__), test.assertRaises(IntegrityError):
+            with transaction.atomic():
+                model.objects.filter(pk=obj.pk).update(**values)
+
+
 class NotBlankTests(TestCase):
     def test_a_blank_slug_or_name_is_refused_by_the_database(self):
-        for model, obj, field in [
-            (Person, make_person("Im Si-wan"), "slug"),
-            (Author, make_author("Mina Park"), "name"),
-            (Drama, make_drama("Run On"), "title"),
-            (Review, make_review("Run On, rewatched"), "slug"),
-        ]:
-            with self.subTest(model=model.__name__), self.assertRaises(IntegrityError):
-                with transaction.atomic():
-                    model.objects.filter(pk=obj.pk).update(**{field: ""})
+        refused_by_the_database(
+            self,
+            [
+                (Person, make_person("Im Si-wan"), {"slug": ""}),
+                (Author, make_author("Mina Park"), {"name": ""}),
+                (Drama, make_drama("Run On"), {"title": ""}),
+                (Review, make_review("Run On, rewatched"), {"slug": ""}),
+            ],
+        )
 
     def test_the_message_names_what_is_missing(self):
         review = make_review("Run On, rewatched")
@@ -31,15 +39,16 @@ class NotBlankTests(TestCase):
 
 class ImageHasAltTests(TestCase):
     def test_an_image_without_alt_text_is_refused_by_the_database(self):
-        for model, obj, image in [
-            (Person, make_person("Im Si-wan"), "photo"),
-            (Author, make_author("Mina Park"), "photo"),
-            (Drama, make_drama("Run On"), "poster"),
-            (Review, make_review("Run On, rewatched"), "hero_image"),
-        ]:
-            with self.subTest(model=model.__name__), self.assertRaises(IntegrityError):
-                with transaction.atomic():
-                    model.objects.filter(pk=obj.pk).update(**{image: "somewhere/image.jpg"})
+        image = "somewhere/image.jpg"
+        refused_by_the_database(
+            self,
+            [
+                (Person, make_person("Im Si-wan"), {"photo": image}),
+                (Author, make_author("Mina Park"), {"photo": image}),
+                (Drama, make_drama("Run On"), {"poster": image}),
+                (Review, make_review("Run On, rewatched"), {"hero_image": image}),
+            ],
+        )
 
     def test_the_message_says_which_image(self):
         drama = make_drama("Run On", poster=image_upload("run-on.jpg"), poster_alt="A poster")

@@ -101,53 +101,23 @@ class RoundTripTests(SimpleTestCase):
 
 
 class DumpTests(SimpleTestCase):
-    def document(self):
-        return ReviewDocument(
-            title='Quotes " and \\ back\nslash',
-            slug="quotes",
-            author="Mina Park",
-            author_title="Assistant Features Editor",
-            standfirst="Tab\there, bell \x07, 런 온 “curly”",
-            status="published",
-            published=datetime(2024, 7, 4, 9, tzinfo=GST),
-            tags=["Run On", "Rewind"],
-            dramas=[
-                DramaEntry(
-                    title="Run On", original_title="런 온", year=2020, network="JTBC", episodes=16
-                )
-            ],
-            cast=[
-                CastEntry(
-                    character="Oh Mi-joo",
-                    person="Shin Se-kyung",
-                    aliases=["Mi-joo"],
-                    role="lead",
-                    drama="Run On",
-                ),
-                CastEntry(
-                    character="Quoted only", person="Someone", drama="Run On", featured=False
-                ),
-            ],
-            featured=["Kang Tae-oh"],
-            quotes=[
-                QuoteEntry(character="Oh Mi-joo", text="Say it.", episode=2, context="At the track")
-            ],
-            hero=HeroEntry(file="quotes.jpg", alt="Alt", caption="Caption", credit="Credit"),
-            body="Body with +++\n\nand “quotes”.",
-        )
-
     def test_dump_is_deterministic_and_keeps_non_ascii_literally(self):
-        text = dump(self.document())
-        self.assertEqual(text, dump(self.document()))
+        document = every_key()
+        document.standfirst = "Tab\there, bell \x07, 런 온 “curly”"
+        document.published = datetime(2024, 7, 4, 9, tzinfo=GST)
+        text = dump(document)
+        self.assertEqual(text, dump(document))
         self.assertIn('standfirst = "Tab\there, bell \\u0007, 런 온 “curly”"', text)
         self.assertIn("published = 2024-07-04 09:00:00+04:00", text)
 
     def test_one_drama_is_a_table_several_are_a_list_and_entries_name_theirs(self):
-        document = self.document()
+        document = every_key()
+        several = tomllib.loads(split(dump(document))[0])
+        self.assertEqual([d["title"] for d in several["drama"]], ["Run On", "Other"])
+        self.assertEqual([c["drama"] for c in several["cast"]], ["Run On", "Other"])
+        document.dramas = document.dramas[:1]
+        document.cast = document.cast[:1]
+        document.quotes = []
         one = tomllib.loads(split(dump(document))[0])
         self.assertEqual(one["drama"]["title"], "Run On")
         self.assertNotIn("drama", one["cast"][0])
-        document.dramas.append(DramaEntry(title="Other", year=2021))
-        several = tomllib.loads(split(dump(document))[0])
-        self.assertEqual([d["title"] for d in several["drama"]], ["Run On", "Other"])
-        self.assertEqual({c["drama"] for c in several["cast"]}, {"Run On"})
