@@ -194,6 +194,49 @@ def change_form_data(client, review, **overrides):
     return data
 
 
+class AdminReviewTestCase(TestCase):
+    """Editors, a desk member and a writer, and a drama with a quoted character,
+    for tests that write reviews through the admin's form."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_role_user("Editor", "editor", author_name="Mina Park")
+        cls.second_editor = make_role_user("Editor", "second", author_name="Joel Fernandes")
+        cls.desk = make_role_user("Desk", "desk")
+        cls.writer = make_role_user("Writer", "writer", author_name="Amira Haddad")
+        cls.drama = make_drama("Run On")
+        cls.person = make_person("Im Si-wan")
+        cls.quote = make_quote(make_character(cls.drama, "Ki Seon-gyeom", played_by=cls.person))
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def create_through_admin(self, **overrides):
+        data = review_form(
+            self.editor.author,
+            dramas=[self.drama.pk],
+            featured_people=[self.person.pk],
+            quotes=[self.quote.pk],
+            hero_image=image_upload(),
+            hero_alt="A track at dusk",
+            **overrides,
+        )
+        response = self.client.post("/admin/reviews/review/add/", data)
+        self.assertEqual(
+            response.status_code,
+            302,
+            response.context and response.context["adminform"].form.errors,
+        )
+        return Review.objects.get(slug=data["slug"])
+
+    def save(self, review, expect=302, **overrides):
+        data = change_form_data(self.client, review, **overrides)
+        response = self.client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+        self.assertEqual(response.status_code, expect)
+        review.refresh_from_db()
+        return response
+
+
 # ---------------------------------------------------------------- review files
 # The import/export tests' shared file: every key of the format, a hero
 # image beside it. Stored images go to the test media storage (or a bucket on

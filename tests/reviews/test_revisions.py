@@ -1,68 +1,21 @@
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
-from django.test import TestCase
 from django.utils import timezone
 
 from reviews.models import Review, Revision, SlugRedirect
 from reviews.services import restore_revision
 from reviews.services.revisions import forget_next_update
-from reviews.services.snapshots import word_diff
 from tests.clock import clock_at
 from tests.factories import (
+    AdminReviewTestCase,
     change_form_data,
     image_upload,
-    make_character,
-    make_drama,
-    make_person,
-    make_quote,
     make_review,
-    make_role_user,
-    review_form,
 )
 
 
-class RevisionTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.editor = make_role_user("Editor", "editor", author_name="Mina Park")
-        cls.second_editor = make_role_user("Editor", "second", author_name="Joel Fernandes")
-        cls.desk = make_role_user("Desk", "desk")
-        cls.writer = make_role_user("Writer", "writer", author_name="Amira Haddad")
-        cls.drama = make_drama("Run On")
-        cls.person = make_person("Im Si-wan")
-        cls.quote = make_quote(make_character(cls.drama, "Ki Seon-gyeom", played_by=cls.person))
-
-    def setUp(self):
-        self.client.force_login(self.editor)
-
-    def create_through_admin(self, **overrides):
-        data = review_form(
-            self.editor.author,
-            dramas=[self.drama.pk],
-            featured_people=[self.person.pk],
-            quotes=[self.quote.pk],
-            hero_image=image_upload(),
-            hero_alt="A track at dusk",
-            **overrides,
-        )
-        response = self.client.post("/admin/reviews/review/add/", data)
-        self.assertEqual(
-            response.status_code,
-            302,
-            response.context and response.context["adminform"].form.errors,
-        )
-        return Review.objects.get(slug=data["slug"])
-
-    def save(self, review, expect=302, **overrides):
-        data = change_form_data(self.client, review, **overrides)
-        response = self.client.post(f"/admin/reviews/review/{review.pk}/change/", data)
-        self.assertEqual(response.status_code, expect)
-        review.refresh_from_db()
-        return response
-
-
-class RevisionRecordTests(RevisionTestCase):
+class RevisionRecordTests(AdminReviewTestCase):
     def test_every_save_keeps_a_revision_of_every_field(self):
         review = self.create_through_admin()
         revision = review.revisions.get()
@@ -79,55 +32,6 @@ class RevisionRecordTests(RevisionTestCase):
         self.assertEqual(latest.summary, "Changed body, tags")
         self.assertEqual(latest.version, review.version)
 
-    def test_history_lists_revisions_with_who_and_what(self):
-        review = self.create_through_admin()
-        self.save(review, title="Run On, rewatched again")
-        page = self.client.get(f"/admin/reviews/review/{review.pk}/history/")
-        self.assertContains(page, "Changed headline")
-        self.assertContains(page, "editor")
-        self.assertContains(page, "Restore")
-
-    def test_compare_shows_a_readable_word_diff(self):
-        review = self.create_through_admin()
-        self.save(review, body="It’s a kind drama.\n\nAnd a kind one.")
-        new, old = review.revisions.all()[:2]
-        page = self.client.get(
-            f"/admin/reviews/review/{review.pk}/history/compare/", {"a": old.pk, "b": new.pk}
-        )
-        self.assertContains(page, "<del>quiet</del><ins>kind</ins>", html=False)
-
-    def test_word_diff_escapes_what_it_shows(self):
-        self.assertEqual(
-            str(word_diff("a <b>", "a <script>")),
-            "a &lt;<del>b</del><ins>script</ins>&gt;",
-        )
-
-    def test_restore_brings_back_an_earlier_version_and_keeps_the_later_one(self):
-        review = self.create_through_admin()
-        first = review.revisions.get()
-        self.save(review, title="A new headline", body="New body.", tags="Other")
-        review.refresh_from_db()
-        response = self.client.post(
-            f"/admin/reviews/review/{review.pk}/history/{first.pk}/restore/",
-            {"version": review.version},
-        )
-        self.assertEqual(response.status_code, 302)
-        review.refresh_from_db()
-        self.assertEqual(review.title, "Run On, rewatched")
-        self.assertEqual(review.body, "It’s a quiet drama.\n\nAnd a kind one.")
-        self.assertEqual(sorted(review.tags.names()), ["Rewind", "Run On"])
-        kinds = list(review.revisions.values_list("kind", flat=True))
-        self.assertEqual(kinds, ["restore", "edit", "edit"])
-        self.assertEqual(review.revisions.all()[1].snapshot["title"], "A new headline")
-
-    def test_restore_needs_a_post_and_the_right_to_edit(self):
-        review = self.create_through_admin()
-        revision = review.revisions.get()
-        url = f"/admin/reviews/review/{review.pk}/history/{revision.pk}/restore/"
-        self.assertEqual(self.client.get(url).status_code, 405)
-        self.client.force_login(self.desk)
-        self.assertEqual(self.client.post(url).status_code, 403)
-
     def test_restore_service_refuses_a_writer_on_someone_elses_review(self):
         review = self.create_through_admin()
         from django.core.exceptions import PermissionDenied
@@ -136,7 +40,7 @@ class RevisionRecordTests(RevisionTestCase):
             restore_revision(review=review, revision=review.revisions.get(), by=self.writer)
 
 
-class ConflictTests(RevisionTestCase):
+class ConflictTests(AdminReviewTestCase):
     def test_a_save_from_a_stale_form_is_refused_and_names_who_saved_in_between(self):
         review = self.create_through_admin()
         stale = change_form_data(self.client, review, body="My version of the body.")
@@ -173,7 +77,7 @@ class ConflictTests(RevisionTestCase):
         self.assertEqual(theirs.snapshot["title"], "Their better headline")
 
 
-class SlugRedirectTests(RevisionTestCase):
+class SlugRedirectTests(AdminReviewTestCase):
     def test_renaming_a_published_review_keeps_its_old_address_working(self):
         review = self.create_through_admin(status="published")
         self.save(review, slug="run-on-second-look")
@@ -207,7 +111,7 @@ class SlugRedirectTests(RevisionTestCase):
         self.assertEqual(self.client.get("/reviews/run-on-rewatched/").status_code, 404)
 
 
-class LastUpdatedTests(RevisionTestCase):
+class LastUpdatedTests(AdminReviewTestCase):
     def test_a_real_edit_of_a_published_review_moves_last_updated(self):
         review = self.create_through_admin(status="published")
         self.assertIsNone(review.updated_at)
@@ -242,7 +146,7 @@ class LastUpdatedTests(RevisionTestCase):
         self.assertContains(page, "Correction")
 
 
-class ScheduledUpdateTests(RevisionTestCase):
+class ScheduledUpdateTests(AdminReviewTestCase):
     def test_an_update_to_a_live_review_goes_out_at_its_time_without_taking_it_down(self):
         review = self.create_through_admin(status="published")
         at = timezone.localtime() + timedelta(days=1)

@@ -2,7 +2,7 @@
 
 from django.test import TestCase
 
-from reviews.services.snapshots import compare, snapshot
+from reviews.services.snapshots import compare, snapshot, word_diff
 from tests.factories import make_review
 
 
@@ -17,4 +17,10 @@ class SnapshotCompareTests(TestCase):
         self.assertEqual(
             [(c.label, c.before, c.after) for c in changes],
             [("Headline", "One", "Two"), ("Tags", "a", "b")],
+        )
+
+    def test_word_diff_escapes_what_it_shows(self):
+        self.assertEqual(
+            str(word_diff("a <b>", "a <script>")),
+            "a &lt;<del>b</del><ins>script</ins>&gt;",
         )
