@@ -10,6 +10,7 @@ from .newsroom import (
     SendBack,
 )
 from .reviews import WEEKDAYS, Column, Review, ReviewQuerySet, Tag, TaggedReview
+from .up_next import UpNextEntry
 from .workflow import (
     CalendarToken,
     Correction,
@@ -44,5 +45,6 @@ __all__ = [
     "SlugRedirect",
     "Tag",
     "TaggedReview",
+    "UpNextEntry",
     "UploadStash",
 ]

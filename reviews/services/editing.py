@@ -50,6 +50,7 @@ from ..models import Correction, Review, Revision, SendBack, SlugRedirect, Tag
 from ..names import kept_dismissals, review_texts
 from ..status import Status
 from ..times import newsroom, when
+from . import derived
 from .revisions import (
     build_snapshot,
     compare,
@@ -564,6 +565,7 @@ class _Edit:
             # Made before the lock as a rule; this finds what is missing
             # (an image stored before crops existed, or one a race removed).
             _make_crops(wanted, self.written)
+        ranking = derived.edit_started(stored)
         wanted.save()
         review = wanted
         edit = self.edit
@@ -582,6 +584,7 @@ class _Edit:
             keep_old_address(review=review, old_slug=stored.slug, was_public=stored.is_published())
         if stored is None:
             SlugRedirect.objects.filter(old_slug=review.slug, review=review).delete()
+        derived.edit_written(review, ranking)
         summary = self.options["summary"]
         if callable(summary):
             summary = summary(stored or Review(), review)
