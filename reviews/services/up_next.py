@@ -78,9 +78,13 @@ def signals_of(review_ids: Iterable[int], models=None) -> dict[int, list[Signal]
     return found
 
 
-def members_of(signals: Iterable[Signal], models=None) -> dict[tuple[str, int], list]:
+def members_of(
+    signals: Iterable[Signal], models=None, *, approved: bool = True
+) -> dict[tuple[str, int], list]:
     """The newest ``CANDIDATES_PER_SIGNAL`` approved reviews of each drama,
-    person, tag and column among ``signals``, as (pk, publish time)."""
+    person, tag and column among ``signals``, as (pk, publish time); with
+    ``approved=False``, the newest made of any status (drafts have lists
+    too, for their previews)."""
     models = models or Models()
     wanted: dict[str, set[int]] = defaultdict(set)
     for signal in signals:
@@ -95,9 +99,12 @@ def members_of(signals: Iterable[Signal], models=None) -> dict[tuple[str, int], 
             rows = through.objects.filter(**{f"{name}_id__in": pks})
             related, review = f"{name}_id", f"{own}__"
         newest = [F(f"{review}published_at").desc(), F(f"{review}id").desc()]
+        if approved:
+            rows = rows.filter(**{f"{review}status__in": APPROVED_STATUSES})
+        else:
+            newest = newest[1:]
         rows = (
-            rows.filter(**{f"{review}status__in": APPROVED_STATUSES})
-            .annotate(place=Window(RowNumber(), partition_by=F(related), order_by=newest))
+            rows.annotate(place=Window(RowNumber(), partition_by=F(related), order_by=newest))
             .filter(place__lte=CANDIDATES_PER_SIGNAL)
             .order_by(related, "place")
             .values_list(related, f"{review}id", f"{review}published_at")
@@ -153,7 +160,7 @@ def refresh_up_next(*, review_ids: Iterable[int], models=None) -> int:
 def neighbours(review_id: int, signals: Iterable[Signal]) -> set[int]:
     """The reviews whose lists may offer ``review_id``, given what it has
     or had (``signals``)."""
-    found = {pk for ranked in members_of(signals).values() for pk, _ in ranked}
+    found = {pk for ranked in members_of(signals, approved=False).values() for pk, _ in ranked}
     offering = Models().UpNextEntry.objects.filter(candidate_id=review_id)
     found.update(offering.values_list("review_id", flat=True))
     found.discard(review_id)
