@@ -18,7 +18,7 @@ drama has ``title``, ``original_title`` and ``slug``; a person ``name``,
 
 from typing import NamedTuple
 
-from django.urls import reverse
+from django.urls import reverse_lazy
 
 from kdrama_rewind.slugs import split_lines
 
@@ -36,13 +36,17 @@ class RenderedBody(NamedTuple):
 
 def mention_targets(*, dramas, people) -> list[tuple[list[str], str]]:
     """(names, address) of each drama and person a body may mention."""
+    # Addresses are made only for the names a body does mention.
     targets = [
-        ([d.title, d.original_title], reverse("reviews:drama_detail", kwargs={"slug": d.slug}))
+        (
+            [d.title, d.original_title],
+            reverse_lazy("reviews:drama_detail", kwargs={"slug": d.slug}),
+        )
         for d in dramas
     ]
     for person in people:
         names = [person.name, person.hangul_name, *split_lines(person.aliases)]
-        url = reverse("people:person_detail", kwargs={"slug": person.slug})
+        url = reverse_lazy("people:person_detail", kwargs={"slug": person.slug})
         targets.append(([n for n in names if n], url))
     return targets
 

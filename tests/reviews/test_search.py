@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from people.romanization import romanization_key, search_names
 from reviews.models import Review
-from reviews.services import ReviewEdit, edit_review
 from reviews.search import (
     REVIEWS_PER_PAGE,
     clean_query,
@@ -30,6 +29,7 @@ from reviews.search import (
     strict_word_similarity,
     terms_pattern,
 )
+from reviews.services import ReviewEdit, edit_review
 from tests.factories import make_author, make_character, make_drama, make_person, make_review
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
