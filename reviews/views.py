@@ -108,7 +108,12 @@ class ReviewDetailView(DetailView):
         return Review.objects.published()
 
     def get_queryset(self):
-        return self.visible_reviews().select_related("author", "column")
+        # The page shows the body as stored on save, never the Markdown.
+        return (
+            self.visible_reviews()
+            .select_related("author", "column")
+            .defer("body", "search_text", "name_checks_dismissed")
+        )
 
     def get_object(self, queryset=None):
         if self.request.user.has_perm("reviews.view_review"):

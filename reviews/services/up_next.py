@@ -79,18 +79,22 @@ def signals_of(review_ids: Iterable[int], models=None) -> dict[int, list[Signal]
 
 
 def members_of(
-    signals: Iterable[Signal], models=None, *, approved: bool = True
+    signals: Iterable[Signal], models=None, *, approved: bool = True, known: dict | None = None
 ) -> dict[tuple[str, int], list]:
     """The newest ``CANDIDATES_PER_SIGNAL`` approved reviews of each drama,
     person, tag and column among ``signals``, as (pk, publish time); with
     ``approved=False``, the newest made of any status (drafts have lists
-    too, for their previews)."""
+    too, for their previews). ``known``: what an earlier call found, kept
+    across the batches of a rebuild (every batch shares the same tags and
+    columns, whose link lists are the long ones)."""
     models = models or Models()
+    members = {} if known is None else known
     wanted: dict[str, set[int]] = defaultdict(set)
     for signal in signals:
-        wanted[signal.kind].add(signal.pk)
-    members: dict[tuple[str, int], list] = defaultdict(list)
+        if (signal.kind, signal.pk) not in members:
+            wanted[signal.kind].add(signal.pk)
     for kind, pks in wanted.items():
+        members.update({(kind, pk): [] for pk in pks})
         if kind == Kind.COLUMN:
             rows = models.Review.objects.filter(column_id__in=pks)
             related, review = "column_id", ""
@@ -114,14 +118,16 @@ def members_of(
     return members
 
 
-def refresh_up_next(*, review_ids: Iterable[int], models=None) -> int:
-    """Make the stored lists of these reviews again; returns how many."""
+def refresh_up_next(*, review_ids: Iterable[int], models=None, known=None) -> int:
+    """Make the stored lists of these reviews again; returns how many.
+    ``known``: as :func:`members_of` takes it."""
     models = models or Models()
     UpNextEntry = models.UpNextEntry
     review_ids = sorted(set(review_ids))
     now = timezone.now()
     signals = signals_of(review_ids, models)
-    members = members_of((s for found in signals.values() for s in found), models)
+    wanted = (s for found in signals.values() for s in found)
+    members = members_of(wanted, models, known=known)
     picks = defaultdict(list)
     rows = (
         models.Picks.objects.filter(
@@ -183,7 +189,9 @@ def rebuild_up_next(
     many are done (of how many) after each batch."""
     models = Models(apps)
     pks = list(models.Review.objects.order_by("pk").values_list("pk", flat=True))
+    known = {}
     for start in range(0, len(pks), BATCH):
-        refresh_up_next(review_ids=pks[start : start + BATCH], models=models)
+        refresh_up_next(review_ids=pks[start : start + BATCH], models=models, known=known)
+        known = {key: found for key, found in known.items() if key[0] in (Kind.TAG, Kind.COLUMN)}
         progress(min(start + BATCH, len(pks)), len(pks))
     return len(pks)
