@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from people.models import Person
 
@@ -140,15 +140,20 @@ def reviews_showing(instance) -> Q:
     return Q(tags=instance)
 
 
-def refresh_showing(instance) -> int:
-    """Render again exactly the reviews that show ``instance``, and make
-    their “Up Next” lists again (their reasons name it)."""
-    pks = list(
+def showing(instance) -> list[int]:
+    return list(
         Review.objects.filter(reviews_showing(instance))
         .order_by("pk")
         .values_list("pk", flat=True)
         .distinct()
     )
+
+
+def refresh_showing(instance, pks: list[int] | None = None) -> int:
+    """Render again exactly the reviews that show ``instance`` (``pks``,
+    if found before it was deleted), and make their “Up Next” lists again
+    (their reasons name it)."""
+    pks = showing(instance) if pks is None else pks
     for start in range(0, len(pks), BATCH):
         batch = pks[start : start + BATCH]
         if not isinstance(instance, Tag):
@@ -163,11 +168,23 @@ def _saved(sender, instance, created, raw=False, **kwargs):
         refresh_showing(instance)
 
 
+def _deleting(sender, instance, **kwargs):
+    instance._shown_in = showing(instance)
+
+
+def _deleted(sender, instance, **kwargs):
+    refresh_showing(instance, getattr(instance, "_shown_in", []))
+
+
 def connect() -> None:
-    """Follow saves of what reviews show (from ``ReviewsConfig.ready``:
-    ``people`` cannot call into ``reviews``)."""
+    """Follow saves and deletions of what reviews show (from
+    ``ReviewsConfig.ready``: ``people`` cannot call into ``reviews``).
+    Django runs both inside the transaction of the save or delete."""
     for model in (Drama, Person, Character, Quote, Tag):
-        post_save.connect(_saved, sender=model, dispatch_uid=f"derived-{model.__name__}")
+        uid = f"derived-{model.__name__}"
+        post_save.connect(_saved, sender=model, dispatch_uid=uid)
+        pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
+        post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
 
 
 def regenerate_bodies(

@@ -108,6 +108,11 @@ class FollowsWhatItLinksToTests(TestCase):
         self.assertIn('href="/dramas/run-on-2020/"', stored(self.review)["body_html"])
         self.assertEqual(stored(self.review), fresh(self.review))
 
+    def test_a_deleted_person_is_no_longer_linked(self):
+        self.person.delete()
+        self.assertNotIn('href="/people/im-si-wan/"', stored(self.review)["body_html"])
+        self.assertEqual(stored(self.review), fresh(self.review))
+
     def test_a_failure_half_way_leaves_the_rename_and_every_body_as_they_were(self):
         second = make_review(body="Im Si-wan again.", people=[self.person])
         before = {r.pk: stored(r) for r in (self.review, second)}
