@@ -11,6 +11,7 @@ from kdrama_rewind.page_cache import GENERATION_KEY, fragment_context, generatio
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
 from reviews.previews import preview_url
+from reviews.services import publish_review
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
 from tests.sample_site import PublicSiteTestCase
@@ -141,8 +142,7 @@ class InvalidationTests(PageCacheTestCase):
         )
 
         def publish():
-            draft.status, draft.published_at = Review.Status.PUBLISHED, timezone.now()
-            draft.save()
+            publish_review(review=draft, by=None)  # as the admin does: Up Next follows
 
         self.assert_changes(
             [
