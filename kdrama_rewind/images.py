@@ -90,12 +90,19 @@ class RenditionImageFieldFile(ImageFieldFile):
 
     @property
     def crops(self) -> dict[str, Crop]:
-        """Each of the field's shapes cut around the focal point, by name."""
+        """Each of the field's shapes cut around the focal point, by name;
+        planned once while the image and its focal point stay the same (a
+        card reads two crops, each naming its renditions' addresses)."""
         size = (self.original_width, self.original_height)
-        return {
-            kind: plan_crop(self.storage, self.name or "", size, kind, shape, self.focus)
-            for kind, shape in self.field.crops.items()
-        }
+        key = (self.name, size, self.focus)
+        planned = self.__dict__.get("_crops")
+        if planned is None or planned[0] != key:
+            crops = {
+                kind: plan_crop(self.storage, self.name or "", size, kind, shape, self.focus)
+                for kind, shape in self.field.crops.items()
+            }
+            planned = self.__dict__["_crops"] = (key, crops)
+        return planned[1]
 
     def make_crops(self, written: list[str] | None = None) -> list[str]:
         """Store the crops for the current focal point that storage does not

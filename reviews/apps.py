@@ -21,6 +21,7 @@ class ReviewsConfig(AppConfig):
         from people.models import Author, Person
 
         from . import models, social
+        from .services import derived
 
         # An older version of a review can bring its image back.
         keep_media(lambda: models.Revision.objects.values_list("snapshot__hero_image", flat=True))
@@ -28,6 +29,7 @@ class ReviewsConfig(AppConfig):
         # Images kept for a form's next try: their rows name them while they last.
         keep_media(lambda: (), folder=models.workflow.STASH_FOLDER)
 
+        derived.connect()
         connect_invalidation(
             [
                 models.Review,

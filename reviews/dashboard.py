@@ -80,7 +80,7 @@ def review_rows(queryset):
     """What a row shows: the headline, byline and state, without the long texts."""
     return (
         queryset.select_related("author")
-        .defer("body", "search_text", "name_checks_dismissed")
+        .defer("body", "search_text", "body_html", "name_checks_dismissed")
         .annotate(open_comments=open_comments())
     )
 

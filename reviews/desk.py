@@ -74,7 +74,7 @@ def build_calendar(
     reviews = (
         Review.objects.filter(column__in=columns, published_at__gte=start, published_at__lt=end)
         .select_related("author")
-        .defer("body", "search_text", "name_checks_dismissed")
+        .defer("body", "search_text", "body_html", "name_checks_dismissed")
         .order_by("published_at", "pk")
     )
     for review in reviews:

@@ -1,28 +1,35 @@
 """“Up Next”: what to read after a review.
 
-Editor-pinned picks come first, then other public reviews ranked by what they
-share with this one: a drama counts most, then a featured person, then a tag,
-then the column; newest first on ties. Each signal looks only at the
-``LINKS_PER_SIGNAL`` most recently made links (a popular tag has thousands),
-and of those at the newest ``CANDIDATES_PER_SIGNAL`` public reviews, so the
-cost is a handful of indexed queries whatever the size of the archive.
+Editor-pinned picks come first, then other reviews ranked by what they
+share with this one: a drama counts most, then a featured person, then a
+tag, then the column; newest first on ties. For each drama, person, tag and
+column only its ``CANDIDATES_PER_SIGNAL`` newest approved reviews are
+considered, so ranking costs the same whatever the size of the archive.
+
+Ranking happens when something that ranks changes, never while a page is
+drawn: :func:`rank` is a pure function of the data
+``reviews.services.up_next`` loads, and its result is stored as
+``UpNextEntry`` rows. The ranking takes approved reviews, scheduled ones
+included, and the page (:func:`up_next_for`) keeps, in one query, only those
+live at that moment: a scheduled review appears by itself when its time
+comes, and one taken down is gone at once, before its lists are made again.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
-from .models import Review, TaggedReview
+from .models import Review, UpNextEntry
+from .models.reviews import LONG_TEXTS
 
-WEIGHTS = {"dramas": 8, "featured_people": 4, "tags": 2, "column": 1}
+Kind = UpNextEntry.Kind
+WEIGHTS = {Kind.DRAMA: 8, Kind.PERSON: 4, Kind.TAG: 2, Kind.COLUMN: 1}
 CANDIDATES_PER_SIGNAL = 50
-LINKS_PER_SIGNAL = 500
-# For each many-to-many signal: its link table, and that table's columns
-# for the related object and for the review.
-LINKS = {
-    "dramas": (Review.dramas.through, "drama_id", "review_id"),
-    "featured_people": (Review.featured_people.through, "person_id", "review_id"),
-    "tags": (TaggedReview, "tag_id", "content_object_id"),
-}
+SHOWN = 4
+# Live candidates kept beyond those shown: a take-down leaves the list full
+# until it is made again. Scheduled ones ranked above them are kept too.
+SPARE = 4
+MOST_KEPT = 24
 
 
 @dataclass(frozen=True)
@@ -31,68 +38,69 @@ class UpNextPick:
     reason: str
 
 
-def up_next_for(
-    review: Review, *, dramas=(), people=(), tags=(), limit: int = 4
-) -> list[UpNextPick]:
-    """Rank up to ``limit`` public reviews to follow ``review``.
+@dataclass(frozen=True)
+class Signal:
+    kind: str
+    pk: int
+    reason: str
 
-    ``dramas``, ``people`` and ``tags`` are the review's own, already loaded
-    by the page, so reasons can name them without another query.
-    """
-    public = Review.objects.published().exclude(pk=review.pk)
-    pinned = [
-        UpNextPick(pick, "Editor’s pick")
-        for pick in public.filter(picked_by=review).for_cards()[:limit]
-    ]
-    wanted = limit - len(pinned)
-    if wanted <= 0:
-        return pinned
-    exclude = [pick.review.pk for pick in pinned]
-    candidates = public.exclude(pk__in=exclude)
 
+@dataclass(frozen=True)
+class Ranked:
+    candidate: int
+    kind: str
+    reason: str
+
+
+def rank(
+    *,
+    review_id: int,
+    picks: list[tuple[int, datetime]],
+    signals: list[Signal],
+    members: dict[tuple[str, int], list[tuple[int, datetime]]],
+    now: datetime,
+) -> list[Ranked]:
+    """The candidates to store for one review, best first.
+
+    ``picks`` are its approved pinned picks (newest first); ``signals`` what
+    it has (its dramas, people, tags, column); ``members`` the newest
+    approved reviews of each (kind, pk), as (pk, publish time)."""
+    ranked = [Ranked(pk, Kind.PICK, "Editor’s pick") for pk, _ in picks]
+    when = dict(picks)
+    taken = {pk for pk, _ in picks} | {review_id}
     scores: dict[int, int] = defaultdict(int)
-    newest: dict[int, tuple] = {}
-    reasons: dict[int, tuple[int, str]] = {}
+    best: dict[int, tuple[int, Signal]] = {}
+    for signal in signals:
+        weight = WEIGHTS[signal.kind]
+        for pk, published_at in members.get((signal.kind, signal.pk), ()):
+            if pk in taken:
+                continue
+            scores[pk] += weight
+            when[pk] = published_at
+            if pk not in best or best[pk][0] < weight:
+                best[pk] = (weight, signal)
+    order = sorted(scores, key=lambda pk: (scores[pk], when[pk], pk), reverse=True)
+    ranked += [Ranked(pk, best[pk][1].kind, best[pk][1].reason) for pk in order]
+    kept, live = [], 0
+    for entry in ranked:
+        if live >= SHOWN + SPARE or len(kept) >= MOST_KEPT:
+            break
+        kept.append(entry)
+        live += when[entry.candidate] <= now
+    return kept
 
-    def consider(review_id, published_at, weight, reason):
-        scores[review_id] += weight
-        newest[review_id] = (published_at, review_id)
-        if review_id not in reasons or reasons[review_id][0] < weight:
-            reasons[review_id] = (weight, reason)
 
-    signals = [
-        ("dramas", {d.pk: f"Also about {d.title}" for d in dramas}),
-        ("featured_people", {p.pk: f"Also stars {p.name}" for p in people}),
-        ("tags", {t.pk: f"More on {t.name}" for t in tags}),
+def up_next_for(review: Review, *, limit: int = SHOWN) -> list[UpNextPick]:
+    """Up to ``limit`` of the review's stored candidates that are live now:
+    one query."""
+    entries = (
+        UpNextEntry.objects.filter(review=review, candidate__in=Review.objects.published())
+        .select_related("candidate__author", "candidate__column")
+        .defer(*(f"candidate__{name}" for name in LONG_TEXTS))
+        .order_by("position")[:limit]
+    )
+    column = review.column.name if review.column_id else ""
+    return [
+        UpNextPick(e.candidate, f"More {column}" if e.kind == Kind.COLUMN else e.reason)
+        for e in entries
     ]
-    for relation, named in signals:
-        if not named:
-            continue
-        # Start from the link table: walking the newest reviews for a rare
-        # tag would read the whole archive.
-        through, related, review_column = LINKS[relation]
-        recent = (
-            through.objects.filter(**{f"{related}__in": list(named)})
-            .order_by(f"-{review_column}")
-            .values(review_column)[:LINKS_PER_SIGNAL]
-        )
-        rows = (
-            candidates.filter(pk__in=recent, **{f"{relation}__in": list(named)})
-            .order_by("-published_at", "-id")
-            .values_list("id", "published_at", relation)[:CANDIDATES_PER_SIGNAL]
-        )
-        for review_id, published_at, related_id in rows:
-            consider(review_id, published_at, WEIGHTS[relation], named[related_id])
-    if review.column_id:
-        rows = (
-            candidates.filter(column_id=review.column_id)
-            .order_by("-published_at", "-id")
-            .values_list("id", "published_at")[:CANDIDATES_PER_SIGNAL]
-        )
-        column_name = review.column.name
-        for review_id, published_at in rows:
-            consider(review_id, published_at, WEIGHTS["column"], f"More {column_name}")
-
-    ranked = sorted(scores, key=lambda pk: (scores[pk], newest[pk]), reverse=True)[:wanted]
-    found = candidates.filter(pk__in=ranked).for_cards().in_bulk()
-    return pinned + [UpNextPick(found[pk], reasons[pk][1]) for pk in ranked if pk in found]

@@ -24,9 +24,7 @@ from .models import (
     SlugRedirect,
     Tag,
 )
-from .names import link_first_mentions
 from .permissions import can_view
-from .pull_quotes import PlacedQuotes, place_pull_quotes
 from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
@@ -63,22 +61,17 @@ class ReviewPage:
     def pull_quotes(self):
         return list(self.review.quotes.select_related("character__played_by"))
 
-    @cached_property
-    def body(self) -> PlacedQuotes:
-        return place_pull_quotes(self.review.body_html, self.pull_quotes)
-
-    @cached_property
-    def body_html(self) -> str:
-        """The body with its pull quotes in place and the first mention of
-        each drama and person linked (never inside a quote)."""
-        mentions = [([d.title, d.original_title], d.get_absolute_url()) for d in self.dramas]
-        mentions += [(p.known_names, p.get_absolute_url()) for p in self.featured_people]
-        return link_first_mentions(self.body.html, mentions)
-
     @property
+    def body_html(self) -> str:
+        """The body as stored when the review was saved: pull quotes in
+        place, first mentions linked (``reviews.services.derived``)."""
+        return self.review.body_html
+
+    @cached_property
     def unplaced_quotes(self) -> list:
         """Pull quotes the body does not place, shown after it."""
-        return self.body.unplaced
+        placed = set(self.review.placed_quotes)
+        return [quote for quote in self.pull_quotes if quote.pk not in placed]
 
     @cached_property
     def social_image(self) -> str | None:
@@ -98,9 +91,7 @@ class ReviewPage:
 
     @cached_property
     def up_next(self):
-        return up_next_for(
-            self.review, dramas=self.dramas, people=self.featured_people, tags=self.tags
-        )
+        return up_next_for(self.review)
 
 
 class ReviewDetailView(DetailView):
@@ -117,7 +108,12 @@ class ReviewDetailView(DetailView):
         return Review.objects.published()
 
     def get_queryset(self):
-        return self.visible_reviews().select_related("author", "column")
+        # The page shows the body as stored on save, never the Markdown.
+        return (
+            self.visible_reviews()
+            .select_related("author", "column")
+            .defer("body", "search_text", "name_checks_dismissed")
+        )
 
     def get_object(self, queryset=None):
         if self.request.user.has_perm("reviews.view_review"):

@@ -24,6 +24,8 @@ from PIL import Image
 from people.models import Author, Person
 from reviews.interchange import ImportFailed, import_review_file
 from reviews.models import Character, Column, Drama, Quote, Review, Tag
+from reviews.services.derived import refresh_review
+from reviews.services.editing import ReviewEdit, edit_review
 
 _counter = itertools.count(1)
 
@@ -86,6 +88,7 @@ def make_review(title=None, *, published=True, dramas=(), people=(), tags=(), **
     review.featured_people.set(people)
     if tags:
         review.tags.set(tags)
+    refresh_review(review)  # what the editing service derives when it saves
     return review
 
 
@@ -365,3 +368,8 @@ class FilesTestCase(TestCase):
         self.assertIn(message, str(caught.exception))
         self.assertEqual(counts(), before, "nothing from the file is saved")
         self.assertEqual(stored_files(), files, "no stray media file is left")
+
+
+def pin(review, *picks):
+    """Pin picks the way editors do: through the editing service."""
+    edit_review(review=review, edit=ReviewEdit(up_next_picks=list(picks)), by=None, via="test")

@@ -29,9 +29,9 @@ from kdrama_rewind.renditions import Crop, Rendition, focal_box
 from kdrama_rewind.slugs import slug_for
 from people.models import Person
 
-from ..markdown import render_markdown
 from ..models import Review, Tag, UploadStash
 from ..names import Registry, mentioned_people
+from ..rendering import render_body
 from ..views import ReviewPage
 
 # The form's fields a preview shows, set on the review as they clean.
@@ -67,14 +67,16 @@ def unsaved_review(form, stored: Review | None, *, user) -> tuple[Review, Previe
     review.body = (review.body or "").replace("\r\n", "\n")
     if review.slug == "" and review.title:
         review.slug = slug_for(review.title)
-    # Drawn from what was typed, whatever the review keeps stored.
-    review.body_html = render_markdown(review.body)
-    for name in ("reading_minutes",):
-        review.__dict__.pop(name, None)
     hero = _preview_hero(review, form, stored, user=user)
     if hero is not None:
         review.__dict__["hero_image"] = hero  # not the descriptor: it would open the file
     page = PreviewPage(review, values, stored=stored)
+    # Drawn from what was typed, whatever the review keeps stored.
+    rendered = render_body(
+        review.body, dramas=page.dramas, people=page.featured_people, quotes=page.pull_quotes
+    )
+    review.body_html, review.placed_quotes = rendered.html, rendered.placed_quotes
+    review.word_count = rendered.word_count
     return review, page
 
 

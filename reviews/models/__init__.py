@@ -12,6 +12,7 @@ from .newsroom import (
 )
 from .reviews import Review, ReviewQuerySet
 from .tags import Tag, TaggedReview
+from .up_next import UpNextEntry
 from .workflow import (
     CalendarToken,
     Correction,
@@ -47,6 +48,7 @@ __all__ = [
     "SlugRedirect",
     "Tag",
     "TaggedReview",
+    "UpNextEntry",
     "UploadStash",
     "next_scheduled_moment",
 ]

@@ -1,6 +1,5 @@
 import math
 from datetime import datetime
-from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +14,6 @@ from kdrama_rewind.constraints import image_has_alt, not_blank
 from kdrama_rewind.images import RenditionImageField
 from kdrama_rewind.slugs import AutoSlugMixin
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
-from reviews.markdown import plain_text, public_text, render_markdown
 from reviews.status import (
     APPROVED_STATUSES,
     STATUS_VALUES,
@@ -33,6 +31,9 @@ from .dramas import Drama, Quote
 # The shapes pages crop a hero image to, around its focal point: the review's
 # own page (16:9) and cards on a phone (square). The social card has its own.
 HERO_CROPS = {"wide": (16, 9), "square": (1, 1)}
+
+# What a list of reviews never shows: deferred by ``for_cards``.
+LONG_TEXTS = ("body", "search_text", "body_html", "placed_quotes", "name_checks_dismissed")
 
 # The status half of ReviewQuerySet.published, for partial indexes.
 APPROVED = approved_q()
@@ -69,11 +70,7 @@ class ReviewQuerySet(models.QuerySet):
     def for_cards(self):
         """What a review card shows: the byline and column, in one query,
         without the long texts a card never shows."""
-        return (
-            self.select_related("author", "column")
-            .defer("body", "search_text", "name_checks_dismissed")
-            .newest_first()
-        )
+        return self.select_related("author", "column").defer(*LONG_TEXTS).newest_first()
 
 
 class Review(AutoSlugMixin, models.Model):
@@ -209,6 +206,23 @@ class Review(AutoSlugMixin, models.Model):
         help_text="The body as plain text without its spoilers: what search reads and quotes. "
         "Filled on save.",
     )
+    body_html = models.TextField(
+        "body as readers see it",
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The body rendered, sanitized, with its first mentions linked and its pull "
+        "quotes placed. Filled on save (reviews.services.derived).",
+    )
+    placed_quotes = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The pull quotes the body places itself; the page shows the rest after it.",
+    )
+    word_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Words in the body, for the reading time."
+    )
 
     objects = ReviewQuerySet.as_manager()
 
@@ -282,11 +296,8 @@ class Review(AutoSlugMixin, models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or "body" in update_fields:
-            self.search_text = public_text(render_markdown(self.body))
         if update_fields is not None:
-            derived = {"search_text"} if "body" in update_fields else set()
-            kwargs["update_fields"] = {*update_fields, *derived, "modified_at"}
+            kwargs["update_fields"] = {*update_fields, "modified_at"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -333,11 +344,6 @@ class Review(AutoSlugMixin, models.Model):
         """What readers see as “Last updated”: the update time, else the publish time."""
         return self.updated_at or self.published_at
 
-    @cached_property
-    def body_html(self) -> str:
-        return render_markdown(self.body)
-
-    @cached_property
+    @property
     def reading_minutes(self) -> int:
-        words = len(plain_text(self.body_html).split())
-        return max(1, math.ceil(words / settings.READING_WORDS_PER_MINUTE))
+        return max(1, math.ceil(self.word_count / settings.READING_WORDS_PER_MINUTE))

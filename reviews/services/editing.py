@@ -43,6 +43,7 @@ from ..models import Review, Revision, SendBack, SlugRedirect
 from ..names import kept_dismissals, review_texts
 from ..status import Status
 from ..times import same_moment, when
+from . import derived
 from .checks import check_address, check_rights, check_tags
 from .corrections import corrections_after, write_corrections
 from .edits import (
@@ -341,6 +342,7 @@ class _Edit:
             # Made before the lock as a rule; this finds what is missing
             # (an image stored before crops existed, or one a race removed).
             make_crops(wanted, self.written)
+        ranking = derived.edit_started(stored)
         wanted.save()
         review = wanted
         edit = self.edit
@@ -359,6 +361,7 @@ class _Edit:
             keep_old_address(review=review, old_slug=stored.slug, was_public=stored.is_published())
         if stored is None:
             SlugRedirect.objects.filter(old_slug=review.slug, review=review).delete()
+        derived.edit_written(review, ranking)
         summary = self.options["summary"]
         if callable(summary):
             summary = summary(stored or Review(), review)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from kdrama_rewind.page_cache import GENERATION_KEY, fragment_context, generation
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
+from reviews.services import publish_review
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
 from tests.sample_site import PublicSiteTestCase
@@ -140,8 +141,7 @@ class InvalidationTests(PageCacheTestCase):
         )
 
         def publish():
-            draft.status, draft.published_at = Review.Status.PUBLISHED, timezone.now()
-            draft.save()
+            publish_review(review=draft, by=None)  # as the admin does: Up Next follows
 
         self.assert_changes(
             [

@@ -6,7 +6,14 @@ from django.utils import timezone
 
 from reviews.models import PreviewLink, Review
 from tests.clock import clock_at
-from tests.factories import change_form_data, make_drama, make_review, make_role_user, make_user
+from tests.factories import (
+    change_form_data,
+    make_drama,
+    make_review,
+    make_role_user,
+    make_user,
+    pin,
+)
 
 
 class PreviewLinkTests(TestCase):
@@ -19,7 +26,7 @@ class PreviewLinkTests(TestCase):
         )
         cls.other_draft = make_review("Secret other draft", published=False, dramas=[cls.drama])
         cls.live = make_review("Live about Run On", dramas=[cls.drama])
-        cls.draft.up_next_picks.add(cls.other_draft, cls.live)
+        pin(cls.draft, cls.other_draft, cls.live)
         cls.link = PreviewLink.objects.create(
             review=cls.draft, created_by=cls.editor, expires_at=timezone.now() + timedelta(days=2)
         )

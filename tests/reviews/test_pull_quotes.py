@@ -10,6 +10,7 @@ from reviews.interchange import export_reviews, import_review_file
 from reviews.markdown import public_text, render_markdown
 from reviews.models import Review
 from reviews.pull_quotes import find_markers, normalize, place_pull_quotes, unmatched_markers
+from reviews.services import ReviewEdit, edit_review
 from tests.factories import (
     make_author,
     make_character,
@@ -126,7 +127,8 @@ class ReviewPageTests(TestCase):
             dramas=[drama],
             people=[shin],
         )
-        cls.review.quotes.add(cls.placed, cls.after)
+        edit = ReviewEdit(quotes=[cls.placed, cls.after])
+        edit_review(review=cls.review, edit=edit, by=None, via="test")
 
     def test_a_placed_quote_stands_in_the_body_and_the_rest_follow_it(self):
         html = self.client.get(self.review.get_absolute_url()).content.decode()

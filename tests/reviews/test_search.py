@@ -29,6 +29,7 @@ from reviews.search import (
     strict_word_similarity,
     terms_pattern,
 )
+from reviews.services import ReviewEdit, edit_review
 from tests.factories import make_author, make_character, make_drama, make_person, make_review
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -98,10 +99,10 @@ class StoredSearchFieldsTests(TestCase):
         self.assertNotIn("unclosed secret", review.search_text)
         self.assertNotIn(":::", review.search_text)
 
-    def test_review_text_follows_a_body_saved_alone(self):
+    def test_review_text_follows_an_edited_body(self):
         review = make_review(body="First words.")
-        review.body = "**Second** words."
-        review.save(update_fields=["body"])
+        edit = ReviewEdit(fields={"body": "**Second** words."})
+        edit_review(review=review, edit=edit, by=None, via="test")
         review.refresh_from_db()
         self.assertEqual(review.search_text.strip(), "Second words.")
 
@@ -397,7 +398,7 @@ class RankingTests(TestCase):
     def test_an_old_headline_match_is_ranked_however_many_newer_reviews_match(self):
         for i in range(4):
             make_review(f"Filler {i}", body="They run and run again.")
-        with mock.patch("reviews.search.RANKED_MATCHES", 3):
+        with mock.patch("reviews.search.text.RANKED_MATCHES", 3):
             found = self.reviews("Run On")
         self.assertEqual(found[0], self.headline)
 
@@ -508,7 +509,7 @@ class RankedMatchesCapTests(TestCase):
         author = make_author("Mina Park")
         for i in range(5):
             make_review(f"Lantern festival {i}", author=author)
-        with mock.patch("reviews.search.RANKED_MATCHES", 3):
+        with mock.patch("reviews.search.text.RANKED_MATCHES", 3):
             results = search("lantern")
             response = self.client.get("/search/", {"q": "lantern"})
         self.assertTrue(results.capped)
@@ -519,7 +520,7 @@ class RankedMatchesCapTests(TestCase):
         author = make_author("Mina Park")
         for i in range(2):
             make_review(f"Lantern festival {i}", author=author)
-        with mock.patch("reviews.search.RANKED_MATCHES", 3):
+        with mock.patch("reviews.search.text.RANKED_MATCHES", 3):
             results = search("lantern")
         self.assertFalse(results.capped)
         self.assertEqual(results.reviews.paginator.count, 2)

@@ -3,19 +3,25 @@ from datetime import timedelta
 from django.test import TestCase
 from django.utils import timezone
 
-from reviews.models import Review
+from reviews.models import Review, UpNextEntry
+from reviews.services import ReviewEdit, edit_review, publish_review, unpublish_review
+from reviews.services.up_next import rebuild_up_next, refresh_up_next
 from reviews.up_next import up_next_for
-from tests.factories import make_author, make_column, make_drama, make_person, make_review
+from tests.clock import clock_at
+from tests.factories import (
+    make_author,
+    make_column,
+    make_drama,
+    make_person,
+    make_review,
+    make_user,
+    pin,
+)
 
 
 def picks_for(review):
-    review = Review.objects.select_related("column").get(pk=review.pk)
-    return up_next_for(
-        review,
-        dramas=list(review.dramas.all()),
-        people=list(review.featured_people.all()),
-        tags=list(review.tags.all()),
-    )
+    """What the review's page shows under “Up Next” now."""
+    return up_next_for(Review.objects.select_related("column").get(pk=review.pk))
 
 
 def ago(hours):
@@ -74,7 +80,7 @@ class UpNextRankingTests(TestCase):
         self.assertEqual([p.review for p in picks_for(self.review)[:2]], [newer, self.same_drama])
 
     def test_editor_pinned_picks_come_first(self):
-        self.review.up_next_picks.add(self.unrelated)
+        pin(self.review, self.unrelated)
         picks = picks_for(self.review)
         self.assertEqual(picks[0].review, self.unrelated)
         self.assertEqual(picks[0].reason, "Editor’s pick")
@@ -89,7 +95,7 @@ class UpNextRankingTests(TestCase):
             published_at=timezone.now() + timedelta(days=1),
             dramas=[self.run_on],
         )
-        self.review.up_next_picks.add(draft, future)
+        pin(self.review, draft, future)
         shown = [p.review for p in picks_for(self.review)]
         for hidden in (self.review, draft, future):
             self.assertNotIn(hidden, shown)
@@ -103,23 +109,77 @@ class UpNextRankingTests(TestCase):
         lonely = make_review("Lonely")
         self.assertEqual(picks_for(lonely), [])
 
-    def test_query_count_does_not_grow_with_the_archive(self):
+    def test_the_page_reads_its_list_in_one_query_whatever_the_archive(self):
         review = Review.objects.select_related("column").get(pk=self.review.pk)
-        dramas, people, tags = (
-            list(review.dramas.all()),
-            list(review.featured_people.all()),
-            list(review.tags.all()),
-        )
-        # pinned, drama, person, tag and column signals, then the winners.
-        with self.assertNumQueries(6):
-            up_next_for(review, dramas=dramas, people=people, tags=tags)
+        with self.assertNumQueries(1):  # the stored list, the live ones with their cards
+            self.assertEqual(len(up_next_for(review)), 4)
         for i in range(30):
-            make_review(
-                f"More {i}",
-                dramas=[self.run_on],
-                people=[self.im],
-                tags=["Romance"],
-                column=self.rewind,
-            )
-        with self.assertNumQueries(6):
-            up_next_for(review, dramas=dramas, people=people, tags=tags)
+            make_review(f"More {i}", dramas=[self.run_on], tags=["Romance"], column=self.rewind)
+        with self.assertNumQueries(1):
+            self.assertEqual(len(up_next_for(review)), 4)
+
+    def test_a_rebuild_makes_the_same_lists(self):
+        stored = list(UpNextEntry.objects.values_list("review", "candidate", "position", "reason"))
+        UpNextEntry.objects.all().delete()
+        rebuild_up_next()
+        again = list(UpNextEntry.objects.values_list("review", "candidate", "position", "reason"))
+        self.assertEqual(again, stored)
+
+
+class UpNextFollowsChangesTests(TestCase):
+    """Lists are made when something that ranks them changes, and the page
+    never shows a review that is not live at that moment."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.editor = make_user(superuser=True)
+        cls.drama = make_drama("Run On")
+        cls.review = make_review("This one", dramas=[cls.drama], published_at=ago(48))
+        cls.older = make_review("Older", dramas=[cls.drama], published_at=ago(72))
+
+    def test_a_review_published_later_joins_the_lists_it_shares_a_drama_with(self):
+        newer = make_review("Newer draft", published=False, dramas=[self.drama])
+        self.assertNotIn(newer, [p.review for p in picks_for(self.review)])
+        publish_review(review=newer, by=self.editor)
+        self.assertEqual([p.review for p in picks_for(self.review)], [newer, self.older])
+
+    def test_a_review_taken_down_is_gone_at_once_and_from_the_stored_lists(self):
+        unpublish_review(review=self.older, by=self.editor)
+        self.assertEqual(picks_for(self.review), [])
+        self.assertFalse(UpNextEntry.objects.filter(candidate=self.older).exists())
+
+    def test_a_scheduled_review_shows_only_from_its_publish_time(self):
+        start = timezone.now()
+        scheduled = make_review("Scheduled", published=False, dramas=[self.drama])
+        publish_review(review=scheduled, by=self.editor, at=start + timedelta(hours=2))
+        moments = [start, start + timedelta(hours=1, minutes=59), start + timedelta(hours=2)]
+        shown = []
+        for moment in moments:
+            with clock_at(moment):
+                shown.append(scheduled in [p.review for p in picks_for(self.review)])
+        self.assertEqual(shown, [False, False, True])  # no process ran in between
+
+    def test_never_a_review_that_is_not_live_at_any_moment(self):
+        start = timezone.now()
+        hour = timedelta(hours=1)
+        scheduled = make_review("Scheduled", published=False, dramas=[self.drama])
+        publish_review(review=scheduled, by=self.editor, at=start + hour)
+        draft = make_review("Draft", published=False, dramas=[self.drama])
+        pin(self.review, draft, scheduled)
+        for step in range(-2, 4):
+            with clock_at(start + step * hour / 2):
+                for pick in picks_for(self.review):
+                    self.assertTrue(pick.review.is_published(), (step, pick.review))
+
+    def test_a_tag_change_on_a_neighbour_moves_it(self):
+        tagged = make_review("Tagged", tags=["Romance"], published_at=ago(1))
+        edit_review(review=self.review, edit=ReviewEdit(tags=["Romance"]), by=None, via="test")
+        self.assertIn(tagged, [p.review for p in picks_for(self.review)])
+        edit_review(review=tagged, edit=ReviewEdit(tags=[]), by=None, via="test")
+        self.assertNotIn(tagged, [p.review for p in picks_for(self.review)])
+
+    def test_refresh_replaces_the_stored_list(self):
+        UpNextEntry.objects.filter(review=self.review).delete()
+        self.assertEqual(picks_for(self.review), [])
+        refresh_up_next(review_ids=[self.review.pk])
+        self.assertEqual([p.review for p in picks_for(self.review)], [self.older])

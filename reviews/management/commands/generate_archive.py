@@ -22,6 +22,8 @@ from kdrama_rewind.page_cache import content_changed
 from people.models import Author, Person
 from people.romanization import search_names
 from reviews.models import Character, Column, Drama, Quote, Review, Tag, TaggedReview
+from reviews.services.derived import refresh_bodies
+from reviews.services.up_next import refresh_up_next
 
 PREFIX = "synthetic-"
 BATCH = 2000
@@ -248,8 +250,7 @@ class Command(BaseCommand):
                     title=f"{title(rng, 5)}: a second look {i}",
                     slug=f"{PREFIX}review-{i}",
                     standfirst=f"Why {title(rng, 2).lower()} still matters.",
-                    body=(text := body(rng)),
-                    search_text=text,  # plain sentences: no markup to strip
+                    body=body(rng),
                     author=rng.choice(authors),
                     column=rng.choice(columns) if rng.random() < 0.7 else None,
                     status=status,
@@ -283,6 +284,15 @@ class Command(BaseCommand):
         self.bulk(People, people_links, "review people")
         self.bulk(Quotes, quote_links, "pull quotes")
         self.bulk(TaggedReview, tag_links, "review tags")
+        # What the editing service derives when a review is saved.
+        pks = [review.pk for review in reviews]
+        for label, refresh, size in (
+            ("bodies", refresh_bodies, 200),
+            ("up next", refresh_up_next, 500),
+        ):
+            progress = Progress(self.stdout, label, len(pks))
+            for start in range(0, len(pks), size):
+                progress.add(refresh(review_ids=pks[start : start + size]))
 
     def hero_images(self) -> list[RenditionImageFieldFile]:
         """A few hero images, stored once (with renditions) and shared."""

@@ -1,0 +1,38 @@
+"""Make every review's derived data again: after a change to the body
+renderer (Markdown, sanitizing, mention links, pull quotes) or to the
+“Up Next” ranking. Batches keep memory flat at any archive size."""
+
+from django.core.management.base import BaseCommand
+
+from reviews.services.derived import regenerate_bodies
+from reviews.services.up_next import rebuild_up_next
+
+from .generate_archive import Progress
+
+
+class Command(BaseCommand):
+    help = "Render every review's body again and rebuild every “Up Next” list."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bodies", action="store_true", help="Only the bodies (HTML, word count, search)."
+        )
+        parser.add_argument("--up-next", action="store_true", help="Only the “Up Next” lists.")
+
+    def handle(self, *args, **options):
+        both = not options["bodies"] and not options["up_next"]
+        if both or options["bodies"]:
+            self.run("bodies", regenerate_bodies)
+        if both or options["up_next"]:
+            self.run("up next", rebuild_up_next)
+
+    def run(self, label, regenerate):
+        bar = None
+
+        def progress(done, total):
+            nonlocal bar
+            bar = bar or Progress(self.stdout, label, total)
+            bar.add(done - bar.done)
+
+        count = regenerate(progress=progress)
+        self.stdout.write(self.style.SUCCESS(f"{label.capitalize()}: {count} reviews."))

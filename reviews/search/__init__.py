@@ -1,0 +1,195 @@
+"""Search across reviews, dramas, characters and people.
+
+Reviews are found by their words. On PostgreSQL that is full-text search in
+web-search syntax over a stored, GIN-indexed document in which the headline
+weighs more than the standfirst, which weighs more than the body; on
+SQLite, every word must start a word of the review. Reviews about the
+dramas and people found are results too. Both rank what is found in the
+same tiers (``TIERS``), best first:
+
+1. the headline holds the query's words as written, in order;
+2. the headline holds every word as written, or the standfirst or text
+   holds the words as written, in order ("Run On" finds "run on", not
+   "running" or "runs on");
+3. the review is about a drama or person the query names;
+4. anything else that matches, a stem or the start of a word ("running").
+
+Within a tier the weighted rank (PostgreSQL) or the best field (SQLite)
+orders them, then the newest first.
+
+Dramas, characters and people are found by any spelling of their names:
+trigram similarity between the query (and its romanization key, see
+people.romanization) and each one's ``search_names``. PostgreSQL computes it
+with pg_trgm; on SQLite the same measure is computed in Python, so the
+default set-up finds the same names.
+
+The package: ``text`` (reading queries, highlighting), one module per
+database (``postgresql``, ``sqlite``), and here what both share.
+
+Only public reviews are searched (``Review.objects.published()``), and only
+the text readers may see outside the page: a body's spoilers are not in its
+``search_text``, so they are neither matched nor quoted. Snippets escape
+everything and add only <mark>.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from kdrama_rewind.page_cache import remembered
+from people.models import Person
+from people.romanization import romanization_key
+
+from ..models import Character, Drama, Review
+from . import postgresql, sqlite, text
+from .postgresql import review_document
+from .sqlite import strict_word_similarity
+from .text import (
+    REVIEWS_PER_PAGE,
+    WORD,
+    clean_query,
+    excerpt,
+    highlight,
+    query_terms,
+    terms_pattern,
+)
+
+__all__ = [
+    "REVIEWS_PER_PAGE",
+    "SearchResults",
+    "clean_query",
+    "excerpt",
+    "highlight",
+    "query_terms",
+    "review_document",
+    "search",
+    "strict_word_similarity",
+    "terms_pattern",
+]
+
+# Names much further from the query than the best match are left out: with
+# "Shin Se-kyeong" finding Shin Se-kyung at 1.0, Jung Kyung-ho (0.5) is noise.
+NAME_MARGIN = 0.3
+
+
+def engine():
+    """The module that searches on the database in use."""
+    return postgresql if connection.vendor == "postgresql" else sqlite
+
+
+def _name_groups(query: str) -> dict[str, list]:
+    if all(len(word) == 1 and word.isascii() for word in WORD.findall(query)):
+        return {"dramas": [], "people": [], "characters": []}  # single letters match junk
+    key = romanization_key(query)
+    groups = {
+        "dramas": Drama.objects.only("title", "original_title", "slug", "year", "search_names"),
+        "people": Person.objects.only("name", "hangul_name", "slug", "search_names"),
+        "characters": Character.objects.select_related("drama", "played_by").only(
+            "name",
+            "hangul_name",
+            "search_names",
+            "drama__title",
+            "drama__slug",
+            "drama__year",
+            "played_by__name",
+            "played_by__slug",
+        ),
+    }
+    score = engine().scored_names
+    scored = {name: score(queryset, query, key) for name, queryset in groups.items()}
+    best = max((s for pairs in scored.values() for _, s in pairs), default=0.0)
+    return {
+        name: [obj for obj, s in pairs if s >= best - NAME_MARGIN] for name, pairs in scored.items()
+    }
+
+
+def _about(dramas: list[Drama], people: list[Person]) -> list[int]:
+    """The reviews about the dramas and people found, as ids: one query, and
+    a list the review query can combine with the full-text index."""
+    about = []
+    if dramas:
+        about.append(Review.dramas.through.objects.filter(drama__in=dramas).values("review_id"))
+    if people:
+        through = Review.featured_people.through
+        about.append(through.objects.filter(person__in=people).values("review_id"))
+    if not about:
+        return []
+    first, *others = about
+    return sorted(first.union(*others).values_list("review_id", flat=True))
+
+
+def _names_and_about(query: str) -> tuple[dict[str, list], list[int]]:
+    names = _name_groups(query)
+    return names, _about(names["dramas"], names["people"])
+
+
+@dataclass
+class SearchResults:
+    query: str
+    reviews: Page | None = None
+    dramas: list[Drama] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    characters: list[Character] = field(default_factory=list)
+    capped: bool = False  # more reviews matched than were ranked and counted
+
+    @property
+    def found(self) -> bool:
+        return bool(
+            (self.reviews and self.reviews.paginator.count)
+            or self.dramas
+            or self.people
+            or self.characters
+        )
+
+
+def _ranked(reviews: QuerySet) -> tuple[list[int], bool]:
+    """The matching reviews' ids in rank order, at most ``text.RANKED_MATCHES`` of
+    them, in one query (so the count needs no second), and whether more
+    reviews matched than were ranked."""
+    ranked = list(reviews.values_list("pk", flat=True)[: text.RANKED_MATCHES + 1])
+    return ranked[: text.RANKED_MATCHES], len(ranked) > text.RANKED_MATCHES
+
+
+def _page(ranked: list[int], page) -> Page:
+    page_obj = Paginator(ranked, REVIEWS_PER_PAGE).get_page(page)
+    found = (
+        Review.objects.published()
+        .select_related("author", "column")
+        .defer("body", "body_html", "placed_quotes", "name_checks_dismissed")
+        .in_bulk(page_obj.object_list)
+    )
+    page_obj.object_list = [found[pk] for pk in page_obj.object_list if pk in found]
+    return page_obj
+
+
+def search(raw_query: str | None, *, page: str | int | None = None) -> SearchResults:
+    """Everything public that matches the query, grouped. Reviews are
+    paginated (``page`` as ``Paginator.get_page`` takes it); each one on the
+    page has ``title_html`` and ``snippet_html``, escaped and highlighted."""
+    query = clean_query(raw_query)
+    terms = query_terms(query)
+    if not WORD.search(query):
+        return SearchResults(query)
+    # Names change rarely and a trending name is searched again and again:
+    # which dramas, people and characters match, and the reviews about them,
+    # are kept until anything changes.
+    names, about_ids = remembered(
+        f"search-names:{terms.names}", lambda: _names_and_about(terms.names)
+    )
+
+    def rank():
+        about = Q(pk__in=about_ids) if about_ids else Q(pk__in=[])
+        return _ranked(engine().reviews_matching(query, terms, about))
+
+    # Kept like the names: a query searched again costs one query, its page.
+    ranked, capped = remembered(f"search-reviews:{query}", rank)
+    page_obj = _page(ranked, page)
+    pattern = terms_pattern(terms.wanted)
+    for review in page_obj.object_list:
+        review.title_html = highlight(review.title, pattern)
+        review.snippet_html = excerpt(review.search_text, pattern) or highlight(
+            review.standfirst, pattern
+        )
+    return SearchResults(query, page_obj, **names, capped=capped)

@@ -1,0 +1,143 @@
+import io
+from unittest import mock
+
+from django.core.management import call_command
+from django.db import transaction
+from django.test import TestCase
+
+from people.models import Person
+from reviews.models import Review, UpNextEntry
+from reviews.rendering import render_body
+from reviews.services import ReviewEdit, edit_review
+from tests.factories import (
+    make_character,
+    make_drama,
+    make_person,
+    make_quote,
+    make_review,
+)
+
+DERIVED = ("body_html", "placed_quotes", "word_count", "search_text")
+
+
+def fresh(review: Review) -> dict:
+    """What rendering the review's body now, from its stored links, gives."""
+    rendered = render_body(
+        review.body,
+        dramas=review.dramas.all(),
+        people=review.featured_people.all(),
+        quotes=list(review.quotes.select_related("character__played_by")),
+    )
+    return dict(zip(DERIVED, rendered, strict=True))
+
+
+def stored(review: Review) -> dict:
+    review.refresh_from_db()
+    return {name: getattr(review, name) for name in DERIVED}
+
+
+class DemoBodiesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        call_command("load_demo", stdout=io.StringIO())
+
+    def test_every_demo_review_stores_what_a_fresh_render_gives(self):
+        reviews = Review.objects.all()
+        self.assertGreaterEqual(len(reviews), 8)
+        for review in reviews:
+            with self.subTest(review=review.slug):
+                self.assertTrue(review.body_html)
+                self.assertEqual(stored(review), fresh(review))
+
+    def test_regenerating_the_archive_restores_every_body_and_list(self):
+        expected = {r.pk: stored(r) for r in Review.objects.all()}
+        lists = list(UpNextEntry.objects.values_list("review", "candidate", "position"))
+        Review.objects.update(body_html="", word_count=0, search_text="", placed_quotes=[])
+        UpNextEntry.objects.all().delete()
+        out = io.StringIO()
+        call_command("regenerate_reviews", stdout=out)
+        self.assertEqual({r.pk: stored(r) for r in Review.objects.all()}, expected)
+        again = list(UpNextEntry.objects.values_list("review", "candidate", "position"))
+        self.assertEqual(again, lists)
+        self.assertIn(f"Bodies: {len(expected)} reviews.", out.getvalue())
+        self.assertIn("[##############################]", out.getvalue())  # the progress bar
+
+
+class FollowsWhatItLinksToTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.person = make_person("Im Si-wan")
+        cls.drama = make_drama("Run On")
+        cls.character = make_character(cls.drama, "Ki Seon-gyeom", played_by=cls.person)
+        cls.quote = make_quote(cls.character, "I came without a reason.")
+        cls.review = make_review(
+            body="Im Si-wan leads Run On.\n\n[pull quote: “I came without a reason.”]",
+            dramas=[cls.drama],
+            people=[cls.person],
+        )
+        edit_review(review=cls.review, edit=ReviewEdit(quotes=[cls.quote]), by=None, via="test")
+        cls.other = make_review(body="Im Si-wan is not linked to this one.")
+
+    def test_saving_through_the_editing_service_stores_the_page_body(self):
+        html = stored(self.review)["body_html"]
+        self.assertIn('<a class="mention" href="/people/im-si-wan/">Im Si-wan</a>', html)
+        self.assertIn('<a class="mention" href="/dramas/run-on/">Run On</a>', html)
+        self.assertIn("pull-quote--placed", html)
+        self.assertEqual(stored(self.review)["placed_quotes"], [self.quote.pk])
+
+    def test_a_renamed_person_re_renders_exactly_the_reviews_that_show_them(self):
+        other_before = stored(self.other)
+        self.person.name = "Yim Si-wan"
+        self.person.aliases = "Im Si-wan"
+        self.person.save()
+        self.person.refresh_from_db()
+        self.assertEqual(stored(self.review), fresh(self.review))
+        self.assertIn('href="/people/im-si-wan/"', stored(self.review)["body_html"])
+        self.assertIn("(Yim Si-wan)", stored(self.review)["body_html"])  # the quote's actor
+        self.assertEqual(stored(self.other), other_before)
+
+    def test_a_renamed_character_or_drama_or_an_edited_quote_follows(self):
+        self.character.name = "Seon-gyeom"
+        self.character.save()
+        self.assertIn("Seon-gyeom (Im Si-wan)", stored(self.review)["body_html"])
+        self.quote.episode = 3
+        self.quote.save()
+        self.assertIn("episode 3", stored(self.review)["body_html"])
+        self.drama.slug = "run-on-2020"
+        self.drama.save()
+        self.assertIn('href="/dramas/run-on-2020/"', stored(self.review)["body_html"])
+        self.assertEqual(stored(self.review), fresh(self.review))
+
+    def test_a_deleted_person_is_no_longer_linked(self):
+        self.person.delete()
+        self.assertNotIn('href="/people/im-si-wan/"', stored(self.review)["body_html"])
+        self.assertEqual(stored(self.review), fresh(self.review))
+
+    def test_a_failure_half_way_leaves_the_rename_and_every_body_as_they_were(self):
+        second = make_review(body="Im Si-wan again.", people=[self.person])
+        before = {r.pk: stored(r) for r in (self.review, second)}
+        calls = []
+
+        def fail_on_the_second(*args, **kwargs):
+            calls.append(args)
+            if len(calls) == 2:
+                raise RuntimeError("renderer down")
+            return render_body(*args, **kwargs)
+
+        self.person.name = "Yim Si-wan"
+        with (
+            mock.patch("reviews.services.derived.render_body", fail_on_the_second),
+            self.assertRaises(RuntimeError),
+            transaction.atomic(),
+        ):
+            self.person.save()
+        self.assertEqual(Person.objects.get(pk=self.person.pk).name, "Im Si-wan")
+        self.assertEqual({r.pk: stored(r) for r in (self.review, second)}, before)
+
+
+class PageNeverRendersMarkdownTests(TestCase):
+    def test_the_public_page_draws_from_what_was_stored(self):
+        review = make_review(body="Plain *words* on the page.")
+        with mock.patch("reviews.markdown._markdown.render", side_effect=AssertionError("ran")):
+            response = self.client.get(review.get_absolute_url())
+        self.assertContains(response, "Plain <em>words</em> on the page.")
