@@ -37,6 +37,9 @@ def cache_from_url(url: str) -> dict:
             "BACKEND": "kdrama_rewind.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "kdr",
+            # A Redis that is down or frozen costs a request at most one of
+            # these, then the site does without it (kdrama_rewind/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     if url.startswith("locmem://"):
         return {

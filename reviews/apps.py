@@ -14,13 +14,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from django.contrib.flatpages.models import FlatPage
-
         from kdrama_rewind.media_files import keep_media
-        from kdrama_rewind.page_cache import connect_invalidation
-        from people.models import Author, Person
 
-        from . import models, social
+        from . import cache_keys, models, social
 
         # An older version of a review can bring its image back.
         keep_media(lambda: models.Revision.objects.values_list("snapshot__hero_image", flat=True))
@@ -28,21 +24,4 @@ class ReviewsConfig(AppConfig):
         # Images kept for a form's next try: their rows name them while they last.
         keep_media(lambda: (), folder=models.workflow.STASH_FOLDER)
 
-        connect_invalidation(
-            [
-                models.Review,
-                models.Revision,
-                models.Correction,
-                models.SlugRedirect,
-                models.Drama,
-                models.Character,
-                models.Quote,
-                models.Genre,
-                models.Column,
-                models.Tag,
-                models.TaggedReview,
-                Person,
-                Author,
-                FlatPage,
-            ]
-        )
+        cache_keys.connect()

@@ -28,6 +28,9 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     context_object_name = "reviews"
     paginate_by = 12
 
+    def list_keys(self):
+        return ["list:front"]
+
     def get_queryset(self):
         reviews = Review.objects.published().for_cards()
         # Each review once: those in the sections are not repeated here.
@@ -37,7 +40,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     @cached_property
     def featured(self) -> "ColumnSection":
-        return remembered("front-page-featured", self.find_featured)
+        return remembered("front-page-featured", self.find_featured, depends=["list:front"])
 
     @property
     def lead(self):
@@ -45,7 +48,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     @cached_property
     def column_sections(self) -> list["ColumnSection"]:
-        return remembered("front-page-columns", self.find_column_sections)
+        return remembered("front-page-columns", self.find_column_sections, depends=["list:front"])
 
     @cached_property
     def structured_data(self) -> dict:

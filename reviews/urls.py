@@ -16,7 +16,11 @@ urlpatterns = [
     path(
         "columns/<str:slug>/", public_page(views.ColumnDetailView.as_view()), name="column_detail"
     ),
-    path("dramas/", public_page(views.DramaListView.as_view()), name="drama_list"),
+    path(
+        "dramas/",
+        public_page(views.DramaListView.as_view(), params=("page", "genre", "network", "year")),
+        name="drama_list",
+    ),
     path("dramas/<str:slug>/", public_page(views.DramaDetailView.as_view()), name="drama_detail"),
     path(
         "dramas/<str:drama_slug>/characters/<str:slug>/",
@@ -26,7 +30,7 @@ urlpatterns = [
     path("quotes/", public_page(views.QuoteListView.as_view()), name="quote_list"),
     path("tags/", public_page(indexes.TagIndexView.as_view()), name="tag_list"),
     path("tags/<str:slug>/", public_page(views.TagDetailView.as_view()), name="tag_detail"),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), params=("q", "page")), name="search"),
     path("feeds/reviews/", public_page(feeds.ReviewFeed()), name="feed_rss"),
     path("feeds/reviews/atom/", public_page(feeds.ReviewAtomFeed()), name="feed_atom"),
     path("feeds/columns/<str:slug>/", public_page(feeds.ColumnFeed()), name="column_feed_rss"),

@@ -8,6 +8,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kdrama_rewind.dependencies import depends_on
 from kdrama_rewind.images import share_url
 from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
@@ -57,6 +58,7 @@ class ReviewPage:
 
     @cached_property
     def corrections(self):
+        depends_on(f"list:corrections:review:{self.review.pk}")
         return list(self.review.corrections.all())
 
     @cached_property
@@ -98,6 +100,13 @@ class ReviewPage:
 
     @cached_property
     def up_next(self):
+        # Up Next changes when a review joins the lists it draws from.
+        depends_on(
+            *(f"list:drama:{d.pk}" for d in self.dramas),
+            *(f"list:person:{p.pk}" for p in self.featured_people),
+            *(f"list:tag:{t.pk}" for t in self.tags),
+            *([f"list:column:{self.review.column_id}"] if self.review.column_id else []),
+        )
         return up_next_for(
             self.review, dramas=self.dramas, people=self.featured_people, tags=self.tags
         )
@@ -125,7 +134,9 @@ class ReviewDetailView(DetailView):
         # Readers: the public review by its address, kept like a fragment.
         slug = self.kwargs["slug"]
         review = remembered(
-            f"public-review:{slug}", lambda: self.get_queryset().filter(slug=slug).first()
+            f"public-review:{slug}",
+            lambda: self.get_queryset().filter(slug=slug).first(),
+            depends=[f"address:review:{slug}"],
         )
         if review is None:
             raise Http404("No review at this address.")
@@ -200,6 +211,9 @@ class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
     context_object_name = "reviews"
     paginate_by = 12
 
+    def list_keys(self):
+        return [f"list:column:{self.column.pk}"]
+
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
         return self.column.reviews.published().for_cards()
@@ -212,6 +226,9 @@ class TagDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "reviews/tag_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
+
+    def list_keys(self):
+        return [f"list:tag:{self.tag.pk}"]
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag.objects.in_use(), slug=self.kwargs["slug"])
@@ -242,7 +259,11 @@ class DramaListView(ForgivingPaginationMixin, ListView):
             dramas = dramas.filter(year=self.year) if self.year.isdigit() else dramas.none()
         return dramas
 
+    def list_keys(self):
+        return ["list:dramas"]
+
     def get_context_data(self, **kwargs):
+        depends_on(*self.list_keys())
         named = Drama.objects.order_by()
         return super().get_context_data(
             genre=self.genre,
@@ -265,6 +286,10 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
 
     context_object_name = "drama"
     queryset = Drama.objects.all()
+
+    def list_keys(self):
+        lists = ("list:drama", "list:characters:drama", "list:quotes:drama")
+        return [f"{name}:{self.object.pk}" for name in lists]
 
     @cached_property
     def characters(self):
@@ -305,6 +330,7 @@ class CharacterDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         character = self.object
+        depends_on(f"list:quotes:character:{character.pk}", f"list:drama:{character.drama_id}")
         return super().get_context_data(
             quotes=character.quotes.all(),
             reviews=character.drama.reviews.published().for_cards()[:4],
@@ -321,6 +347,13 @@ class QuoteListView(ForgivingPaginationMixin, ListView):
     queryset = Quote.objects.select_related("character__drama", "character__played_by").order_by(
         "character__drama__title", "episode", "id"
     )
+
+    def list_keys(self):
+        return ["list:quotes"]
+
+    def get_context_data(self, **kwargs):
+        depends_on(*self.list_keys())
+        return super().get_context_data(**kwargs)
 
 
 class SocialCardView(View):
@@ -347,6 +380,7 @@ class SearchView(TemplateView):
     template_name = "reviews/search.html"
 
     def get_context_data(self, **kwargs):
+        depends_on("search")
         results = search(self.request.GET.get("q"), page=self.request.GET.get("page"))
         return super().get_context_data(
             query=results.query,
