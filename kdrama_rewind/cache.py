@@ -10,7 +10,7 @@ The site's caches are there for speed, never for correctness: while Redis
 cannot be reached or fails, every operation answers as a cache that holds
 nothing would (``get`` gives the default, ``set`` keeps nothing, ``incr``
 gives ``None``) and pages are made from the database. The first failure
-opens a breaker: for ``RETRY_SECONDS`` this process does not try Redis at all,
+opens a breaker: for ``CACHE_RETRY_SECONDS`` this process does not try Redis at all,
 so a frozen Redis costs one request one timeout (the settings keep them
 short), not every request. Failures are logged once a minute. When Redis
 answers again, the hooks registered with ``on_recovery`` run before anything
@@ -24,13 +24,13 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-RETRY_SECONDS = 2.0
 LOG_EVERY_SECONDS = 60.0
 
 _recovery_hooks: list[Callable] = []
@@ -58,7 +58,7 @@ class _Breaker:
         with self.lock:
             if self.down_since is None:
                 self.down_since = now
-            self.retry_at = now + RETRY_SECONDS
+            self.retry_at = now + settings.CACHE_RETRY_SECONDS
             self.failures += 1
             if now - self.logged_at < LOG_EVERY_SECONDS:
                 return
@@ -122,7 +122,7 @@ class RedisCache(DjangoRedisCache):
 
     def _usable(self) -> bool:
         """Whether to try Redis: yes while it works; while it fails, once
-        every ``RETRY_SECONDS``, after the recovery hooks have run."""
+        every ``CACHE_RETRY_SECONDS``, after the recovery hooks have run."""
         breaker = self._breaker
         if breaker.down_since is None:
             return True
@@ -131,7 +131,7 @@ class RedisCache(DjangoRedisCache):
         with breaker.lock:
             if breaker.down_since is None:
                 return True
-            breaker.retry_at = time.monotonic() + RETRY_SECONDS  # one probe at a time
+            breaker.retry_at = time.monotonic() + settings.CACHE_RETRY_SECONDS  # one probe
         try:
             for hook in _recovery_hooks:
                 hook(_Direct(self))

@@ -51,8 +51,6 @@ from .dependencies import (
 )
 
 SURROGATE_KEY_HEADER = "Surrogate-Key"
-# The query parameters list pages read; a view reading others names them.
-LIST_PARAMS = ("page",)
 
 
 def page_caching_enabled() -> bool:
@@ -136,9 +134,10 @@ class PublicFragmentsMixin:
         return super().get_context_data(**fragment_context(self.request), **kwargs)
 
 
-def public_page(view=None, *, params: tuple[str, ...] = LIST_PARAMS):
+def public_page(view=None, *, params: tuple[str, ...] = ()):
     """Mark a view whose successful responses are the same for every
-    anonymous reader, given the query ``params`` it reads."""
+    anonymous reader, given the query ``params`` it reads (others are
+    dropped before it runs)."""
     if view is None:
         return functools.partial(public_page, params=params)
 
@@ -155,6 +154,17 @@ def public_page(view=None, *, params: tuple[str, ...] = LIST_PARAMS):
     wrapper.public_page = True
     wrapper.page_params = tuple(params)
     return wrapper
+
+
+def do_not_keep(request) -> None:
+    """This response is right for this request but not to be kept (an
+    address that only leads to another page's content)."""
+    request.page_cache_key = None
+
+
+def public_list(view):
+    """``public_page`` for a paginated list: it reads ``?page=``."""
+    return public_page(view, params=("page",))
 
 
 class PublicPageCacheMiddleware:
@@ -174,10 +184,10 @@ class PublicPageCacheMiddleware:
             return response
         if self.cacheable_response(response):
             response[SURROGATE_KEY_HEADER] = " ".join(keys)
-            key = getattr(request, "page_cache_key", None)
-            if key is not None:
+            if hasattr(request, "page_cache_key"):
                 response["X-Page-Cache"] = "miss"
-                self.keep(request, response, key, keys)
+            if getattr(request, "page_cache_key", None) is not None:
+                self.keep(request, response, request.page_cache_key, keys)
         return response
 
     def keep(self, request, response, key, keys):

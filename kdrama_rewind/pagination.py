@@ -3,7 +3,7 @@ import functools
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from .page_cache import remembered
+from .page_cache import do_not_keep, remembered
 
 
 class RememberedCountPaginator(Paginator):
@@ -33,7 +33,12 @@ class ForgivingPaginationMixin:
             count_key=self.count_key(),
             depends=self.list_keys() if hasattr(self, "list_keys") else (),
         )
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        asked = self.request.GET.get(self.page_kwarg)
+        page = paginator.get_page(asked)
+        if asked is not None and asked != str(page.number):
+            # ?page=999999 or ?page=01 shows a real page, but is not kept
+            # under its own address: made-up numbers cannot fill the cache.
+            do_not_keep(self.request)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def count_key(self) -> str:

@@ -199,6 +199,9 @@ CACHES = {
     "bypass": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "counters": counters_from_url(os.environ.get("CACHE_URL") or "locmem://"),
 }
+# After the cache fails, how long each process does without it before trying
+# again (kdrama_rewind/cache.py).
+CACHE_RETRY_SECONDS = 2.0
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)

@@ -1,20 +1,20 @@
 from django.urls import path
 
-from kdrama_rewind.page_cache import public_page
+from kdrama_rewind.page_cache import public_list, public_page
 
 from . import feeds, front_page, indexes, views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", public_page(front_page.FrontPageView.as_view()), name="front_page"),
-    path("reviews/", public_page(indexes.ReviewIndexView.as_view()), name="review_list"),
+    path("", public_list(front_page.FrontPageView.as_view()), name="front_page"),
+    path("reviews/", public_list(indexes.ReviewIndexView.as_view()), name="review_list"),
     path(
         "reviews/<str:slug>/", public_page(views.ReviewDetailView.as_view()), name="review_detail"
     ),
-    path("columns/", public_page(indexes.ColumnIndexView.as_view()), name="column_list"),
+    path("columns/", public_list(indexes.ColumnIndexView.as_view()), name="column_list"),
     path(
-        "columns/<str:slug>/", public_page(views.ColumnDetailView.as_view()), name="column_detail"
+        "columns/<str:slug>/", public_list(views.ColumnDetailView.as_view()), name="column_detail"
     ),
     path(
         "dramas/",
@@ -27,9 +27,9 @@ urlpatterns = [
         public_page(views.CharacterDetailView.as_view()),
         name="character_detail",
     ),
-    path("quotes/", public_page(views.QuoteListView.as_view()), name="quote_list"),
-    path("tags/", public_page(indexes.TagIndexView.as_view()), name="tag_list"),
-    path("tags/<str:slug>/", public_page(views.TagDetailView.as_view()), name="tag_detail"),
+    path("quotes/", public_list(views.QuoteListView.as_view()), name="quote_list"),
+    path("tags/", public_list(indexes.TagIndexView.as_view()), name="tag_list"),
+    path("tags/<str:slug>/", public_list(views.TagDetailView.as_view()), name="tag_detail"),
     path("search/", public_page(views.SearchView.as_view(), params=("q", "page")), name="search"),
     path("feeds/reviews/", public_page(feeds.ReviewFeed()), name="feed_rss"),
     path("feeds/reviews/atom/", public_page(feeds.ReviewAtomFeed()), name="feed_atom"),
