@@ -7,9 +7,10 @@ machine. The client is thread-safe and holds no state beyond its pool, so one
 per pool serves every operation.
 
 The site's caches are there for speed, never for correctness: while Redis
-cannot be reached or fails, every operation answers as a cache that holds
-nothing would (``get`` gives the default, ``set`` keeps nothing, ``incr``
-gives ``None``) and pages are made from the database. The first failure
+cannot be reached or fails, every operation answers as Django's dummy
+cache, which keeps nothing, would (``get`` gives the default, ``set`` and
+``add`` accept and keep nothing, ``incr`` finds no key) and pages are made
+from the database. The first failure
 opens a breaker: for ``CACHE_RETRY_SECONDS`` this process does not try Redis at all,
 so a frozen Redis costs one request one timeout (the settings keep them
 short), not every request. Failures are logged once a minute. When Redis
@@ -113,6 +114,10 @@ def _default(key, default=None, version=None):
     return default
 
 
+def _no_key(key, *args, **kwargs):
+    raise ValueError(f"Key {key!r} not found: the cache cannot be reached.")
+
+
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
@@ -144,19 +149,16 @@ class RedisCache(DjangoRedisCache):
         logger.warning("The cache at %s answers again after %.1f s.", self._location, down_for)
         return True
 
-    def is_up(self) -> bool:
-        return self._breaker.down_since is None
-
     get = _degrading(_default)(DjangoRedisCache.get)
     get_many = _degrading(lambda keys, version=None: {})(DjangoRedisCache.get_many)
     has_key = _degrading(lambda key, version=None: False)(DjangoRedisCache.has_key)
     set = _degrading(lambda *a, **k: None)(DjangoRedisCache.set)
     set_many = _degrading(lambda data, *a, **k: list(data))(DjangoRedisCache.set_many)
-    add = _degrading(lambda *a, **k: False)(DjangoRedisCache.add)
+    add = _degrading(lambda *a, **k: True)(DjangoRedisCache.add)
     touch = _degrading(lambda *a, **k: False)(DjangoRedisCache.touch)
     delete = _degrading(lambda *a, **k: False)(DjangoRedisCache.delete)
     delete_many = _degrading(lambda *a, **k: None)(DjangoRedisCache.delete_many)
-    incr = _degrading(lambda *a, **k: None)(DjangoRedisCache.incr)
+    incr = _degrading(_no_key)(DjangoRedisCache.incr)
     clear = _degrading(lambda *a, **k: None)(DjangoRedisCache.clear)
 
 
@@ -169,8 +171,3 @@ class _Direct:
     def __getattr__(self, name):
         method = getattr(DjangoRedisCache, name)
         return functools.partial(method, self._cache_backend)
-
-
-def cache_is_up(cache) -> bool:
-    """False while ``cache`` is a Redis cache whose breaker is open."""
-    return getattr(cache, "is_up", lambda: True)()

@@ -183,7 +183,8 @@ class PublicPageCacheMiddleware:
         if keys is None or not self.cacheable_request(request):
             return response
         if self.cacheable_response(response):
-            response[SURROGATE_KEY_HEADER] = " ".join(keys)
+            if keys:
+                response[SURROGATE_KEY_HEADER] = " ".join(keys)
             if hasattr(request, "page_cache_key"):
                 response["X-Page-Cache"] = "miss"
             if getattr(request, "page_cache_key", None) is not None:
