@@ -91,6 +91,23 @@ class collecting:
         return False
 
 
+class ignoring:
+    """Record nothing loaded inside the block (rows read only to choose
+    among them); ``record`` what of them is shown."""
+
+    def __enter__(self):
+        self._token = _collectors.set(())
+
+    def __exit__(self, *exc):
+        _collectors.reset(self._token)
+        return False
+
+
+def record(*instances) -> None:
+    """Record these tracked instances as shown."""
+    depends_on(*(key_for(type(obj), obj.pk) for obj in instances if type(obj) in _prefixes))
+
+
 def track(model, prefix: str) -> None:
     """Instances of ``model`` loaded while something is being made add
     ``<prefix>:<pk>`` to it; ``key_for`` names them for invalidation."""
@@ -259,7 +276,8 @@ def register_moments(hook: Callable[[], list[tuple[datetime, Iterable[str]]]]) -
 
 
 def _work_out_moments():
-    moments = [(m, frozenset(keys)) for hook in _moments_hook for m, keys in hook()]
+    with ignoring():  # what the hook loads is not shown by the page being made
+        moments = [(m, frozenset(keys)) for hook in _moments_hook for m, keys in hook()]
     # A list, empty when nothing is scheduled: only a missing one means "unknown".
     cache.set(MOMENTS_KEY, moments, MOMENTS_SECONDS)
     return moments
