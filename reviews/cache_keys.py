@@ -80,6 +80,13 @@ def lists_by_review(reviews) -> dict[int, set[str]]:
     return found
 
 
+def up_next_lists(review, dramas, people, tags) -> list[str]:
+    """The lists Up Next draws from: its review's dramas, people, tags, column."""
+    keys = [f"list:drama:{d.pk}" for d in dramas] + [f"list:person:{p.pk}" for p in people]
+    keys += [f"list:tag:{t.pk}" for t in tags]
+    return keys + ([f"list:column:{review.column_id}"] if review.column_id else [])
+
+
 def _listing(review: Review) -> tuple:
     # Fields not loaded count as unknown: a change then refreshes the lists.
     return tuple(review.__dict__.get(field) for field in LISTING_FIELDS)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from kdrama_rewind.page_cache import public_list, public_page
 
-from . import feeds, front_page, indexes, views
+from . import calendar_feed, feeds, front_page, indexes, views
 
 app_name = "reviews"
 
@@ -57,7 +57,7 @@ urlpatterns = [
     ),
     path(
         "desk/calendar/<str:key>.ics",
-        views.DeskCalendarFeedView.as_view(),
+        calendar_feed.DeskCalendarFeedView.as_view(),
         name="desk_calendar_feed",
     ),
 ]

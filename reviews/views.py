@@ -1,9 +1,8 @@
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -13,9 +12,8 @@ from kdrama_rewind.images import share_url
 from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
 
-from .desk import build_calendar, ics_feed
+from .cache_keys import up_next_lists
 from .models import (
-    CalendarToken,
     Column,
     Drama,
     Genre,
@@ -25,7 +23,6 @@ from .models import (
     Tag,
 )
 from .names import link_first_mentions
-from .permissions import can_view
 from .previews import find_link, find_usable_link
 from .pull_quotes import PlacedQuotes, place_pull_quotes
 from .search import search
@@ -101,12 +98,7 @@ class ReviewPage:
     @cached_property
     def up_next(self):
         # Up Next changes when a review joins the lists it draws from.
-        depends_on(
-            *(f"list:drama:{d.pk}" for d in self.dramas),
-            *(f"list:person:{p.pk}" for p in self.featured_people),
-            *(f"list:tag:{t.pk}" for t in self.tags),
-            *([f"list:column:{self.review.column_id}"] if self.review.column_id else []),
-        )
+        depends_on(*up_next_lists(self.review, self.dramas, self.featured_people, self.tags))
         return up_next_for(
             self.review, dramas=self.dramas, people=self.featured_people, tags=self.tags
         )
@@ -338,7 +330,7 @@ class CharacterDetailView(DetailView):
         )
 
 
-class QuoteListView(ForgivingPaginationMixin, ListView):
+class QuoteListView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """Every quote the desk has recorded, drama by drama."""
 
     context_object_name = "quotes"
@@ -350,10 +342,6 @@ class QuoteListView(ForgivingPaginationMixin, ListView):
 
     def list_keys(self):
         return ["list:quotes"]
-
-    def get_context_data(self, **kwargs):
-        depends_on(*self.list_keys())
-        return super().get_context_data(**kwargs)
 
 
 class SocialCardView(View):
@@ -407,24 +395,3 @@ class NewsSitemapView(TemplateView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
-
-
-class DeskCalendarFeedView(View):
-    """The desk calendar as iCalendar, for a staff member's calendar app.
-    The secret in the address stands in for a login."""
-
-    def get(self, request, key):
-        token = CalendarToken.for_address(key)
-        user = token.user if token else None
-        if user is None or not user.is_active or not user.is_staff or not can_view(user):
-            raise Http404("No calendar here.")
-        body = ics_feed(
-            calendars=build_calendar(),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-            now=timezone.now(),
-        )
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
-        return response
