@@ -125,7 +125,7 @@ def _loaded(sender, instance, **kwargs):
 
 
 def compact(keys: Iterable[str]) -> list[str]:
-    """``keys`` in order, a kind with too many objects as ``all:<kind>``."""
+    """``keys`` sorted, once each, a kind with too many objects as ``all:<kind>``."""
     by_kind: dict[str, list[str]] = {}
     rest = []
     for key in keys:
@@ -156,28 +156,27 @@ class Lookup:
         self.hit, self.value, self.started = hit, value, started
 
 
-def lookup(key: str, extra: Iterable[str] = ()) -> tuple[Lookup, dict]:
+def lookup(key: str) -> Lookup:
     """The entry at ``key`` if none of its keys moved, in one round trip
-    when this process has seen the entry before. ``extra`` cache keys are
-    fetched in the same trip and returned as found."""
+    when this process has seen the entry before."""
     known = _known.get(key, ())
-    names = [key, SEQUENCE_KEY, EPOCH_KEY, *extra, *map(_version_key, known)]
+    names = [key, SEQUENCE_KEY, EPOCH_KEY, *map(_version_key, known)]
     found = cache.get_many(names)
     sequence = found.get(SEQUENCE_KEY)
     if sequence is None:
         sequence = _start(SEQUENCE_KEY)  # None: the cache failed, keep nothing
     entry = found.get(key)
     if entry is None or entry[0] != found.get(EPOCH_KEY):
-        return Lookup(started=sequence), found
+        return Lookup(started=sequence)
     _, versions, value = entry
     deps = tuple(versions)
     if deps != known:
         _remember(key, deps)
         found.update(cache.get_many([_version_key(d) for d in deps if d not in known]))
     if any(found.get(_version_key(dep)) != version for dep, version in versions.items()):
-        return Lookup(started=sequence), found
+        return Lookup(started=sequence)
     depends_on(*deps)
-    return Lookup(hit=True, value=value), found
+    return Lookup(hit=True, value=value)
 
 
 def store(key: str, value, deps: Iterable[str], started: int | None, seconds: int) -> int:

@@ -99,7 +99,7 @@ def fragment_context(request, *, cacheable: bool = True) -> dict:
 def kept(key: str, make, *, seconds: int, depends=()):
     """``make()``, kept under ``key`` for ``seconds`` with the keys of what it
     shows: what it loads, what it declares, and ``depends``."""
-    found, _ = lookup(key)
+    found = lookup(key)
     if found.hit:
         return found.value
     with collecting() as collected:
@@ -209,7 +209,7 @@ class PublicPageCacheMiddleware:
         if not page_caching_enabled():
             return None
         key = request.page_cache_key = self.key(request)
-        found, _ = lookup(key)  # one round trip once this process has seen the page
+        found = lookup(key)  # one round trip once this process has seen the page
         request.page_cache_started = found.started
         if found.hit:
             return self.rebuild(found.value)

@@ -19,6 +19,8 @@ others stay. ``coming_moments`` tells the page cache when a scheduled review
 or update goes out by itself and which keys it touches then.
 """
 
+import hashlib
+
 from django.contrib.flatpages.models import FlatPage
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
@@ -80,6 +82,12 @@ def lists_by_review(reviews) -> dict[int, set[str]]:
     return found
 
 
+def address_key(slug: str) -> str:
+    """The key of the public review at an address (found or not): hashed,
+    since a slug may be long or not ASCII and the key goes in a header."""
+    return f"address:review:{hashlib.sha256(slug.encode()).hexdigest()[:16]}"
+
+
 def up_next_lists(review, dramas, people, tags) -> list[str]:
     """The lists Up Next draws from: its review's dramas, people, tags, column."""
     keys = [f"list:drama:{d.pk}" for d in dramas] + [f"list:person:{p.pk}" for p in people]
@@ -99,7 +107,7 @@ def _review_loaded(sender, instance, **kwargs):
 def _review_saved(sender, instance, **kwargs):
     before, after = getattr(instance, "_listed_as", None), _listing(instance)
     instance._listed_as = after
-    keys = {f"review:{instance.pk}", f"address:review:{instance.slug}"}
+    keys = {f"review:{instance.pk}", address_key(instance.slug)}
     was_approved = before is not None and is_approved(before[0])
     if not (was_approved or is_approved(instance.status)):
         invalidate_on_commit(keys)  # a draft: no public page shows it
@@ -111,14 +119,14 @@ def _review_saved(sender, instance, **kwargs):
     columns = {state[2] for state in (before, after) if state and state[2]}
     authors = {state[3] for state in (before, after) if state and state[3]}
     if before and before[4] and before[4] != after[4]:
-        keys.add(f"address:review:{before[4]}")
+        keys.add(address_key(before[4]))
     keys.update(f"list:column:{pk}" for pk in columns)
     keys.update(f"list:author:{pk}" for pk in authors)
     invalidate_on_commit(lambda: keys | review_lists([instance]))
 
 
 def _review_deleted(sender, instance, **kwargs):
-    invalidate_on_commit([f"review:{instance.pk}", f"address:review:{instance.slug}", "search"])
+    invalidate_on_commit([f"review:{instance.pk}", address_key(instance.slug), "search"])
 
 
 def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
@@ -182,7 +190,7 @@ KEYS_OF = {
     Correction: lambda c: [f"list:corrections:review:{c.review_id}"],
     # Nothing shows revisions; a scheduled update changes the coming moments.
     Revision: lambda r: [f"list:revisions:review:{r.review_id}"],
-    SlugRedirect: lambda r: [f"review:{r.review_id}", f"address:review:{r.old_slug}"],
+    SlugRedirect: lambda r: [f"review:{r.review_id}", address_key(r.old_slug)],
     Drama: lambda d: [f"drama:{d.pk}", "list:dramas", "search"],
     Genre: lambda g: [f"genre:{g.pk}", "list:dramas"],
     Character: lambda c: [
@@ -215,7 +223,7 @@ def coming_moments() -> list[tuple]:
     upcoming = list(upcoming[:20])
     lists = lists_by_review(upcoming)
     moments = [
-        (r.published_at, lists.get(r.pk, set()) | {f"review:{r.pk}", f"address:review:{r.slug}"})
+        (r.published_at, lists.get(r.pk, set()) | {f"review:{r.pk}", address_key(r.slug)})
         for r in upcoming
     ]
     updates = Revision.objects.pending_updates().order_by("apply_at").only("review_id", "apply_at")

@@ -12,7 +12,7 @@ from kdrama_rewind.images import share_url
 from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
 
-from .cache_keys import up_next_lists
+from .cache_keys import address_key, up_next_lists
 from .models import (
     Column,
     Drama,
@@ -128,7 +128,7 @@ class ReviewDetailView(DetailView):
         review = remembered(
             f"public-review:{slug}",
             lambda: self.get_queryset().filter(slug=slug).first(),
-            depends=[f"address:review:{slug}"],
+            depends=[address_key(slug)],
         )
         if review is None:
             raise Http404("No review at this address.")

@@ -449,3 +449,11 @@ class SurrogateKeyTests(PageCacheTestCase):
         self.assertNotIn("Surrogate-Key", self.get(draft.get_absolute_url()))
         self.client.logout()
         self.assertNotIn("Surrogate-Key", self.get("/newsletter/"))
+
+    def test_keys_are_plain_ascii_whatever_the_address(self):
+        review = make_review("런 온, 다시 보기", author=self.author)
+        response = self.get(review.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        for key in self.keys(response):  # as the cache in front reads them: no MIME words
+            self.assertRegex(key, r"^[a-z]+(:[a-z0-9]+)*$")
+        self.assertIn(f"review:{review.pk}", self.keys(response))
