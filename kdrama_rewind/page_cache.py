@@ -1,42 +1,56 @@
 """Public pages and their costly parts, cached for readers, never stale.
 
-Everything cached here is tied to the site's content *generation*, a number
-in the shared cache that any change to public content moves on once the
-change has committed: publishing, unpublishing, editing, correcting or
-renaming anything makes every cached page, fragment and remembered value
-stale at once, in every process. Nothing is kept past the next moment
-something is due to appear by itself (a scheduled review or update), so
-scheduled publishing stays exact.
+Everything cached here records the dependency keys of what it shows
+(``kdrama_rewind.dependencies``): a change drops exactly the pages,
+fragments and values that show what it changed, once it has committed, in
+every process, and tells an HTTP cache in front the same keys. Nothing is
+kept past the next moment something it shows appears by itself (a scheduled
+review or update), so scheduled publishing stays exact.
 
 Three levels, each usable without the others:
 
 - whole pages (``PAGE_CACHE_SECONDS``): views marked ``public_page``, for
   GET and HEAD requests from anonymous readers, successful responses that
-  set no cookie; staff and previews always get a fresh page;
-- template fragments (``FRAGMENT_CACHE_SECONDS``): Django's ``{% cache %}``
-  tag, given ``fragment_context()``, for the parts of a page that are the
-  same for every reader (an article, Up Next, a list of cards);
+  set no cookie; staff and previews always get a fresh page. A page is
+  kept under its scheme, host, path and the query parameters its view reads
+  (``public_page(view, params=...)``); any other parameter is dropped
+  before the view runs, so ``?utm_source=…`` gets the canonical page.
+  Its response names its keys in ``Surrogate-Key`` and says whether it came
+  from the cache in ``X-Page-Cache`` (``hit`` or ``miss``);
+- template fragments (``FRAGMENT_CACHE_SECONDS``): the ``{% fragment %}``
+  tag (``{% load fragments %}``), given ``fragment_context()``, for the
+  parts of a page that are the same for every reader (an article, Up Next,
+  a list of cards);
 - remembered values (``remembered()``): counts, feed items, the public
   review at an address, under the same rules as fragments.
+
+A cache that cannot be reached costs nothing but speed: pages are made from
+the database and nothing is kept (``kdrama_rewind/cache.py``).
 """
 
 import functools
 import hashlib
-import time
-from datetime import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, set_response_etag
 
-GENERATION_KEY = "pages:generation"
-NEXT_MOMENT_KEY = "pages:next-moment"
-NEXT_MOMENT_SECONDS = 60
+from .cache import on_recovery
+from .dependencies import (
+    EPOCH_KEY,
+    collecting,
+    compact,
+    depends_on,
+    invalidate_everything,
+    lifetime,
+    lookup,
+    store,
+)
+
+SURROGATE_KEY_HEADER = "Surrogate-Key"
 
 
 def page_caching_enabled() -> bool:
@@ -47,130 +61,110 @@ def fragment_caching_enabled() -> bool:
     return settings.FRAGMENT_CACHE_SECONDS > 0 and not isinstance(caches["default"], DummyCache)
 
 
-def generation() -> int:
-    """The current content generation (it starts from the clock, so a cache
-    that lost it never reuses an old number)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, int(time.time() * 1000), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
-
-
 def content_changed() -> None:
-    """Make every cached page stale."""
+    """Make every cached page, fragment and value stale (a bulk load)."""
+    invalidate_everything()
+
+
+def _drop_everything_after_an_outage(direct_cache) -> None:
+    """Changes committed while the cache failed could not move their keys:
+    every entry made before is stale."""
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there: any new number will do
-        cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+        direct_cache.incr(EPOCH_KEY)
+    except ValueError:  # lost with everything else: nothing old to drop
+        pass
 
 
-def content_changed_on_commit(**kwargs) -> None:
-    transaction.on_commit(content_changed)
+on_recovery(_drop_everything_after_an_outage)
 
 
-def connect_invalidation(models) -> None:
-    """Any write to these models, and to their many-to-many links, makes
-    cached pages stale after it commits."""
-    for model in models:
-        uid = f"page-cache-{model._meta.label}"
-        post_save.connect(content_changed_on_commit, sender=model, dispatch_uid=uid)
-        post_delete.connect(content_changed_on_commit, sender=model, dispatch_uid=uid)
-        for field in model._meta.many_to_many:
-            through = field.remote_field.through
-            m2m_changed.connect(
-                content_changed_on_commit, sender=through, dispatch_uid=f"{uid}-{field.name}"
-            )
+@dataclass(frozen=True)
+class Fragments:
+    """What ``{% fragment %}`` needs: how long to keep a fragment, and the
+    site's address, which every fragment varies on (they hold absolute links)."""
+
+    seconds: int
+    scope: str
 
 
 def fragment_context(request, *, cacheable: bool = True) -> dict:
-    """What a template's ``{% cache %}`` fragments need: how long to keep
-    them (never past the next scheduled moment), which cache to use and
-    ``fragment_scope``, which every fragment varies on: the content
-    generation and the site's address (fragments hold absolute links).
-    Not ``cacheable`` (a preview) or caching off: nothing is kept or reused.
-    """
+    """The template context ``{% fragment %}`` needs. Not ``cacheable`` (a
+    preview) or caching off: fragments are made afresh and never kept."""
     if not (cacheable and fragment_caching_enabled()):
-        return {"fragment_seconds": 0, "fragment_cache": "bypass", "fragment_scope": ""}
-    current, moment = content_state()
-    return {
-        "fragment_seconds": _until(moment, settings.FRAGMENT_CACHE_SECONDS),
-        "fragment_cache": "default",
-        "fragment_scope": f"{current}:{request.scheme}://{request.get_host()}",
-    }
+        return {"fragments": None}
+    scope = f"{request.scheme}://{request.get_host()}"
+    return {"fragments": Fragments(settings.FRAGMENT_CACHE_SECONDS, scope)}
 
 
-def remembered(key: str, compute):
-    """``compute()``, kept in the cache under ``key`` (any text: it is
-    hashed) like a template fragment: until anything changes, and never past
-    the next scheduled moment."""
-    if not fragment_caching_enabled():
-        return compute()
-    current, moment = content_state()
-    full_key = f"remembered:{current}:{hashlib.sha256(key.encode()).hexdigest()}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, _until(moment, settings.FRAGMENT_CACHE_SECONDS))
+def kept(key: str, make, *, seconds: int, depends=()):
+    """``make()``, kept under ``key`` for ``seconds`` with the keys of what it
+    shows: what it loads, what it declares, and ``depends``."""
+    found = lookup(key)
+    if found.hit:
+        return found.value
+    with collecting() as collected:
+        depends_on(*depends)
+        value = make()
+    store(key, value, collected.keys, found.started, seconds)
     return value
 
 
+def remembered(key: str, compute, *, depends=()):
+    """``compute()``, kept in the cache under ``key`` (any text: it is
+    hashed) like a template fragment: until what it shows changes (what it
+    loads, and the list keys in ``depends``), and never past the next moment
+    something it shows appears by itself."""
+    if not fragment_caching_enabled():
+        depends_on(*depends)
+        return compute()
+    full_key = f"remembered:{hashlib.sha256(key.encode()).hexdigest()}"
+    return kept(full_key, compute, seconds=settings.FRAGMENT_CACHE_SECONDS, depends=depends)
+
+
 class PublicFragmentsMixin:
-    """For a public view: give its template what ``{% cache %}`` fragments need."""
+    """For a public view: give its template what ``{% fragment %}`` needs, and
+    record the lists it shows (``list_keys``)."""
+
+    def list_keys(self) -> list[str]:
+        """The list keys of what the page lists (``list:tag:5``…)."""
+        return []
 
     def get_context_data(self, **kwargs):
+        depends_on(*self.list_keys())
         return super().get_context_data(**fragment_context(self.request), **kwargs)
 
 
-def content_state() -> tuple[int, datetime | None]:
-    """The content generation and the next moment something appears by itself
-    (a scheduled review or update), in one round trip to the cache. The
-    moment is worked out again once a minute and whenever content changes."""
-    found = cache.get_many([GENERATION_KEY, NEXT_MOMENT_KEY])
-    current = found.get(GENERATION_KEY)
-    if current is None:
-        current = generation()
-    worked_out = found.get(NEXT_MOMENT_KEY)
-    if worked_out is not None and worked_out[0] == current:
-        moment = worked_out[1]
-        if moment is None or moment > timezone.now():
-            return current, moment
-    moment = _next_moment()
-    cache.set(NEXT_MOMENT_KEY, (current, moment), NEXT_MOMENT_SECONDS)
-    return current, moment
-
-
-def _next_moment() -> datetime | None:
-    from reviews.models import Review, Revision
-
-    upcoming = Review.objects.upcoming().order_by("published_at").first()
-    update = Revision.objects.pending_updates().order_by("apply_at").first()
-    moments = [m for m in (upcoming and upcoming.published_at, update and update.apply_at) if m]
-    return min(moments) if moments else None
-
-
-def _until(moment: datetime | None, seconds: int) -> int:
-    if moment is not None:
-        seconds = min(seconds, int((moment - timezone.now()).total_seconds()))
-    return max(seconds, 0)
-
-
-def lifetime(seconds: int | None = None) -> int:
-    """Seconds a page (or ``seconds`` for a fragment) may be kept, cut short
-    by the next scheduled moment."""
-    seconds = settings.PAGE_CACHE_SECONDS if seconds is None else seconds
-    return _until(content_state()[1], seconds)
-
-
-def public_page(view):
-    """Mark a view whose successful responses are the same for every anonymous reader."""
+def public_page(view=None, *, params: tuple[str, ...] = ()):
+    """Mark a view whose successful responses are the same for every
+    anonymous reader, given the query ``params`` it reads (others are
+    dropped before it runs)."""
+    if view is None:
+        return functools.partial(public_page, params=params)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        return view(request, *args, **kwargs)
+        # Rendered here, so everything the template loads is recorded.
+        with collecting() as collected:
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)):
+                response.render()
+        response.dependency_keys = compact(collected.keys)
+        return response
 
     wrapper.public_page = True
+    wrapper.page_params = tuple(params)
     return wrapper
+
+
+def do_not_keep(request) -> None:
+    """This response is right for this request but not to be kept (an
+    address that only leads to another page's content)."""
+    request.page_cache_key = None
+
+
+def public_list(view):
+    """``public_page`` for a paginated list: it reads ``?page=``."""
+    return public_page(view, params=("page",))
 
 
 class PublicPageCacheMiddleware:
@@ -182,36 +176,48 @@ class PublicPageCacheMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        key = getattr(request, "page_cache_key", None)
-        if key and not getattr(response, "from_page_cache", False):
-            if self.cacheable_response(response):
-                seconds = lifetime()
-                if seconds > 0:
-                    patch_cache_control(response, public=True, max_age=min(seconds, 60))
-                    set_response_etag(response)
-                    # Kept with the generation it was made in: a change made
-                    # while it rendered leaves it stale, not served.
-                    frozen = (request.page_cache_generation, self.freeze(response))
-                    cache.set(key, frozen, seconds)
+        if getattr(response, "from_page_cache", False):
+            response["X-Page-Cache"] = "hit"
+            return response
+        keys = getattr(response, "dependency_keys", None)
+        if keys is None or not self.cacheable_request(request):
+            return response
+        if self.cacheable_response(response):
+            if keys:
+                response[SURROGATE_KEY_HEADER] = " ".join(keys)
+            if hasattr(request, "page_cache_key"):
+                response["X-Page-Cache"] = "miss"
+            if getattr(request, "page_cache_key", None) is not None:
+                self.keep(request, response, request.page_cache_key, keys)
         return response
+
+    def keep(self, request, response, key, keys):
+        seconds = lifetime(keys, settings.PAGE_CACHE_SECONDS)
+        if seconds <= 0:
+            return
+        patch_cache_control(response, public=True, max_age=min(seconds, 60))
+        set_response_etag(response)
+        started = request.page_cache_started
+        if not store(key, self.freeze(response), keys, started, seconds) and started is not None:
+            # Something it shows changed while it rendered: nothing may keep it.
+            response["Cache-Control"] = "max-age=0"
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not getattr(view_func, "public_page", False) or not self.cacheable_request(request):
             return None
+        self.keep_only_params(request, view_func.page_params)
+        if not page_caching_enabled():
+            return None
         key = request.page_cache_key = self.key(request)
-        found = cache.get_many([GENERATION_KEY, key])  # one round trip
-        current = found.get(GENERATION_KEY)
-        if current is None:
-            current = generation()
-        request.page_cache_generation = current
-        hit = found.get(key)
-        if hit is not None and hit[0] == current:
-            return self.rebuild(hit[1])
+        found = lookup(key)  # one round trip once this process has seen the page
+        request.page_cache_started = found.started
+        if found.hit:
+            return self.rebuild(found.value)
         return None
 
     @staticmethod
     def cacheable_request(request) -> bool:
-        if request.method not in ("GET", "HEAD") or not page_caching_enabled():
+        if request.method not in ("GET", "HEAD"):
             return False
         user = getattr(request, "user", None)
         return user is None or not user.is_authenticated
@@ -226,8 +232,23 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
+    def keep_only_params(request, params) -> None:
+        """The view sees only the parameters it reads, in the order it
+        declares them: the page it makes is the one kept for every spelling
+        of its address."""
+        query = QueryDict(mutable=True)
+        for name in dict.fromkeys(params):
+            if name in request.GET:
+                query.setlist(name, request.GET.getlist(name))
+        query._mutable = False
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
+
+    @staticmethod
     def key(request) -> str:
-        address = f"{request.method}:{request.get_host()}{request.get_full_path()}"
+        address = (
+            f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        )
         return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod

@@ -37,6 +37,9 @@ def cache_from_url(url: str) -> dict:
             "BACKEND": "kdrama_rewind.cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "kdr",
+            # A Redis that is down or frozen costs a request at most one of
+            # these, then the site does without it (kdrama_rewind/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     if url.startswith("locmem://"):
         return {
@@ -196,6 +199,9 @@ CACHES = {
     "bypass": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
     "counters": counters_from_url(os.environ.get("CACHE_URL") or "locmem://"),
 }
+# After the cache fails, how long each process does without it before trying
+# again (kdrama_rewind/cache.py).
+CACHE_RETRY_SECONDS = 2.0
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)

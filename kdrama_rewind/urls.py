@@ -44,13 +44,13 @@ urlpatterns = [
     # search engines reach the whole archive, however large.
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
+        public_page(sitemap_views.index, params=("p",)),
         {"sitemaps": sitemaps, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemaps/<slug:section>.xml",
-        public_page(sitemap_views.sitemap),
+        public_page(sitemap_views.sitemap, params=("p",)),
         {"sitemaps": sitemaps},
         name="sitemap_section",
     ),

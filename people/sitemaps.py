@@ -1,5 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 
+from kdrama_rewind.dependencies import depends_on
+
 from .models import Author, Person
 
 
@@ -8,6 +10,7 @@ class PersonSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        depends_on("list:people")
         return Person.objects.only("slug", "modified_at").order_by("pk")
 
     def lastmod(self, person):
@@ -18,6 +21,7 @@ class AuthorSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
+        depends_on("list:authors")
         return Author.objects.only("slug", "modified_at").order_by("pk")
 
     def lastmod(self, author):

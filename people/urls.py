@@ -1,17 +1,17 @@
 from django.urls import path
 
-from kdrama_rewind.page_cache import public_page
+from kdrama_rewind.page_cache import public_list
 
 from . import views
 
 app_name = "people"
 
 urlpatterns = [
-    path("people/", public_page(views.PersonIndexView.as_view()), name="person_list"),
-    path("people/<str:slug>/", public_page(views.PersonDetailView.as_view()), name="person_detail"),
-    path("authors/", public_page(views.AuthorIndexView.as_view()), name="author_list"),
+    path("people/", public_list(views.PersonIndexView.as_view()), name="person_list"),
+    path("people/<str:slug>/", public_list(views.PersonDetailView.as_view()), name="person_detail"),
+    path("authors/", public_list(views.AuthorIndexView.as_view()), name="author_list"),
     path(
-        "authors/<str:slug>/", public_page(views.AuthorDetailView.as_view()), name="author_detail"
+        "authors/<str:slug>/", public_list(views.AuthorDetailView.as_view()), name="author_detail"
     ),
     path("newsletter/", views.NewsletterView.as_view(), name="newsletter"),
     path(

@@ -32,6 +32,10 @@ class PersonIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "people/person_list.html"
     context_object_name = "people"
     paginate_by = 60
+
+    def list_keys(self):
+        return ["list:people"]
+
     queryset = Person.objects.only(
         "name", "hangul_name", "slug", "photo", "photo_width", "photo_height", "photo_alt"
     ).order_by("name", "pk")
@@ -43,6 +47,10 @@ class AuthorIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "people/author_list.html"
     context_object_name = "authors"
     paginate_by = 60
+
+    def list_keys(self):
+        return ["list:authors"]
+
     queryset = Author.objects.only(
         "name", "slug", "job_title", "photo", "photo_width", "photo_height", "photo_alt"
     ).order_by("name", "pk")
@@ -54,6 +62,9 @@ class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
     template_name = "people/person_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
+
+    def list_keys(self):
+        return [f"list:person:{self.person.pk}", f"list:characters:person:{self.person.pk}"]
 
     def get_queryset(self):
         self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
@@ -79,6 +90,9 @@ class AuthorDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
     template_name = "people/author_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
+
+    def list_keys(self):
+        return [f"list:author:{self.author.pk}"]
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])

@@ -14,13 +14,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from django.contrib.flatpages.models import FlatPage
-
         from kdrama_rewind.media_files import keep_media
-        from kdrama_rewind.page_cache import connect_invalidation
-        from people.models import Author, Person
 
-        from . import models, social
+        from . import cache_keys, models, social
         from .services import derived
 
         # An older version of a review can bring its image back.
@@ -30,21 +26,4 @@ class ReviewsConfig(AppConfig):
         keep_media(lambda: (), folder=models.workflow.STASH_FOLDER)
 
         derived.connect()
-        connect_invalidation(
-            [
-                models.Review,
-                models.Revision,
-                models.Correction,
-                models.SlugRedirect,
-                models.Drama,
-                models.Character,
-                models.Quote,
-                models.Genre,
-                models.Column,
-                models.Tag,
-                models.TaggedReview,
-                Person,
-                Author,
-                FlatPage,
-            ]
-        )
+        cache_keys.connect()

@@ -66,6 +66,10 @@ class ReviewFeed(Feed):
     def reviews(self, obj):
         return Review.objects.published()
 
+    def list_key(self, obj) -> str:
+        """The list this feed shows (``kdrama_rewind.dependencies``)."""
+        return "list:reviews"
+
     def items(self, obj):
         # Tags through their link rows: one plain query for all items.
         tagged = Prefetch(
@@ -115,7 +119,9 @@ class ReviewFeed(Feed):
         """The feed's items, assembled once until anything changes (like a
         template fragment); the XML is written for each request."""
         return remembered(
-            f"feed:{request.build_absolute_uri()}", lambda: self.assemble(obj, request)
+            f"feed:{request.build_absolute_uri()}",
+            lambda: self.assemble(obj, request),
+            depends=[self.list_key(obj)],
         )
 
     def assemble(self, obj, request):
@@ -156,6 +162,9 @@ class ColumnFeed(ReviewFeed):
     def reviews(self, column):
         return column.reviews.published()
 
+    def list_key(self, column):
+        return f"list:column:{column.pk}"
+
 
 class TagFeed(ReviewFeed):
     def get_object(self, request, slug):
@@ -173,6 +182,9 @@ class TagFeed(ReviewFeed):
     def reviews(self, tag):
         return Review.objects.published().filter(tags=tag)
 
+    def list_key(self, tag):
+        return f"list:tag:{tag.pk}"
+
 
 class AuthorFeed(ReviewFeed):
     def get_object(self, request, slug):
@@ -189,6 +201,9 @@ class AuthorFeed(ReviewFeed):
 
     def reviews(self, author):
         return author.reviews.published()
+
+    def list_key(self, author):
+        return f"list:author:{author.pk}"
 
 
 class ColumnAtomFeed(AtomMixin, ColumnFeed):

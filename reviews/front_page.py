@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
+from kdrama_rewind.dependencies import ignoring, record
 from kdrama_rewind.page_cache import PublicFragmentsMixin, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
 from kdrama_rewind.structured_data import website_graph
@@ -28,6 +29,9 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     context_object_name = "reviews"
     paginate_by = 12
 
+    def list_keys(self):
+        return ["list:front"]
+
     def get_queryset(self):
         reviews = Review.objects.published().for_cards()
         # Each review once: those in the sections are not repeated here.
@@ -37,7 +41,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     @cached_property
     def featured(self) -> "ColumnSection":
-        return remembered("front-page-featured", self.find_featured)
+        return remembered("front-page-featured", self.find_featured, depends=["list:front"])
 
     @property
     def lead(self):
@@ -45,7 +49,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     @cached_property
     def column_sections(self) -> list["ColumnSection"]:
-        return remembered("front-page-columns", self.find_column_sections)
+        return remembered("front-page-columns", self.find_column_sections, depends=["list:front"])
 
     @cached_property
     def structured_data(self) -> dict:
@@ -72,11 +76,14 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
             .for_cards()[:COLUMN_SECTION_WINDOW]
         )
         sections: dict[int, ColumnSection] = {}
-        for review in recent:
-            section = sections.setdefault(review.column_id, ColumnSection(review.column, []))
-            if len(section.reviews) < COLUMN_SECTION_SIZE:
-                section.reviews.append(review)
-        return list(sections.values())[:COLUMN_SECTIONS]
+        with ignoring():  # the page shows only the few it picks
+            for review in recent:
+                section = sections.setdefault(review.column_id, ColumnSection(review.column, []))
+                if len(section.reviews) < COLUMN_SECTION_SIZE:
+                    section.reviews.append(review)
+        shown = list(sections.values())[:COLUMN_SECTIONS]
+        record(*(obj for s in shown for r in s.reviews for obj in (r, r.author, r.column)))
+        return shown
 
 
 # The front page: how many more of the featured column follow the lead; how

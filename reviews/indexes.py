@@ -20,6 +20,9 @@ class ReviewIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     context_object_name = "reviews"
     paginate_by = 24
 
+    def list_keys(self):
+        return ["list:reviews"]
+
     def get_queryset(self):
         return Review.objects.published().for_cards()
 
@@ -32,6 +35,9 @@ class ColumnIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     paginate_by = 50
     queryset = Column.objects.only("name", "slug", "description").order_by("name", "pk")
 
+    def list_keys(self):
+        return ["list:columns"]
+
 
 class TagIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """Every tag on a public review, A–Z: the tags that have a page."""
@@ -39,6 +45,9 @@ class TagIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "reviews/tag_list.html"
     context_object_name = "tags"
     paginate_by = 120
+
+    def list_keys(self):
+        return ["list:tags"]
 
     def get_queryset(self):
         return Tag.objects.in_use().only("name", "slug").order_by("name", "pk")

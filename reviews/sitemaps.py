@@ -5,6 +5,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from kdrama_rewind.dependencies import depends_on
+
 from .models import Character, Column, Drama, Review, Tag
 
 
@@ -13,6 +15,7 @@ class ReviewSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        depends_on("list:reviews")
         return Review.objects.published().only("slug", "published_at", "updated_at").newest_first()
 
     def lastmod(self, review):
@@ -24,6 +27,7 @@ class DramaSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        depends_on("list:dramas")
         return Drama.objects.only("slug", "modified_at").order_by("pk")
 
     def lastmod(self, drama):
@@ -38,6 +42,7 @@ class CharacterSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        depends_on("list:characters")
         return (
             Character.objects.select_related("drama")
             .only("name", "drama__slug", "drama__modified_at")
@@ -52,6 +57,7 @@ class ColumnSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
+        depends_on("list:columns", "list:reviews")
         latest = Review.objects.published().filter(column=OuterRef("pk")).newest_first()
         return Column.objects.annotate(
             last_published=Subquery(latest.values("published_at")[:1])
@@ -66,6 +72,7 @@ class TagSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        depends_on("list:tags", "list:reviews")
         latest = Review.objects.published().filter(tags=OuterRef("pk")).newest_first()
         return (
             Tag.objects.in_use()
@@ -83,6 +90,7 @@ class PageSitemap(Sitemap):
     changefreq = "yearly"
 
     def items(self):
+        depends_on("list:pages")
         return FlatPage.objects.filter(registration_required=False).only("url").order_by("url")
 
     def location(self, page):
@@ -94,5 +102,6 @@ NEWS_DAYS = 2
 
 def news_items():
     """Reviews published in the last two days, for the Google News sitemap."""
+    depends_on("list:reviews")
     since = timezone.now() - timedelta(days=NEWS_DAYS)
     return Review.objects.published().filter(published_at__gte=since).newest_first()[:1000]

@@ -1,32 +1,36 @@
 from django.urls import path
 
-from kdrama_rewind.page_cache import public_page
+from kdrama_rewind.page_cache import public_list, public_page
 
-from . import feeds, front_page, indexes, views
+from . import calendar_feed, feeds, front_page, indexes, views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", public_page(front_page.FrontPageView.as_view()), name="front_page"),
-    path("reviews/", public_page(indexes.ReviewIndexView.as_view()), name="review_list"),
+    path("", public_list(front_page.FrontPageView.as_view()), name="front_page"),
+    path("reviews/", public_list(indexes.ReviewIndexView.as_view()), name="review_list"),
     path(
         "reviews/<str:slug>/", public_page(views.ReviewDetailView.as_view()), name="review_detail"
     ),
-    path("columns/", public_page(indexes.ColumnIndexView.as_view()), name="column_list"),
+    path("columns/", public_list(indexes.ColumnIndexView.as_view()), name="column_list"),
     path(
-        "columns/<str:slug>/", public_page(views.ColumnDetailView.as_view()), name="column_detail"
+        "columns/<str:slug>/", public_list(views.ColumnDetailView.as_view()), name="column_detail"
     ),
-    path("dramas/", public_page(views.DramaListView.as_view()), name="drama_list"),
+    path(
+        "dramas/",
+        public_page(views.DramaListView.as_view(), params=("page", "genre", "network", "year")),
+        name="drama_list",
+    ),
     path("dramas/<str:slug>/", public_page(views.DramaDetailView.as_view()), name="drama_detail"),
     path(
         "dramas/<str:drama_slug>/characters/<str:slug>/",
         public_page(views.CharacterDetailView.as_view()),
         name="character_detail",
     ),
-    path("quotes/", public_page(views.QuoteListView.as_view()), name="quote_list"),
-    path("tags/", public_page(indexes.TagIndexView.as_view()), name="tag_list"),
-    path("tags/<str:slug>/", public_page(views.TagDetailView.as_view()), name="tag_detail"),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("quotes/", public_list(views.QuoteListView.as_view()), name="quote_list"),
+    path("tags/", public_list(indexes.TagIndexView.as_view()), name="tag_list"),
+    path("tags/<str:slug>/", public_list(views.TagDetailView.as_view()), name="tag_detail"),
+    path("search/", public_page(views.SearchView.as_view(), params=("q", "page")), name="search"),
     path("feeds/reviews/", public_page(feeds.ReviewFeed()), name="feed_rss"),
     path("feeds/reviews/atom/", public_page(feeds.ReviewAtomFeed()), name="feed_atom"),
     path("feeds/columns/<str:slug>/", public_page(feeds.ColumnFeed()), name="column_feed_rss"),
@@ -53,7 +57,7 @@ urlpatterns = [
     ),
     path(
         "desk/calendar/<str:key>.ics",
-        views.DeskCalendarFeedView.as_view(),
+        calendar_feed.DeskCalendarFeedView.as_view(),
         name="desk_calendar_feed",
     ),
 ]

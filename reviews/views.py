@@ -1,20 +1,19 @@
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from kdrama_rewind.dependencies import depends_on
 from kdrama_rewind.images import share_url
 from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.pagination import ForgivingPaginationMixin
 
-from .desk import build_calendar, ics_feed
+from .cache_keys import address_key, up_next_lists
 from .models import (
-    CalendarToken,
     Column,
     Drama,
     Genre,
@@ -24,7 +23,6 @@ from .models import (
     SlugRedirect,
     Tag,
 )
-from .permissions import can_view
 from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
@@ -55,6 +53,7 @@ class ReviewPage:
 
     @cached_property
     def corrections(self):
+        depends_on(f"list:corrections:review:{self.review.pk}")
         return list(self.review.corrections.all())
 
     @cached_property
@@ -91,6 +90,8 @@ class ReviewPage:
 
     @cached_property
     def up_next(self):
+        # Up Next changes when a review joins the lists it draws from.
+        depends_on(*up_next_lists(self.review, self.dramas, self.featured_people, self.tags))
         return up_next_for(self.review)
 
 
@@ -121,7 +122,9 @@ class ReviewDetailView(DetailView):
         # Readers: the public review by its address, kept like a fragment.
         slug = self.kwargs["slug"]
         review = remembered(
-            f"public-review:{slug}", lambda: self.get_queryset().filter(slug=slug).first()
+            f"public-review:{slug}",
+            lambda: self.get_queryset().filter(slug=slug).first(),
+            depends=[address_key(slug)],
         )
         if review is None:
             raise Http404("No review at this address.")
@@ -197,6 +200,9 @@ class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
     context_object_name = "reviews"
     paginate_by = 12
 
+    def list_keys(self):
+        return [f"list:column:{self.column.pk}"]
+
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
         return self.column.reviews.published().for_cards()
@@ -209,6 +215,9 @@ class TagDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     template_name = "reviews/tag_detail.html"
     context_object_name = "reviews"
     paginate_by = 12
+
+    def list_keys(self):
+        return [f"list:tag:{self.tag.pk}"]
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag.objects.in_use(), slug=self.kwargs["slug"])
@@ -239,7 +248,11 @@ class DramaListView(ForgivingPaginationMixin, ListView):
             dramas = dramas.filter(year=self.year) if self.year.isdigit() else dramas.none()
         return dramas
 
+    def list_keys(self):
+        return ["list:dramas"]
+
     def get_context_data(self, **kwargs):
+        depends_on(*self.list_keys())
         named = Drama.objects.order_by()
         return super().get_context_data(
             genre=self.genre,
@@ -262,6 +275,10 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
 
     context_object_name = "drama"
     queryset = Drama.objects.all()
+
+    def list_keys(self):
+        lists = ("list:drama", "list:characters:drama", "list:quotes:drama")
+        return [f"{name}:{self.object.pk}" for name in lists]
 
     @cached_property
     def characters(self):
@@ -302,6 +319,7 @@ class CharacterDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         character = self.object
+        depends_on(f"list:quotes:character:{character.pk}", f"list:drama:{character.drama_id}")
         return super().get_context_data(
             quotes=character.quotes.all(),
             reviews=character.drama.reviews.published().for_cards()[:4],
@@ -309,7 +327,7 @@ class CharacterDetailView(DetailView):
         )
 
 
-class QuoteListView(ForgivingPaginationMixin, ListView):
+class QuoteListView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """Every quote the desk has recorded, drama by drama."""
 
     context_object_name = "quotes"
@@ -318,6 +336,9 @@ class QuoteListView(ForgivingPaginationMixin, ListView):
     queryset = Quote.objects.select_related("character__drama", "character__played_by").order_by(
         "character__drama__title", "episode", "id"
     )
+
+    def list_keys(self):
+        return ["list:quotes"]
 
 
 class SocialCardView(View):
@@ -344,6 +365,7 @@ class SearchView(TemplateView):
     template_name = "reviews/search.html"
 
     def get_context_data(self, **kwargs):
+        depends_on("search")
         results = search(self.request.GET.get("q"), page=self.request.GET.get("page"))
         return super().get_context_data(
             query=results.query,
@@ -370,24 +392,3 @@ class NewsSitemapView(TemplateView):
 class RobotsView(TemplateView):
     template_name = "robots.txt"
     content_type = "text/plain; charset=utf-8"
-
-
-class DeskCalendarFeedView(View):
-    """The desk calendar as iCalendar, for a staff member's calendar app.
-    The secret in the address stands in for a login."""
-
-    def get(self, request, key):
-        token = CalendarToken.for_address(key)
-        user = token.user if token else None
-        if user is None or not user.is_active or not user.is_staff or not can_view(user):
-            raise Http404("No calendar here.")
-        body = ics_feed(
-            calendars=build_calendar(),
-            base_url=request.build_absolute_uri("/").rstrip("/"),
-            now=timezone.now(),
-        )
-        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
-        return response

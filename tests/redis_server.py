@@ -21,20 +21,24 @@ def free_port() -> int:
 
 class RedisServer:
     def __init__(self):
-        executable = shutil.which("redis-server")
-        if executable is None:
+        self.executable = shutil.which("redis-server")
+        if self.executable is None:
             if os.environ.get("KDR_REQUIRE_REDIS"):
                 raise RuntimeError("redis-server is required (apt-get install redis-server)")
             pytest.skip("redis-server is not installed")
         self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.start()
+
+    def start(self):
+        """Start it (again, empty, on the same port after ``kill``)."""
         self.folder = tempfile.mkdtemp(prefix="kdr-redis-")
         self.process = subprocess.Popen(
-            [executable, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
+            [self.executable, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "",
              "--appendonly", "no", "--dir", self.folder],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        self.url = f"redis://127.0.0.1:{self.port}/0"
         client = redis.Redis(port=self.port, socket_timeout=1)
         for _ in range(100):
             try:
@@ -50,6 +54,9 @@ class RedisServer:
     def stop(self):
         """Freeze it: connections are accepted by the kernel, nothing answers."""
         os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.kill(self.process.pid, signal.SIGCONT)
 
     def kill(self):
         if self.process.poll() is None:

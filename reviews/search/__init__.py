@@ -176,7 +176,7 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     # which dramas, people and characters match, and the reviews about them,
     # are kept until anything changes.
     names, about_ids = remembered(
-        f"search-names:{terms.names}", lambda: _names_and_about(terms.names)
+        f"search-names:{terms.names}", lambda: _names_and_about(terms.names), depends=["search"]
     )
 
     def rank():
@@ -184,7 +184,7 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
         return _ranked(engine().reviews_matching(query, terms, about))
 
     # Kept like the names: a query searched again costs one query, its page.
-    ranked, capped = remembered(f"search-reviews:{query}", rank)
+    ranked, capped = remembered(f"search-reviews:{query}", rank, depends=["search"])
     page_obj = _page(ranked, page)
     pattern = terms_pattern(terms.wanted)
     for review in page_obj.object_list:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from kdrama_rewind.page_cache import GENERATION_KEY, fragment_context, generation
+from kdrama_rewind.dependencies import SEQUENCE_KEY
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
 from reviews.services import publish_review
@@ -75,23 +75,31 @@ class CachingTests(PageCacheTestCase):
         self.assertIn("csrftoken", self.get("/newsletter/").cookies, "made afresh, not cached")
 
     def test_a_change_that_rolls_back_keeps_the_cache(self):
-        before = generation()
+        url = self.im.get_absolute_url()
+        self.get(url)
         with self.captureOnCommitCallbacks(execute=True):
             try:
                 with transaction.atomic():
-                    Person.objects.filter(pk=self.im.pk).update(name="Nobody")
-                    self.im.refresh_from_db()
+                    self.im.name = "Nobody"
                     self.im.save()
                     raise RuntimeError
             except RuntimeError:
                 pass
-        self.assertEqual(generation(), before)
+        with self.assertNumQueries(0):
+            self.assertContains(self.get(url), "Im Si-wan")
 
-    def test_a_lost_generation_starts_again_without_reusing_old_numbers(self):
-        old = generation()
-        cache.delete(GENERATION_KEY)  # Redis restarted, say
+    def test_a_lost_sequence_starts_again_without_reusing_old_numbers(self):
+        url = self.im.get_absolute_url()
+        self.get(url)
+        cache.delete(SEQUENCE_KEY)  # evicted, say
+
+        def rename():
+            self.im.name = "Im Si-wan (renamed)"
+            self.im.save()
+
         with clock_at(timezone.now() + timedelta(seconds=1)):
-            self.assertGreater(generation(), old)
+            self.change(rename)
+            self.assertContains(self.get(url), "Im Si-wan (renamed)")
 
     def test_cache_lifetimes_never_run_past_the_next_scheduled_moment(self):
         at = timezone.now() + timedelta(seconds=90)
@@ -103,19 +111,6 @@ class CachingTests(PageCacheTestCase):
         response = self.get("/columns/k-drama-rewind/")
         max_age = int(response["Cache-Control"].split("max-age=")[1].split(",")[0])
         self.assertLessEqual(max_age, 60)
-
-    def test_fragment_lifetimes_never_run_past_the_next_scheduled_moment(self):
-        from django.test import RequestFactory
-
-        at = timezone.now() + timedelta(seconds=90)
-        self.change(
-            lambda: make_review(
-                "Soon", status=Review.Status.SCHEDULED, published_at=at, author=self.author
-            )
-        )
-        context = fragment_context(RequestFactory().get("/"))
-        self.assertLessEqual(context["fragment_seconds"], 90)
-        self.assertGreater(context["fragment_seconds"], 0)
 
 
 class InvalidationTests(PageCacheTestCase):
@@ -337,3 +332,127 @@ class FragmentCacheTests(PageCacheTestCase):
         response = self.get(url, HTTP_HOST="127.0.0.1")
         self.assertContains(response, "http://127.0.0.1/")
         self.assertNotContains(response, "http://localhost/")
+
+
+class CacheKeyTests(PageCacheTestCase):
+    """A page is kept under its scheme, host, path and the query parameters
+    its view reads; nothing else makes a new entry."""
+
+    def test_a_page_made_for_http_is_never_served_over_https(self):
+        url = self.review.get_absolute_url()
+        self.get(url)
+        secure = self.get(url, secure=True)
+        self.assertEqual(secure["X-Page-Cache"], "miss")
+        self.assertContains(secure, f'<link rel="canonical" href="https://testserver{url}">')
+        self.assertNotContains(secure, "http://testserver")
+        plain = self.get(url)
+        self.assertEqual(plain["X-Page-Cache"], "hit")
+        self.assertContains(plain, f'<link rel="canonical" href="http://testserver{url}">')
+
+    def test_parameters_a_page_does_not_read_get_the_canonical_page(self):
+        url = self.review.get_absolute_url()
+        canonical = self.get(url)
+        for query in ("?utm_source=mail", "?fbclid=x1&utm_medium=social", "?page=2", "?q=run"):
+            with self.subTest(query=query), self.assertNumQueries(0):
+                response = self.get(url + query)
+                self.assertEqual(response["X-Page-Cache"], "hit")
+                self.assertEqual(response.content, canonical.content)
+
+    def test_a_flood_of_random_query_strings_makes_no_new_entries(self):
+        self.get("/")
+        self.get("/search/?q=run")
+        entries = len(cache._cache)
+        for n in range(50):
+            with self.assertNumQueries(0):
+                self.get(f"/?cache-buster={n}")
+                self.get(f"/search/?q=run&x={n}")
+        self.assertEqual(len(cache._cache), entries)
+
+    def test_parameters_a_page_reads_are_kept_apart(self):
+        first = self.get("/search/?q=run")
+        other = self.get("/search/?q=misaeng")
+        self.assertNotEqual(first.content, other.content)
+        self.assertEqual(self.get("/dramas/?genre=romance")["X-Page-Cache"], "miss")
+        self.assertEqual(self.get("/dramas/?genre=romance&utm=1")["X-Page-Cache"], "hit")
+        self.assertEqual(self.get("/dramas/?year=2020&genre=romance")["X-Page-Cache"], "miss")
+        self.assertEqual(self.get("/dramas/?genre=romance&year=2020")["X-Page-Cache"], "hit")
+
+    def test_pagination_links_keep_only_the_parameters_the_page_reads(self):
+        for i in range(12):
+            make_review(f"Filler {i}", author=self.author)
+        response = self.get("/authors/mina-park/?utm_source=mail")
+        self.assertContains(response, 'href="?page=2"')
+        self.assertNotContains(response, "utm_source")
+
+    def test_made_up_page_numbers_are_answered_but_not_kept(self):
+        entries = len(cache._cache)
+        for query in ("?page=2", "?page=99999", "?page=01", "?page=x"):
+            with self.subTest(query=query):
+                response = self.get(f"/tags/run-on/{query}")
+                self.assertEqual(response.status_code, 200)
+                self.assertNotIn("public", response.get("Cache-Control", ""))
+        self.get("/tags/run-on/?page=1")
+        self.assertEqual(self.get("/tags/run-on/?page=1")["X-Page-Cache"], "hit")
+        self.assertGreater(len(cache._cache), entries)
+
+
+class SurrogateKeyTests(PageCacheTestCase):
+    """Public responses name what they show, for the HTTP cache in front."""
+
+    def keys(self, response) -> set[str]:
+        return set(response["Surrogate-Key"].split())
+
+    def test_a_review_page_names_the_objects_and_lists_it_shows(self):
+        response = self.get(self.review.get_absolute_url())
+        run_on_tag = Tag.objects.get(name="Run On")
+        expected = {
+            f"review:{self.review.pk}",
+            f"review:{self.other.pk}",  # in Up Next
+            f"drama:{self.run_on.pk}",
+            f"person:{self.im.pk}",
+            f"author:{self.author.pk}",
+            f"column:{self.rewind.pk}",
+            f"tag:{run_on_tag.pk}",
+            f"quote:{self.quote.pk}",
+            f"list:drama:{self.run_on.pk}",  # Up Next draws from these lists
+            f"list:tag:{run_on_tag.pk}",
+        }
+        self.assertLessEqual(expected, self.keys(response))
+        again = self.get(self.review.get_absolute_url())
+        self.assertEqual(again["X-Page-Cache"], "hit")
+        self.assertEqual(again["Surrogate-Key"], response["Surrogate-Key"])
+
+    def test_lists_name_their_list(self):
+        for url, key in [
+            ("/", "list:front"),
+            ("/reviews/", "list:reviews"),
+            ("/columns/k-drama-rewind/", f"list:column:{self.rewind.pk}"),
+            ("/people/im-si-wan/", f"list:person:{self.im.pk}"),
+            ("/authors/mina-park/", f"list:author:{self.author.pk}"),
+            ("/feeds/reviews/", "list:reviews"),
+            ("/search/?q=run", "search"),
+        ]:
+            with self.subTest(url=url):
+                self.assertIn(key, self.keys(self.get(url)))
+
+    def test_with_the_page_cache_off_public_pages_still_name_their_keys(self):
+        with self.settings(PAGE_CACHE_SECONDS=0):
+            response = self.get("/dramas/run-on/")
+        self.assertIn(f"drama:{self.run_on.pk}", self.keys(response))
+        self.assertNotIn("X-Page-Cache", response)
+
+    def test_staff_and_previews_get_no_surrogate_keys(self):
+        self.client.force_login(make_user(staff=True, perms=["reviews.view_review"]))
+        self.assertNotIn("Surrogate-Key", self.get("/"))
+        draft = make_review("A draft", published=False, author=self.author)
+        self.assertNotIn("Surrogate-Key", self.get(draft.get_absolute_url()))
+        self.client.logout()
+        self.assertNotIn("Surrogate-Key", self.get("/newsletter/"))
+
+    def test_keys_are_plain_ascii_whatever_the_address(self):
+        review = make_review("런 온, 다시 보기", author=self.author)
+        response = self.get(review.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        for key in self.keys(response):  # as the cache in front reads them: no MIME words
+            self.assertRegex(key, r"^[a-z]+(:[a-z0-9]+)*$")
+        self.assertIn(f"review:{review.pk}", self.keys(response))

@@ -107,7 +107,7 @@ class IndexPageTests(PublicSiteTestCase):
                 self.assertTrue(getattr(resolve(url).func, "public_page", False))
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 200)
-                self.assertIn("fragment_scope", response.context)
+                self.assertIn("fragments", response.context)
 
     def test_reviews_newest_first(self):
         response = self.client.get("/reviews/")
