@@ -82,7 +82,7 @@ def settings_env(
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SITE_URL=BASE,
-        DJANGO_BENCHMARK="1",
+        DJANGO_SETTINGS_MODULE="scripts.benchmark_settings",
         DATABASE_URL=database,
         CACHE_URL=cache,
         DJANGO_PAGE_CACHE_SECONDS=str(pages),
