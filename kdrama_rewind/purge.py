@@ -11,7 +11,7 @@ that speaks the cache's language, made once per address:
 ``xkey-purge`` header, as ``deploy/varnish/default.vcl`` expects. A CDN's
 purge API (Fastly's ``POST /service/{id}/purge`` with ``Surrogate-Key``,
 Cloudflare's ``purge_cache`` with ``tags``) is another class with the same
-``purge(keys)`` method.
+``purge(keys)`` and ``purge_everything()`` methods.
 
 The call is made in the request that committed the change, not in a task:
 a purge to Varnish on the same network takes about a millisecond, where a
@@ -65,14 +65,21 @@ class VarnishPurger:
     def purge(self, keys: list[str]) -> int:
         """Drop every page carrying any of ``keys``; returns how many pages
         Varnish dropped. Raises ``OSError`` when it cannot."""
+        requests = [("PURGE", {"xkey-purge": " ".join(batch)}) for batch in batches(keys)]
+        return self._send(requests)
+
+    def purge_everything(self) -> int:
+        return self._send([("BAN", {})])
+
+    def _send(self, requests) -> int:
         kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
         connection = kind(self.host, self.port, timeout=CONNECT_TIMEOUT)
         dropped = 0
         try:
             connection.connect()
             connection.sock.settimeout(ANSWER_TIMEOUT)
-            for batch in batches(keys):
-                connection.request("PURGE", self.path, headers={"xkey-purge": " ".join(batch)})
+            for method, headers in requests:
+                connection.request(method, self.path, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 if response.status != 200:
@@ -123,10 +130,21 @@ def purge_keys(keys: Iterable[str]) -> None:
     """Ask the cache in front to drop every page carrying any of ``keys``.
     Never raises: a cache in front that cannot be reached is logged, and its
     pages expire by their own short lifetime."""
-    if not settings.CACHE_PURGE_URL:
-        return
     wanted = sorted({key for key in keys if key and not any(c.isspace() for c in key)})
-    if not wanted:
+    if wanted:
+        _each_target(
+            lambda purger: purger.purge(wanted), f"{len(wanted)} key(s) such as {wanted[0]}"
+        )
+
+
+def purge_everything() -> None:
+    """Ask the cache in front to drop every page (after a bulk change whose
+    keys are not worth listing). Never raises, like :func:`purge_keys`."""
+    _each_target(lambda purger: purger.purge_everything(), "every page")
+
+
+def _each_target(send, what: str) -> None:
+    if not settings.CACHE_PURGE_URL:
         return
     try:
         targets = _targets_for(settings.CACHE_PURGE_URL, settings.CACHE_PURGE_BACKEND)
@@ -134,31 +152,26 @@ def purge_keys(keys: Iterable[str]) -> None:
         logger.error("Cache purge is misconfigured, nothing purged: %s", error)
         return
     for target in targets:
-        _purge_one(target, wanted)
+        now = time.monotonic()
+        if now - target.failed_at < SKIP_AFTER_FAILURE:
+            _lost(target, what, now, f"it failed less than {SKIP_AFTER_FAILURE:g} s ago")
+            continue
+        try:
+            send(target.purger)
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            target.failed_at = time.monotonic()
+            _lost(target, what, target.failed_at, str(error) or type(error).__name__)
 
 
-def _purge_one(target: _Target, keys: list[str]) -> None:
-    now = time.monotonic()
-    if now - target.failed_at < SKIP_AFTER_FAILURE:
-        _lost(target, keys, now, f"it failed less than {SKIP_AFTER_FAILURE:g} s ago")
-        return
-    try:
-        target.purger.purge(keys)
-    except (OSError, http.client.HTTPException, ValueError) as error:
-        target.failed_at = time.monotonic()
-        _lost(target, keys, target.failed_at, str(error) or type(error).__name__)
-
-
-def _lost(target: _Target, keys: list[str], now: float, why: str) -> None:
+def _lost(target: _Target, what: str, now: float, why: str) -> None:
     target.lost += 1
     if now - target.logged_at >= LOG_EVERY:
         logger.warning(
             "Cache purge to %s failed (%s): %d purge(s) lost since the last report, "
-            "this one of %d key(s) such as %s; those pages stay until they expire.",
+            "this one of %s; those pages stay until they expire.",
             target.purger.url,
             why,
             target.lost,
-            len(keys),
-            keys[0],
+            what,
         )
         target.logged_at, target.lost = now, 0

@@ -96,7 +96,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kdrama_rewind.db_router.PrimaryForStaffMiddleware",
-    "kdrama_rewind.front_cache.SharedCacheHeadersMiddleware",
     "kdrama_rewind.page_cache.PublicPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -16,7 +16,8 @@ vcl 4.1;
 # - Purged by key: each page names what it shows in Surrogate-Key
 #   ("review:12 drama:3 list:front"), stored as xkey; the site then sends
 #   "PURGE /" with "xkey-purge: review:12 ..." after each change
-#   (kdrama_rewind/purge.py), accepted only from the purgers ACL.
+#   (kdrama_rewind/purge.py), accepted only from the purgers ACL, which
+#   may also send "BAN /" to drop everything (a bulk import).
 #   Purges are hard: a taken-down review must never come back, not even as
 #   a stale copy while the site is down (a soft purge keeps it for grace).
 # - Stale copies stand in only while the backend's probe fails, and for one
@@ -36,9 +37,17 @@ sub vcl_recv {
     unset req.http.X-Kdr-Pass;
     unset req.http.X-Purged;
 
-    if (req.method == "PURGE") {
+    if (req.method == "PURGE" || req.method == "BAN") {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is not allowed from this address"));
+        }
+        if (req.method == "BAN") {
+            # Everything at once (a bulk import): checked lazily by the
+            # ban lurker, so it costs nothing up front.
+            if (std.ban("obj.status != 0")) {
+                return (synth(200, "Banned everything"));
+            }
+            return (synth(500, "Ban refused: " + std.ban_error()));
         }
         if (!req.http.xkey-purge) {
             return (synth(400, "PURGE needs an xkey-purge header naming the keys"));
@@ -115,6 +124,7 @@ sub vcl_deliver {
 }
 
 sub vcl_synth {
+    unset resp.http.X-Varnish;
     set resp.http.Content-Type = "text/plain; charset=utf-8";
     if (req.http.X-Purged) {
         set resp.http.X-Purged = req.http.X-Purged;
