@@ -215,6 +215,22 @@ class SchedulingTests(BehindVarnish):
         self.assertShows(body, "Due in three seconds")
         self.assertEqual(self.get(scheduled.get_absolute_url())[0], 200)
 
+    def test_a_scheduled_update_reaches_readers_on_time(self):
+        """Applied by the first request after its time, which Varnish lets
+        through: it keeps the page no longer than that."""
+        at = timezone.now() + timedelta(seconds=3)
+        url = self.review.get_absolute_url()
+        edit_review(
+            review=self.review,
+            edit=ReviewEdit(fields={"standfirst": "Rewatched for the finale."}),
+            by=self.editor,
+            via="test",
+            apply_at=at,
+        )
+        self.assertShows(self.cached(url), "Rewatched for the finale.", shown=False)
+        time.sleep(max(0, (at - timezone.now()).total_seconds()) + 0.1)
+        self.assertShows(self.get(url)[2], "Rewatched for the finale.")
+
 
 class PurgeAccessTests(BehindVarnish):
     purgers = ("127.0.0.1",)
