@@ -21,8 +21,9 @@ vcl 4.1;
 #   Purges are hard: a taken-down review must never come back, not even as
 #   a stale copy while the site is down (a soft purge keeps it for grace).
 # - Stale copies stand in only while the backend's probe fails, and for one
-#   minute at most: while the site answers, an expired page is fetched
-#   again before anyone sees it, so a scheduled review appears on time.
+#   minute past their lifetime at most: while the site answers, an expired
+#   page is fetched again before anyone sees it, so a scheduled review
+#   appears on time.
 #
 # backend.vcl (found on vcl_path) names the backend, its probe and the
 # purgers ACL.
@@ -76,12 +77,21 @@ sub vcl_recv {
     return (hash);
 }
 
+sub vcl_hash {
+    # Pages hold absolute links: the http and https pages differ.
+    hash_data(req.http.X-Forwarded-Proto);
+}
+
 sub vcl_backend_response {
     if (beresp.http.Surrogate-Key) {
         set beresp.http.xkey = beresp.http.Surrogate-Key;
     }
     if (bereq.uncacheable) {
         return (deliver);
+    }
+    if (beresp.status >= 500 && bereq.is_bgfetch) {
+        # Keep the stale copy rather than the error.
+        return (abandon);
     }
     if (beresp.http.Surrogate-Control ~ "(?i)\bmax-age=[0-9]+") {
         set beresp.ttl = std.duration(
