@@ -96,7 +96,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kdrama_rewind.db_router.PrimaryForStaffMiddleware",
+    # Age for pages the page cache serves again (kdrama_rewind/front_cache.py).
+    "kdrama_rewind.front_cache.AgeMiddleware",
     "kdrama_rewind.page_cache.PublicPageCacheMiddleware",
+    "kdrama_rewind.front_cache.MadeAtMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

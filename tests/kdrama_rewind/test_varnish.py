@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.test import LiveServerTestCase, override_settings
 from django.utils import timezone
 
+from kdrama_rewind.purge import purge_everything
 from reviews.models import PreviewLink, Review
 from reviews.previews import preview_url
 from reviews.services.editing import ReviewEdit, edit_review
@@ -230,6 +231,18 @@ class SchedulingTests(BehindVarnish):
         self.assertShows(self.cached(url), "Rewatched for the finale.", shown=False)
         time.sleep(max(0, (at - timezone.now()).total_seconds()) + 0.1)
         self.assertShows(self.get(url)[2], "Rewatched for the finale.")
+
+    def test_varnish_counts_a_page_lifetime_from_when_the_site_made_it(self):
+        """A page Varnish fetches from the site's page cache comes with its
+        Age, so Varnish keeps it no longer than the site said when it made
+        it (never past the next scheduled moment)."""
+        url = self.review.get_absolute_url()
+        self.cached(url)
+        time.sleep(2)
+        purge_everything()  # Varnish forgets it; the site's page cache does not
+        status, x_cache, _, headers = self.get(url)
+        self.assertEqual((status, x_cache), (200, "MISS"))
+        self.assertGreaterEqual(int(headers["age"]), 2)
 
 
 class PurgeAccessTests(BehindVarnish):
