@@ -57,14 +57,10 @@ sub vcl_recv {
         return (synth(200, "Purged"));
     }
 
-    if (req.method != "GET" && req.method != "HEAD") {
-        return (pass);
-    }
-    if (req.url ~ "^/(admin|preview|newsletter|desk)(/|$)") {
-        set req.http.X-Kdr-Pass = "1";
-        return (pass);
-    }
-    if (req.http.Authorization || req.http.Cookie ~ "(^|;)\s*sessionid=") {
+    if (req.method != "GET" && req.method != "HEAD"
+        || req.url ~ "^/(admin|preview|newsletter|desk)(/|$)"
+        || req.http.Authorization
+        || req.http.Cookie ~ "(^|;)\s*sessionid=") {
         set req.http.X-Kdr-Pass = "1";
         return (pass);
     }

@@ -206,6 +206,7 @@ class PassTests(BehindVarnish):
             },
         )
         self.assertEqual(status, 302, "the sign-up was refused")
+        self.assertEqual(found["x-cache"], "PASS")
         self.assertTrue(found["location"].endswith("/newsletter/check-your-inbox/"))
 
 
