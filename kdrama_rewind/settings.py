@@ -99,7 +99,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "kdrama_rewind.db_router.PrimaryForStaffMiddleware",
+    # Age for pages the page cache serves again (kdrama_rewind/front_cache.py).
+    "kdrama_rewind.front_cache.AgeMiddleware",
     "kdrama_rewind.page_cache.PublicPageCacheMiddleware",
+    "kdrama_rewind.front_cache.MadeAtMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -107,11 +110,6 @@ MIDDLEWARE = [
 if not DEBUG:
     # Production serves static files itself, compressed, with far-future expiry.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
-
-# scripts/benchmark: a baseline view and per-response query counts.
-BENCHMARK = env_bool("DJANGO_BENCHMARK", False)
-if BENCHMARK:
-    MIDDLEWARE.insert(0, "kdrama_rewind.benchmark.QueryCountMiddleware")
 
 ROOT_URLCONF = "kdrama_rewind.urls"
 WSGI_APPLICATION = "kdrama_rewind.wsgi.application"
@@ -211,8 +209,10 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS") or 300)
 
 # An HTTP cache in front of the site (Varnish, a CDN) that is told which
-# pages to drop after each change (kdrama_rewind.purge). Empty: none.
+# pages to drop after each change (kdrama_rewind.purge): its purge addresses,
+# comma-separated (empty: none), and the class that speaks its language.
 CACHE_PURGE_URL = os.environ.get("CACHE_PURGE_URL", "")
+CACHE_PURGE_BACKEND = os.environ.get("CACHE_PURGE_BACKEND") or "kdrama_rewind.purge.VarnishPurger"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -62,11 +62,6 @@ urlpatterns = [
 # (a CDN or the front web server may serve MEDIA_ROOT instead, with the same).
 urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media))
 
-if settings.BENCHMARK:
-    from kdrama_rewind.benchmark import baseline
-
-    urlpatterns.append(path("_benchmark/baseline/", baseline))
-
 # Flat editorial pages (/about/, /privacy/, …) at whatever address an editor
 # gives them; every other address of the site comes first.
 urlpatterns.append(

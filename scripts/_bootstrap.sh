@@ -136,6 +136,31 @@ ensure_chromium() {
   fi
 }
 
+# Varnish with the xkey vmod (varnish-modules), for the tests of the site
+# behind Varnish and ./scripts/benchmark --front varnish. Each starts a
+# varnishd of its own on a free port; Debian's varnish service (port 6081)
+# is not needed, so one the package started is stopped again.
+ensure_varnish() {
+  if [ -x /usr/sbin/varnishd ] && compgen -G "/usr/lib/*/varnish/vmods/libvmod_xkey.so" >/dev/null; then
+    return
+  fi
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing Varnish (apt-get install varnish varnish-modules)"
+    export DEBIAN_FRONTEND=noninteractive
+    if apt-get install -y -qq varnish varnish-modules >/dev/null \
+      || { apt-get update -qq && apt-get install -y -qq varnish varnish-modules >/dev/null; }; then
+      if [ -x /etc/init.d/varnish ]; then
+        /etc/init.d/varnish stop >/dev/null 2>&1 || true
+      fi
+      return
+    fi
+    echo "warning: Varnish could not be installed; the tests behind Varnish will be skipped." >&2
+  else
+    echo "warning: Varnish is not installed, so the tests behind Varnish will be skipped." >&2
+    echo "         Install it with: sudo apt-get install varnish varnish-modules" >&2
+  fi
+}
+
 # For the benchmark and the load test: wrk, and PostgreSQL and Redis running.
 ensure_load_tools() {
   if ! command -v wrk >/dev/null 2>&1; then

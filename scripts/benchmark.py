@@ -82,7 +82,7 @@ def settings_env(
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_SITE_URL=BASE,
-        DJANGO_BENCHMARK="1",
+        DJANGO_SETTINGS_MODULE="scripts.benchmark_settings",
         DATABASE_URL=database,
         CACHE_URL=cache,
         DJANGO_PAGE_CACHE_SECONDS=str(pages),
@@ -316,6 +316,11 @@ def main() -> int:
     parser.add_argument(
         "--archive", type=int, default=0, help="first add a synthetic archive of this many reviews"
     )
+    parser.add_argument(
+        "--front",
+        choices=["varnish"],
+        help="then measure the pages through Varnish in front (scripts/benchmark_varnish.py)",
+    )
     args = parser.parse_args()
     if not args.database:
         name = f"kdr_bench_{args.archive}" if args.archive else "kdr_bench"
@@ -363,7 +368,12 @@ def main() -> int:
             )
             mode_results, memory[mode], served[mode] = measure(mode, env, args)
             results += mode_results
-        return 0 if report(results, memory, served) else 1
+        ok = report(results, memory, served) if results else True
+        if args.front == "varnish":
+            from benchmark_varnish import measure_behind_varnish
+
+            ok = measure_behind_varnish(args, media=media, static=static) and ok
+        return 0 if ok else 1
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

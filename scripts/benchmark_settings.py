@@ -1,9 +1,17 @@
-"""What the benchmark (scripts/benchmark) needs from the site, switched on
-only by ``DJANGO_BENCHMARK=1``: a minimal view to compare pages with, and
-each response's SQL query count in a header."""
+"""The site's settings for scripts/benchmark and scripts/loadtest only
+(``DJANGO_SETTINGS_MODULE=scripts.benchmark_settings``): production code
+never loads this. Adds a minimal view to compare pages with
+(``/_benchmark/baseline/``, in scripts/benchmark_urls.py) and each
+response's SQL query count in an ``X-Query-Count`` header."""
 
 from django.db import connections
 from django.http import HttpResponse
+
+from kdrama_rewind.settings import *  # noqa: F403
+from kdrama_rewind.settings import MIDDLEWARE
+
+MIDDLEWARE = ["scripts.benchmark_settings.QueryCountMiddleware", *MIDDLEWARE]
+ROOT_URLCONF = "scripts.benchmark_urls"
 
 
 def baseline(request):
