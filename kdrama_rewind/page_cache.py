@@ -38,6 +38,7 @@ from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, set_response_etag
 
+from . import purge
 from .cache import on_recovery
 from .dependencies import (
     EPOCH_KEY,
@@ -62,8 +63,10 @@ def fragment_caching_enabled() -> bool:
 
 
 def content_changed() -> None:
-    """Make every cached page, fragment and value stale (a bulk load)."""
+    """Make every cached page, fragment and value stale (a bulk load), here
+    and in the HTTP cache in front."""
     invalidate_everything()
+    purge.purge_everything()
 
 
 def _drop_everything_after_an_outage(direct_cache) -> None:
