@@ -23,9 +23,6 @@ APPS = ("people", "reviews")
 PLUMBING_MAY_IMPORT_APPS = {
     "kdrama_rewind.settings",
     "kdrama_rewind.urls",
-    # Temporary: page_cache works out the next scheduled moment from the
-    # reviews models; it moves behind a hook the reviews app registers.
-    "kdrama_rewind.page_cache",
 }
 
 
