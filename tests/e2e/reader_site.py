@@ -10,6 +10,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.utils import timezone
 
 from reviews.models import Correction, Genre
+from reviews.services import ReviewEdit, edit_review
 from tests.factories import (
     image_upload,
     make_author,
@@ -126,8 +127,8 @@ def make_reader_site() -> dict[str, str]:
         published_at=now - timedelta(days=2),
         updated_at=now - timedelta(days=1),
     )
-    review.quotes.add(*quotes)
-    review.up_next_picks.add(others[1])
+    edit = ReviewEdit(quotes=quotes, up_next_picks=[others[1]])
+    edit_review(review=review, edit=edit, by=None, via="test")
     Correction.objects.create(review=review, text=CORRECTION, noted_at=now - timedelta(days=1))
     FlatPage.objects.create(
         url="/about/",
