@@ -233,20 +233,20 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def keep_only_params(request, params) -> None:
-        """The view sees only the parameters it reads, in one order: the
-        page it makes is the one kept for every spelling of its address."""
+        """The view sees only the parameters it reads: the page it makes is
+        the one kept for every spelling of its address."""
         query = QueryDict(mutable=True)
-        for name in sorted(set(params) & set(request.GET)):
-            query.setlist(name, request.GET.getlist(name))
+        for name in request.GET:
+            if name in params:
+                query.setlist(name, request.GET.getlist(name))
         query._mutable = False
         request.GET = query
         request.META["QUERY_STRING"] = query.urlencode()
 
     @staticmethod
     def key(request) -> str:
-        address = (
-            f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        )
+        query = sorted(request.GET.lists())  # ?a=1&b=2 and ?b=2&a=1 alike
+        address = f"{request.method}:{request.scheme}://{request.get_host()}{request.path}{query}"
         return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod
