@@ -249,9 +249,8 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def key(request) -> str:
-        address = (
-            f"{request.method}:{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        )
+        query = sorted(request.GET.lists())  # ?a=1&b=2 and ?b=2&a=1 alike
+        address = f"{request.method}:{request.scheme}://{request.get_host()}{request.path}{query}"
         return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod
