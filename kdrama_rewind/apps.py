@@ -10,4 +10,4 @@ class KdramaRewindConfig(AppConfig):
     verbose_name = "K-Drama Rewind"
 
     def ready(self):
-        from . import checks, tasks  # noqa: F401  (register checks and task signals)
+        from kdrama_rewind import checks, tasks  # noqa: F401  (register checks and task signals)

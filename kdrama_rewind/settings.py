@@ -12,45 +12,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from kdrama_rewind.environment import (
+    cache_from_url,
+    counters_from_url,
+    env_bool,
+    env_list,
+    media_storage_from_env,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be 1 or 0, not {value!r}.")
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-def cache_from_url(url: str) -> dict:
-    """Translate ``CACHE_URL`` into a Django ``CACHES`` entry."""
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return {
-            "BACKEND": "kdrama_rewind.cache.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "kdr",
-            # A Redis that is down or frozen costs a request at most one of
-            # these, then the site does without it (kdrama_rewind/cache.py).
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    if url.startswith("locmem://"):
-        return {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": url.removeprefix("locmem://") or "kdrama-rewind",
-        }
-    if url.startswith("dummy://"):
-        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    raise ImproperlyConfigured(
-        f"CACHE_URL {url!r} is not understood: use redis://host:port/n, locmem:// or dummy://."
-    )
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -75,7 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     # Flat pages (about, contact, policies), which need the sites framework;
-    # kdrama_rewind/sites.py keeps links built from the request's host.
+    # kdrama_rewind/web/sites.py keeps links built from the request's host.
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.forms",  # its widget templates, for FORM_RENDERER below
@@ -88,21 +58,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kdrama_rewind.compression.PublicPageGZipMiddleware",
+    "kdrama_rewind.web.compression.PublicPageGZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "kdrama_rewind.requests.NulCharacterMiddleware",
+    "kdrama_rewind.web.requests.NulCharacterMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "reviews.middleware.ScheduledUpdatesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "kdrama_rewind.sites.RequestHostSiteMiddleware",
+    "kdrama_rewind.web.sites.RequestHostSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kdrama_rewind.db_router.PrimaryForStaffMiddleware",
-    # Age for pages the page cache serves again (kdrama_rewind/front_cache.py).
-    "kdrama_rewind.front_cache.AgeMiddleware",
-    "kdrama_rewind.page_cache.PublicPageCacheMiddleware",
-    "kdrama_rewind.front_cache.MadeAtMiddleware",
+    "kdrama_rewind.data.db_router.PrimaryForStaffMiddleware",
+    # Age for pages the page cache serves again (kdrama_rewind/caching/front.py).
+    "kdrama_rewind.caching.front.AgeMiddleware",
+    "kdrama_rewind.caching.pages.PublicPageCacheMiddleware",
+    "kdrama_rewind.caching.front.MadeAtMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -124,8 +94,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kdrama_rewind.context_processors.site",
-                "kdrama_rewind.context_processors.navigation",
+                "kdrama_rewind.web.context_processors.site",
+                "kdrama_rewind.web.context_processors.navigation",
             ],
         },
     },
@@ -164,7 +134,7 @@ else:
         connect_timeout=5,
     )
 
-# A read replica: reads go there, writes to the primary (kdrama_rewind/db_router.py).
+# A read replica: reads go there, writes to the primary (kdrama_rewind/data/db_router.py).
 if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         replica_url, conn_max_age=60, conn_health_checks=True
@@ -172,23 +142,9 @@ if replica_url := os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 READ_REPLICA = "replica" if "replica" in DATABASES else None
-DATABASE_ROUTERS = ["kdrama_rewind.db_router.PrimaryReplicaRouter"]
+DATABASE_ROUTERS = ["kdrama_rewind.data.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-
-def counters_from_url(url: str) -> dict:
-    """Rate limits count in the same cache as the rest, through Django's own
-    Redis backend with short timeouts: a failing Redis raises at once, and
-    the counts move to the database (kdrama_rewind/ratelimit.py)."""
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            "KEY_PREFIX": "kdr",
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
-        }
-    return cache_from_url(url)  # local memory: the same store as "default"
 
 
 CACHES = {
@@ -198,7 +154,7 @@ CACHES = {
     "counters": counters_from_url(os.environ.get("CACHE_URL") or "locmem://"),
 }
 # After the cache fails, how long each process does without it before trying
-# again (kdrama_rewind/cache.py).
+# again (kdrama_rewind/caching/backend.py).
 CACHE_RETRY_SECONDS = 2.0
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
@@ -209,10 +165,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("DJANGO_FRAGMENT_CACHE_SECONDS") or 300)
 
 # An HTTP cache in front of the site (Varnish, a CDN) that is told which
-# pages to drop after each change (kdrama_rewind.purge): its purge addresses,
+# pages to drop after each change (kdrama_rewind.caching.purge): its purge addresses,
 # comma-separated (empty: none), and the class that speaks its language.
 CACHE_PURGE_URL = os.environ.get("CACHE_PURGE_URL", "")
-CACHE_PURGE_BACKEND = os.environ.get("CACHE_PURGE_BACKEND") or "kdrama_rewind.purge.VarnishPurger"
+CACHE_PURGE_BACKEND = (
+    os.environ.get("CACHE_PURGE_BACKEND") or "kdrama_rewind.caching.purge.VarnishPurger"
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -232,50 +190,6 @@ FORMAT_MODULE_PATH = ["kdrama_rewind.formats"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
-
-
-def media_storage_from_env() -> tuple[dict, str | None]:
-    """The ``default`` storage ``MEDIA_STORAGE`` names, and the origin media
-    is served from when that is not the site (for the pages' CSP).
-
-    ``filesystem`` keeps media in ``MEDIA_ROOT``, served by the site;
-    ``s3`` in a bucket of S3 or an S3-compatible service, served by the
-    bucket or the CDN in front of it (kdrama_rewind/storage.py).
-    """
-    kind = os.environ.get("MEDIA_STORAGE") or "filesystem"
-    if kind == "filesystem":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, None
-    if kind != "s3":
-        raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}.")
-    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")
-    if not bucket:
-        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
-    endpoint = (os.environ.get("AWS_S3_ENDPOINT_URL") or "").rstrip("/") or None
-    region = os.environ.get("AWS_S3_REGION_NAME") or "us-east-1"
-    # Media addresses: the CDN's host when there is one, else the bucket's own.
-    if domain := os.environ.get("AWS_S3_CUSTOM_DOMAIN"):
-        public = f"https://{domain.strip('/')}"
-    elif endpoint:
-        public = f"{endpoint}/{bucket}"  # path-style, as MinIO and others need
-    else:
-        public = f"https://{bucket}.s3.{region}.amazonaws.com"
-    scheme, _, address = public.partition("://")
-    if scheme not in ("http", "https") or not address:
-        raise ImproperlyConfigured(f"Media would be served from {public!r}: not an address.")
-    options = {
-        "bucket_name": bucket,
-        "region_name": region,
-        "endpoint_url": endpoint,
-        "addressing_style": "path" if endpoint else None,
-        "custom_domain": address,
-        "url_protocol": f"{scheme}:",
-    }
-    # Without keys in the environment boto3 finds its own (an instance role).
-    if key := os.environ.get("AWS_ACCESS_KEY_ID"):
-        options["access_key"] = key
-        options["secret_key"] = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
-    origin = f"{scheme}://{address.split('/', 1)[0]}"
-    return {"BACKEND": "kdrama_rewind.storage.MediaStorage", "OPTIONS": options}, origin
 
 
 MEDIA_STORAGE_BACKEND, MEDIA_ORIGIN = media_storage_from_env()

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.tasks.signals import task_finished, task_started
 
-from .db_router import read_from_primary, stop_reading_from_primary
+from kdrama_rewind.data.db_router import read_from_primary, stop_reading_from_primary
 
 
 def enqueue_on_commit(task, *args, **kwargs) -> None:

@@ -3,10 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from kdrama_rewind.icons import favicon, web_manifest
-from kdrama_rewind.media import media
-from kdrama_rewind.page_cache import public_page
-from kdrama_rewind.signin import ThrottledAdminAuthenticationForm
+from kdrama_rewind.caching.pages import public_page
+from kdrama_rewind.media.serving import media
+from kdrama_rewind.web.icons import favicon, web_manifest
+from kdrama_rewind.web.signin import ThrottledAdminAuthenticationForm
 from people.sitemaps import AuthorSitemap, PersonSitemap
 from reviews.pages import EditorialPageView
 from reviews.sitemaps import (
@@ -34,7 +34,7 @@ admin.site.site_title = "K-Drama Rewind admin"
 admin.site.index_title = "Write, edit and schedule"
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
-handler500 = "kdrama_rewind.errors.server_error"
+handler500 = "kdrama_rewind.web.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

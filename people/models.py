@@ -3,9 +3,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from kdrama_rewind.constraints import image_has_alt, not_blank
-from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import AutoSlugMixin, split_lines
+from kdrama_rewind.data.constraints import image_has_alt, not_blank
+from kdrama_rewind.data.slugs import AutoSlugMixin, split_lines
+from kdrama_rewind.media.images import RenditionImageField
 
 from .romanization import SearchNamesMixin
 

@@ -31,8 +31,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import punycode
 
-from kdrama_rewind.links import absolute_url
 from kdrama_rewind.tasks import enqueue_on_commit
+from kdrama_rewind.web.links import absolute_url
 
 from .models import Subscriber
 

@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from kdrama_rewind.dependencies import depends_on
+from kdrama_rewind.caching.dependencies import depends_on
 
 from .models import Author, Person
 

@@ -1,6 +1,6 @@
 """Schema.org JSON-LD for people's and authors' pages."""
 
-from kdrama_rewind.structured_data import CONTEXT, breadcrumbs
+from kdrama_rewind.web.structured_data import CONTEXT, breadcrumbs
 
 from .models import Author, Person
 

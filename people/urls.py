@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kdrama_rewind.page_cache import public_list
+from kdrama_rewind.caching.pages import public_list
 
 from . import views
 

@@ -6,10 +6,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import FormView, ListView, TemplateView
 
-from kdrama_rewind.images import share_url
-from kdrama_rewind.page_cache import PublicFragmentsMixin
-from kdrama_rewind.pagination import ForgivingPaginationMixin
-from kdrama_rewind.ratelimit import RateLimit, client_address
+from kdrama_rewind.caching.pages import PublicFragmentsMixin
+from kdrama_rewind.media.images import share_url
+from kdrama_rewind.web.pagination import ForgivingPaginationMixin
+from kdrama_rewind.web.ratelimit import RateLimit, client_address
 
 from .forms import NewsletterForm
 from .models import Author, Person

@@ -14,7 +14,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
-        from kdrama_rewind.media_files import keep_media
+        from kdrama_rewind.media.files import keep_media
 
         from . import cache_keys, models, social
         from .services import derived

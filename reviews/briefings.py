@@ -34,8 +34,8 @@ from django.tasks import TaskResult, task
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from kdrama_rewind.images import share_url
-from kdrama_rewind.links import absolute_url
+from kdrama_rewind.media.images import share_url
+from kdrama_rewind.web.links import absolute_url
 from people.models import Subscriber
 from people.services import NewsletterEmail
 

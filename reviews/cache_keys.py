@@ -1,7 +1,7 @@
 """Which cached pages a change touches: the desk's dependency keys.
 
 Pages record the objects they show by themselves (``review:12``,
-``drama:3``…, see ``kdrama_rewind.dependencies``) and declare the lists they
+``drama:3``…, see ``kdrama_rewind.caching.dependencies``) and declare the lists they
 show. A change invalidates, once it has committed:
 
 - the changed object's own key: every page, fragment and value showing it
@@ -25,7 +25,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
 
-from kdrama_rewind.dependencies import invalidate_on_commit, register_moments, track
+from kdrama_rewind.caching.dependencies import invalidate_on_commit, register_moments, track
 from people.models import Author, Person
 
 from .models import (

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from kdrama_rewind.page_cache import remembered
+from kdrama_rewind.caching.pages import remembered
 from people.models import Author
 
 from .models import Column, Review, Tag, TaggedReview
@@ -67,7 +67,7 @@ class ReviewFeed(Feed):
         return Review.objects.published()
 
     def list_key(self, obj) -> str:
-        """The list this feed shows (``kdrama_rewind.dependencies``)."""
+        """The list this feed shows (``kdrama_rewind.caching.dependencies``)."""
         return "list:reviews"
 
     def items(self, obj):

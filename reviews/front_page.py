@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from kdrama_rewind.dependencies import ignoring, record
-from kdrama_rewind.page_cache import PublicFragmentsMixin, remembered
-from kdrama_rewind.pagination import ForgivingPaginationMixin
-from kdrama_rewind.structured_data import website_graph
+from kdrama_rewind.caching.dependencies import ignoring, record
+from kdrama_rewind.caching.pages import PublicFragmentsMixin, remembered
+from kdrama_rewind.web.pagination import ForgivingPaginationMixin
+from kdrama_rewind.web.structured_data import website_graph
 
 from .models import Column, Review
 

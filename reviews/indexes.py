@@ -7,8 +7,8 @@ until anything changes (``ForgivingPaginationMixin``).
 
 from django.views.generic import ListView
 
-from kdrama_rewind.page_cache import PublicFragmentsMixin
-from kdrama_rewind.pagination import ForgivingPaginationMixin
+from kdrama_rewind.caching.pages import PublicFragmentsMixin
+from kdrama_rewind.web.pagination import ForgivingPaginationMixin
 
 from .models import Column, Review, Tag
 

@@ -5,7 +5,7 @@ A page's text is Markdown, rendered and sanitized exactly like a review's
 body. Pages live at their own address (``/about/``): the site's other
 addresses win, and the admin refuses a page at an address another page of
 the site already answers. The site is one site (see
-``kdrama_rewind/sites.py``), so a page is looked up by its address alone.
+``kdrama_rewind/web/sites.py``), so a page is looked up by its address alone.
 """
 
 from django.conf import settings

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from django.urls import reverse_lazy
 
-from kdrama_rewind.slugs import split_lines
+from kdrama_rewind.data.slugs import split_lines
 
 from .markdown import plain_text, public_text, render_markdown
 from .names import link_first_mentions

@@ -5,7 +5,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from kdrama_rewind.dependencies import depends_on
+from kdrama_rewind.caching.dependencies import depends_on
 
 from .models import Character, Column, Drama, Review, Tag
 

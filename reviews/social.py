@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
-from kdrama_rewind.renditions import CENTRE, focal_box
+from kdrama_rewind.media.renditions import CENTRE, focal_box
 
 from .models import Review
 

@@ -5,8 +5,8 @@ escapes them safely whatever an editor typed. Only standfirsts go in, never
 bodies, so nothing inside a spoiler block is given away.
 """
 
-from kdrama_rewind.images import share_url
-from kdrama_rewind.structured_data import CONTEXT, breadcrumbs, publisher
+from kdrama_rewind.media.images import share_url
+from kdrama_rewind.web.structured_data import CONTEXT, breadcrumbs, publisher
 
 from .models import Drama, Review
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kdrama_rewind.page_cache import public_list, public_page
+from kdrama_rewind.caching.pages import public_list, public_page
 
 from . import calendar_feed, feeds, front_page, indexes, views
 

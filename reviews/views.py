@@ -7,10 +7,10 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from kdrama_rewind.dependencies import depends_on
-from kdrama_rewind.images import share_url
-from kdrama_rewind.page_cache import PublicFragmentsMixin, fragment_context, remembered
-from kdrama_rewind.pagination import ForgivingPaginationMixin
+from kdrama_rewind.caching.dependencies import depends_on
+from kdrama_rewind.caching.pages import PublicFragmentsMixin, fragment_context, remembered
+from kdrama_rewind.media.images import share_url
+from kdrama_rewind.web.pagination import ForgivingPaginationMixin
 
 from .cache_keys import address_key, up_next_lists
 from .models import (

@@ -12,7 +12,7 @@ def _media_root():
     with override_settings(
         MEDIA_ROOT=media,
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        # Page caching is tested on purpose (tests/kdrama_rewind/test_page_cache.py);
+        # Page caching is tested on purpose (tests/kdrama_rewind/caching/test_pages.py);
         # elsewhere it would hide queries and changes made without a commit.
         PAGE_CACHE_SECONDS=0,
         FRAGMENT_CACHE_SECONDS=0,

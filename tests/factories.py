@@ -243,7 +243,7 @@ class AdminReviewTestCase(TestCase):
 # ---------------------------------------------------------------- review files
 # The import/export tests' shared file: every key of the format, a hero
 # image beside it. Stored images go to the test media storage (or a bucket on
-# moto's S3 server for the classes tests/kdrama_rewind/test_s3_media.py runs).
+# moto's S3 server for the classes tests/kdrama_rewind/media/test_s3.py runs).
 
 HERO = image_bytes(size=(1300, 700), color=(40, 90, 160))
 

@@ -95,7 +95,7 @@ class S3Server:
         """``STORAGES`` as the settings make it from :meth:`environ`."""
         from django.conf import settings
 
-        from kdrama_rewind.settings import media_storage_from_env
+        from kdrama_rewind.environment import media_storage_from_env
 
         with _environ(self.environ(bucket)):
             backend, _ = media_storage_from_env()
@@ -153,7 +153,7 @@ def stop_shared_server():
 
 class OnS3:
     """Mixin for a test class: its media go to a bucket of its own on moto's
-    S3 server, through ``kdrama_rewind.storage.MediaStorage`` as production
+    S3 server, through ``kdrama_rewind.media.s3.MediaStorage`` as production
     sets it up. With ``bucket_per_test``, each test gets a new empty bucket."""
 
     bucket_per_test = False

@@ -1,5 +1,5 @@
 """``{% fragment "name" vary_on... %}…{% endfragment %}``: a part of a public
-page kept until what it shows changes (``kdrama_rewind.page_cache``).
+page kept until what it shows changes (``kdrama_rewind.caching.pages``).
 
 It is kept only when the template's context has ``fragments`` (from
 ``fragment_context``); elsewhere, and in previews, it is made afresh. The
@@ -11,7 +11,7 @@ import hashlib
 
 from django import template
 
-from kdrama_rewind.page_cache import kept
+from kdrama_rewind.caching.pages import kept
 
 register = template.Library()
 

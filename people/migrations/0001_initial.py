@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.db.models.functions.text
-import kdrama_rewind.images
+import kdrama_rewind.media.images
 from django.conf import settings
 from django.db import migrations, models
 
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('hangul_name', models.CharField(blank=True, help_text='e.g. 신세경', max_length=100, verbose_name='Hangul name')),
                 ('aliases', models.TextField(blank=True, help_text='Other spellings and romanizations readers use, one per line (e.g. “Shin Se-kyeong”).')),
                 ('slug', models.SlugField(allow_unicode=True, help_text='The address of the person’s page: /people/<slug>/.', max_length=200, unique=True)),
-                ('photo', kdrama_rewind.images.RenditionImageField(blank=True, height_field='photo_height', help_text='JPEG, PNG or WebP. The original is kept; smaller copies are made for pages.', max_length=255, upload_to='people/', width_field='photo_width')),
+                ('photo', kdrama_rewind.media.images.RenditionImageField(blank=True, height_field='photo_height', help_text='JPEG, PNG or WebP. The original is kept; smaller copies are made for pages.', max_length=255, upload_to='people/', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it.', max_length=300, verbose_name='photo alt text')),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(allow_unicode=True, help_text='The address of the byline page: /authors/<slug>/.', max_length=200, unique=True)),
                 ('job_title', models.CharField(blank=True, help_text='Shown in the byline, e.g. “Assistant Features Editor”.', max_length=200)),
                 ('bio', models.TextField(blank=True)),
-                ('photo', kdrama_rewind.images.RenditionImageField(blank=True, height_field='photo_height', help_text='JPEG, PNG or WebP.', max_length=255, upload_to='authors/', width_field='photo_width')),
+                ('photo', kdrama_rewind.media.images.RenditionImageField(blank=True, height_field='photo_height', help_text='JPEG, PNG or WebP.', max_length=255, upload_to='authors/', width_field='photo_width')),
                 ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('photo_alt', models.CharField(blank=True, help_text='Describe the image for readers who cannot see it.', max_length=300, verbose_name='photo alt text')),

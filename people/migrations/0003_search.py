@@ -4,7 +4,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 
-from kdrama_rewind.slugs import split_lines
+from kdrama_rewind.data.slugs import split_lines
 from people.romanization import search_names
 
 TRIGRAM_INDEX = GinIndex(

@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
-from kdrama_rewind.admin_storage import StorageFaultAdminMixin
-from kdrama_rewind.admin_styles import ADMIN_MEDIA_CSS
-from kdrama_rewind.images import thumbnail_html
+from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
+from kdrama_rewind.media.images import thumbnail_html
+from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
 
 from ..models import Character, Drama, Genre, Quote
 from .shared import SharedInlineMixin, SharedThingAdminMixin

@@ -23,10 +23,10 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from PIL import Image, ImageOps
 
-from kdrama_rewind.images import RenditionImageFieldFile
-from kdrama_rewind.page_cache import fragment_context
-from kdrama_rewind.renditions import Crop, Rendition, focal_box
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.caching.pages import fragment_context
+from kdrama_rewind.data.slugs import slug_for
+from kdrama_rewind.media.images import RenditionImageFieldFile
+from kdrama_rewind.media.renditions import Crop, Rendition, focal_box
 from people.models import Person
 
 from ..models import Review, Tag, UploadStash

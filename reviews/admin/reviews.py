@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from kdrama_rewind.admin_storage import StorageFaultAdminMixin
-from kdrama_rewind.admin_styles import ADMIN_MEDIA_CSS
-from kdrama_rewind.images import thumbnail_html
+from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
+from kdrama_rewind.media.images import thumbnail_html
+from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
 
 from .. import permissions
 from ..models import (

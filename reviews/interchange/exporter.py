@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.data.slugs import slug_for
 
 from ..models import Character, Drama, Review
 from .format import (

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 
-from kdrama_rewind.image_checks import inspect_image
+from kdrama_rewind.media.checks import inspect_image
 
 from ..models import Review
 from ..services import KEEP

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model
 
-from kdrama_rewind.slugs import slug_for, split_lines
+from kdrama_rewind.data.slugs import slug_for, split_lines
 from people.models import Author, Person
 
 from ..models import Character, Column, Drama, Quote, Review, Revision

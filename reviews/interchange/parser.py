@@ -5,7 +5,7 @@ import re
 import tomllib
 from datetime import date, datetime, time
 
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.data.slugs import slug_for
 from reviews.status import APPROVED_STATUSES
 
 from .format import (

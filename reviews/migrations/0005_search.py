@@ -3,7 +3,7 @@
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations, models
 
-from kdrama_rewind.slugs import split_lines
+from kdrama_rewind.data.slugs import split_lines
 from people.romanization import search_names
 from reviews.markdown import public_text, render_markdown
 

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.db import migrations
 from PIL import UnidentifiedImageError
 
-from kdrama_rewind.images import write_crops
+from kdrama_rewind.media.images import write_crops
 
 # The shapes as they were when this migration was written.
 CROPS = {"wide": (16, 9), "square": (1, 1)}

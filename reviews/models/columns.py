@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from kdrama_rewind.slugs import AutoSlugMixin
+from kdrama_rewind.data.slugs import AutoSlugMixin
 
 WEEKDAYS = [
     (0, "Monday"),

@@ -2,9 +2,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from kdrama_rewind.constraints import image_has_alt, not_blank
-from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import AutoSlugMixin, slug_for, split_lines
+from kdrama_rewind.data.constraints import image_has_alt, not_blank
+from kdrama_rewind.data.slugs import AutoSlugMixin, slug_for, split_lines
+from kdrama_rewind.media.images import RenditionImageField
 from people.models import IMAGE_ALT_REQUIRED, Person
 from people.romanization import SearchNamesMixin
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from kdrama_rewind.constraints import image_has_alt, not_blank
-from kdrama_rewind.images import RenditionImageField
-from kdrama_rewind.slugs import AutoSlugMixin
+from kdrama_rewind.data.constraints import image_has_alt, not_blank
+from kdrama_rewind.data.slugs import AutoSlugMixin
+from kdrama_rewind.media.images import RenditionImageField
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.status import (
     APPROVED_STATUSES,

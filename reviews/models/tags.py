@@ -4,7 +4,7 @@ from django.db import models
 from django.urls import reverse
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.data.slugs import slug_for
 
 from .reviews import Review
 

@@ -38,7 +38,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from kdrama_rewind.page_cache import remembered
+from kdrama_rewind.caching.pages import remembered
 from people.models import Person
 from people.romanization import romanization_key
 

@@ -35,7 +35,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.data.slugs import slug_for
 from kdrama_rewind.tasks import enqueue_on_commit
 
 from .. import notifications

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.files import File
 from django.core.files.storage import default_storage
 
-from kdrama_rewind.images import StorageUnavailable
+from kdrama_rewind.media.images import StorageUnavailable
 
 from ..models import Review
 from .edits import KEEP, ReviewEdit, StoredHero

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase, override_settings
 from PIL import Image
 
-from kdrama_rewind.image_checks import inspect_image
+from kdrama_rewind.media.checks import inspect_image
 from tests.factories import file_upload as upload
 from tests.factories import image_bytes
 

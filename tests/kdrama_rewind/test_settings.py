@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import SimpleTestCase, override_settings
 
 from kdrama_rewind.checks import proxy_settings_agree
-from kdrama_rewind.settings import cache_from_url
+from kdrama_rewind.environment import cache_from_url
 
 PROJECT = Path(__file__).resolve().parents[2]
 SECRET = "s" * 30 + "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -90,7 +90,7 @@ class ProductionSettingsTests(SimpleTestCase):
         )
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("django.db.backends.postgresql", result.stdout)
-        self.assertIn("kdrama_rewind.cache.RedisCache", result.stdout)
+        self.assertIn("kdrama_rewind.caching.backend.RedisCache", result.stdout)
 
     def test_defaults_run_locally_on_sqlite(self):
         result = load_settings()
@@ -299,7 +299,7 @@ class MediaStorageSettingsTests(SimpleTestCase):
             AWS_ACCESS_KEY_ID="key",
             AWS_SECRET_ACCESS_KEY="secret",
         )
-        self.assertEqual(storage["BACKEND"], "kdrama_rewind.storage.MediaStorage")
+        self.assertEqual(storage["BACKEND"], "kdrama_rewind.media.s3.MediaStorage")
         self.assertEqual(
             storage["OPTIONS"],
             {

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from kdrama_rewind.dependencies import _version_key
+from kdrama_rewind.caching.dependencies import _version_key
 from reviews.models import Correction, Review, Tag
 from reviews.services import publish_review
 from tests.clock import clock_at

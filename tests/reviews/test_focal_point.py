@@ -18,7 +18,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from PIL import Image, ImageStat
 
-from kdrama_rewind.renditions import focal_box
+from kdrama_rewind.media.renditions import focal_box
 from reviews.interchange import export_reviews, import_review_file, parse
 from reviews.models import Review
 from reviews.services import ReviewEdit, edit_review, restore_revision

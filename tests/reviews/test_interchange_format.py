@@ -8,7 +8,7 @@ from django.test import SimpleTestCase
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.data.slugs import slug_for
 from reviews.interchange import dump, parse
 from reviews.interchange.format import (
     CastEntry,

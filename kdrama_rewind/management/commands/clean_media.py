@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from kdrama_rewind.media_files import orphans
+from kdrama_rewind.media.files import orphans
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import json
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 
-from kdrama_rewind.storage import MediaStorage, public_read_policy
+from kdrama_rewind.media.s3 import MediaStorage, public_read_policy
 
 
 class Command(BaseCommand):

@@ -17,8 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from PIL import Image
 
-from kdrama_rewind.images import RenditionImageFieldFile
-from kdrama_rewind.page_cache import content_changed
+from kdrama_rewind.caching.pages import content_changed
+from kdrama_rewind.media.images import RenditionImageFieldFile
 from people.models import Author, Person
 from people.romanization import search_names
 from reviews.models import Character, Column, Drama, Quote, Review, Tag, TaggedReview

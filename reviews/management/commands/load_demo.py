@@ -26,8 +26,8 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from kdrama_rewind.image_checks import inspect_image
-from kdrama_rewind.slugs import slug_for
+from kdrama_rewind.data.slugs import slug_for
+from kdrama_rewind.media.checks import inspect_image
 from people.models import Author, Person
 from reviews.interchange import (
     FrontMatterError,
