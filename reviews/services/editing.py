@@ -182,8 +182,9 @@ class _Edit:
         """The review as stored, locked until this change commits."""
         if self.target.pk is None:
             return None
+        # NO KEY: rows that only point at it (Up Next entries) stay writable.
         stored = (
-            Review.objects.select_for_update(of=("self",))
+            Review.objects.select_for_update(of=("self",), no_key=True)
             .select_related("author", "column")
             .filter(pk=self.target.pk)
             .first()

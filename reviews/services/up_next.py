@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.apps import apps as django_apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -121,7 +121,25 @@ def members_of(
 def refresh_up_next(*, review_ids: Iterable[int], models=None, known=None) -> int:
     """Make the stored lists of these reviews again; returns how many.
     ``known``: as :func:`members_of` takes it."""
-    models = models or Models()
+    with transaction.atomic():
+        _one_writer_at_a_time()
+        return _refresh(review_ids=review_ids, models=models or Models(), known=known)
+
+
+# Lists are remade by deleting and writing a review's rows: two editors whose
+# reviews share a neighbour would each delete the old rows and write new ones
+# for it (a duplicate position), so on PostgreSQL one transaction at a time
+# remakes lists, the next one reading what the last committed.
+UP_NEXT_LOCK = 0x5550_4E58  # "UPNX"
+
+
+def _one_writer_at_a_time() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UP_NEXT_LOCK])
+
+
+def _refresh(*, review_ids, models, known) -> int:
     UpNextEntry = models.UpNextEntry
     review_ids = sorted(set(review_ids))
     now = timezone.now()
@@ -157,9 +175,8 @@ def refresh_up_next(*, review_ids: Iterable[int], models=None, known=None) -> in
             )
             for position, r in enumerate(ranked)
         ]
-    with transaction.atomic():
-        UpNextEntry.objects.filter(review_id__in=review_ids).delete()
-        UpNextEntry.objects.bulk_create(entries, batch_size=1000)
+    UpNextEntry.objects.filter(review_id__in=review_ids).delete()
+    UpNextEntry.objects.bulk_create(entries, batch_size=1000)
     return len(review_ids)
 
 
