@@ -257,6 +257,45 @@ class RacingChangesTests(TransactionTestCase):
         self.assertIsInstance(refused, EditConflict)
         self.assertEqual(Review.objects.get(pk=review.pk).version, seen + 1)
 
+    def test_editors_moving_reviews_that_share_up_next_lists_at_once(self):
+        """Each move remakes the Up Next lists of the reviews around it; with
+        every review in one tag, every move remakes every list. Moves made
+        at the same moment all go through, none deadlocks or writes a list
+        twice, and each list ends up as a fresh rebuild would make it."""
+        from reviews.models import UpNextEntry
+        from reviews.services.up_next import refresh_up_next
+        from reviews.services.workflow import unpublish_review
+
+        editor = make_role_user("Editor", "eddie")
+        author = make_author("Mina Park")
+        reviews = [
+            make_review(f"Office life {i}", author=author, tags=["Office"]) for i in range(4)
+        ]
+
+        def moving(review):
+            def change(start):
+                start.wait()
+                for _ in range(4):
+                    copy = unpublish_review(review=Review.objects.get(pk=review.pk), by=editor)
+                    publish_review(review=copy, by=editor)
+                return True
+
+            return change
+
+        outcomes = self.race(*(moving(review) for review in reviews))
+        self.assertEqual([kind for kind, _ in outcomes], ["done"] * len(reviews), outcomes)
+        stored = {
+            pk: list(
+                UpNextEntry.objects.filter(review_id=pk).values_list("candidate_id", flat=True)
+            )
+            for pk in (r.pk for r in reviews)
+        }
+        refresh_up_next(review_ids=stored)
+        for pk, candidates in stored.items():
+            again = UpNextEntry.objects.filter(review_id=pk).values_list("candidate_id", flat=True)
+            self.assertEqual(sorted(candidates), sorted(again), pk)
+            self.assertEqual(len(candidates), len(set(candidates)), pk)
+
     def test_two_imports_of_one_file_at_once(self):
         from pathlib import Path
 
