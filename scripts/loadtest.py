@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -110,7 +111,11 @@ def main() -> int:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk).")
     create_database(args.database)
-    work = Path(tempfile.mkdtemp(prefix="kdr-load-"))
+    # Media lives as long as the database it belongs to: a second run finds
+    # the images the first one stored (the demo is loaded once per database).
+    name = urllib.parse.urlsplit(args.database).path.strip("/") or "default"
+    work = Path(tempfile.gettempdir()) / f"kdr-load-{name}"
+    (work / "media").mkdir(parents=True, exist_ok=True)
     env = settings_env(
         database=args.database,
         cache=args.redis,
@@ -176,7 +181,7 @@ def main() -> int:
             if process and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work / "static", ignore_errors=True)
     return report(out, before, after, editor_lines, memory, victim)
 
 
