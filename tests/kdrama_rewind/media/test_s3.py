@@ -31,7 +31,7 @@ from kdrama_rewind.media.s3 import MediaStorage, public_read_policy
 from reviews.models import Review
 from tests.clock import clock_at
 from tests.factories import image_bytes, make_author, make_role_user, stored_files
-from tests.kdrama_rewind import test_image_checks, test_images, test_media_files
+from tests.kdrama_rewind.media import test_checks, test_files, test_images
 from tests.redis_server import free_port
 from tests.reviews import (
     test_admin,
@@ -41,8 +41,8 @@ from tests.reviews import (
     test_interchange_importer,
     test_load_demo,
     test_sharing,
-    test_storage_faults,
 )
+from tests.robustness import test_storage_faults
 from tests.s3_server import OnS3, S3Server
 from tests.sample_site import PublicSiteTestCase
 
@@ -53,19 +53,19 @@ class RenditionsOnS3(OnS3, test_images.RenditionTests):
     pass
 
 
-class TruncatedImagesOnS3(OnS3, test_image_checks.TruncatedImageTests):
+class TruncatedImagesOnS3(OnS3, test_checks.TruncatedImageTests):
     pass
 
 
-class StoredNamesOnS3(OnS3, test_media_files.StoredNameTests):
+class StoredNamesOnS3(OnS3, test_files.StoredNameTests):
     bucket_per_test = True
 
 
-class CleanMediaOnS3(OnS3, test_media_files.CleanMediaTests):
+class CleanMediaOnS3(OnS3, test_files.CleanMediaTests):
     bucket_per_test = True
 
 
-class KilledSaveOnS3(OnS3, test_media_files.KilledSaveTests):
+class KilledSaveOnS3(OnS3, test_files.KilledSaveTests):
     """The killed process is configured from the environment alone
     (``MEDIA_STORAGE=s3`` and the bucket's variables), as production is."""
 
