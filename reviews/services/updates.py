@@ -7,7 +7,7 @@ moment applies the update through the editing service (see
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .. import permissions
@@ -65,9 +65,15 @@ def apply_due_updates(now: datetime | None = None) -> int:
         return 0
     applied = 0
     with transaction.atomic():
-        due = Revision.objects.due_updates(now).select_related("review__author", "review__column")
-        if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True, of=("self",))
+        due = (
+            Revision.objects.due_updates(now)
+            .select_related("review__author", "review__column")
+            .order_by("apply_at", "pk")
+        )
+        # Another request applying the same update is waited for, not
+        # skipped: this one then reads the review as updated, and never
+        # serves (or lets a cache in front keep) the version it replaces.
+        due = due.select_for_update(of=("self",))
         for update in due:
             _apply(update)
             applied += 1
