@@ -107,7 +107,11 @@ class ParallelGuessTests(TransactionTestCase):
                 thread.start()
             for thread in threads:
                 thread.join(timeout=60)
-        self.assertEqual(len(checked), PER_ACCOUNT.limit)
+        # Never more than the limit. A count whose answer came too late
+        # (a busy Redis past its timeout) is spent without a check: the
+        # limit errs towards refusing, so at most one fewer may be checked.
+        self.assertLessEqual(len(checked), PER_ACCOUNT.limit)
+        self.assertGreaterEqual(len(checked), PER_ACCOUNT.limit - 1)
         form = sign_in_form(PASSWORD)
         self.assertFalse(form.is_valid())
         self.assertEqual(form.non_field_errors().as_data()[0].code, "throttled")
