@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import _version_key
 from reviews.models import Correction, Review, Tag
-from reviews.services import publish_review
+from reviews.services import ReviewEdit, edit_review, publish_review
+from reviews.services.workflow import unpublish_review
 from tests.clock import clock_at
 from tests.factories import (
     make_author,
@@ -111,8 +112,12 @@ class PrecisionTestCase(PublicSiteTestCase):
 class ChangeTests(PrecisionTestCase):
     def test_an_edit_of_one_review(self):
         def edit():
-            self.review.title = "Run On, run again"
-            self.review.save()
+            edit_review(
+                review=self.review,
+                edit=ReviewEdit(fields={"title": "Run On, run again"}),
+                by=None,
+                via="test",
+            )
 
         self.assert_precise(
             edit,
@@ -144,8 +149,7 @@ class ChangeTests(PrecisionTestCase):
 
     def test_unpublishing(self):
         def unpublish():
-            self.office.status = Review.Status.DRAFT
-            self.office.save()
+            unpublish_review(review=self.office, by=None)
 
         self.assert_precise(
             unpublish, stays=self.run_on_pages.values(), changes=[*self.misaeng_pages.values(), "/"]
