@@ -156,6 +156,11 @@ CACHES = {
 # After the cache fails, how long each process does without it before trying
 # again (kdrama_rewind/caching/backend.py).
 CACHE_RETRY_SECONDS = 2.0
+# How much of the cached pages and fragments each process keeps in its own
+# memory, served while nothing has changed anywhere (one small round trip to
+# the cache instead of the whole entry; kdrama_rewind/caching/dependencies.py).
+# 0 turns it off.
+CACHE_LOCAL_BYTES = int(os.environ.get("DJANGO_CACHE_LOCAL_BYTES") or 16 * 1024 * 1024)
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)

@@ -125,6 +125,10 @@ class RedisCache(DjangoRedisCache):
         self._location = ",".join(self._servers)
         self._breaker = _breakers.setdefault(self._location, _Breaker())
 
+    def validate_key(self, key):
+        """Redis takes any key: Django's checks for keys memcached would
+        refuse cost more than the round trip on a page's many keys."""
+
     def _usable(self) -> bool:
         """Whether to try Redis: yes while it works; while it fails, once
         every ``CACHE_RETRY_SECONDS``, after the recovery hooks have run."""

@@ -15,6 +15,13 @@ were when it was made, and is served only while every one still matches.
 An entry's keys are remembered by each process, so the entry, the versions
 of its keys and the sequence come back in one round trip (``lookup``).
 
+Each process also keeps the entries it has checked (``CheckedEntries``, up to
+``CACHE_LOCAL_BYTES``) with the sequence it read when it checked them. No key
+can have moved while the sequence has not, so while it still reads the
+same, the entry is served from the process's memory after one round trip
+for two small numbers: the sequence and the epoch. Once it moves, the
+versions of the entry's keys are read again (not the entry itself).
+
 ``invalidate`` moves the sequence on and gives each key the new number once
 a change has committed, and hands the keys to an HTTP cache in front
 (``kdrama_rewind.caching.purge``). An entry is stored only if none of its keys moved
@@ -36,12 +43,14 @@ from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from datetime import datetime
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db import transaction
 from django.db.models.signals import post_init
 from django.utils import timezone
 
 from kdrama_rewind.caching import purge
+from kdrama_rewind.caching.memory import Checked, CheckedEntries
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +64,8 @@ MAX_KEYS_PER_KIND = 50
 KNOWN_ENTRIES = 20_000
 
 _collectors: ContextVar[tuple[set, ...]] = ContextVar("dependency_collectors", default=())
+# Inside ``one_reading``: the sequence and epoch once read ({} until then).
+_reading: ContextVar[dict | None] = ContextVar("dependency_reading", default=None)
 _prefixes: dict[type, str] = {}
 _moments_hook: list[Callable[[], list[tuple[datetime, Iterable[str]]]]] = []
 # Per process: the keys each entry recorded when last seen, so a lookup
@@ -156,9 +167,24 @@ class Lookup:
         self.hit, self.value, self.started = hit, value, started
 
 
+_checked = CheckedEntries()
+
+
+def forget_checked() -> None:
+    """Drop what this process kept of entries it checked (after the cache
+    itself was cleared)."""
+    _checked.clear()
+
+
 def lookup(key: str) -> Lookup:
-    """The entry at ``key`` if none of its keys moved, in one round trip
-    when this process has seen the entry before."""
+    """The entry at ``key`` if none of its keys moved: from this process's
+    memory while the sequence has not moved since it was checked, else in
+    one round trip when this process has seen the entry before."""
+    kept = _checked.get(key)
+    if kept is not None:
+        found = _from_memory(key, kept)
+        if found is not None:
+            return found
     known = _known.get(key, ())
     names = [key, SEQUENCE_KEY, EPOCH_KEY, *map(_version_key, known)]
     found = cache.get_many(names)
@@ -166,17 +192,71 @@ def lookup(key: str) -> Lookup:
     if sequence is None:
         sequence = _start(SEQUENCE_KEY)  # None: the cache failed, keep nothing
     entry = found.get(key)
-    if entry is None or entry[0] != found.get(EPOCH_KEY):
+    epoch = found.get(EPOCH_KEY)
+    if entry is None or len(entry) != 4 or entry[0] != epoch:
         return Lookup(started=sequence)
-    _, versions, value = entry
+    _, versions, value, expires_at = entry
+    if time.time() >= expires_at:
+        return Lookup(started=sequence)
     deps = tuple(versions)
     if deps != known:
         _remember(key, deps)
         found.update(cache.get_many([_version_key(d) for d in deps if d not in known]))
     if any(found.get(_version_key(dep)) != version for dep, version in versions.items()):
         return Lookup(started=sequence)
+    _checked.put(
+        key,
+        sequence=found.get(SEQUENCE_KEY),
+        epoch=epoch,
+        versions=versions,
+        value=value,
+        expires_at=expires_at,
+    )
     depends_on(*deps)
     return Lookup(hit=True, value=value)
+
+
+def _from_memory(key: str, kept: Checked) -> Lookup | None:
+    """The entry kept in memory if it is still current; ``None`` to look in
+    the cache."""
+    found = _sequence_and_epoch() if time.time() < kept.expires_at else {}
+    now, versions = found.get(SEQUENCE_KEY), kept.versions
+    if now is None or found.get(EPOCH_KEY) != kept.epoch:
+        _checked.drop(key)
+        return None
+    if now != kept.sequence:
+        # Something changed somewhere: did any of this entry's keys move?
+        current = cache.get_many([_version_key(dep) for dep in versions])
+        if any(current.get(_version_key(dep)) != v for dep, v in versions.items()):
+            _checked.drop(key)
+            return None
+        _checked.recheck(key, now)
+    depends_on(*versions)
+    return Lookup(hit=True, value=kept.value())
+
+
+class one_reading:
+    """Inside the block (one public request), entries kept in memory are
+    checked against the sequence and epoch as first read there: a page and
+    its fragments cost one round trip, and agree with each other."""
+
+    def __enter__(self):
+        self._token = _reading.set({})
+        return self
+
+    def __exit__(self, *exc):
+        _reading.reset(self._token)
+        return False
+
+
+def _sequence_and_epoch() -> dict:
+    reading = _reading.get()
+    if reading:
+        return reading
+    found = cache.get_many([SEQUENCE_KEY, EPOCH_KEY])
+    if reading is not None and found.get(SEQUENCE_KEY) is not None:
+        reading.update(found)
+    return found
 
 
 def store(key: str, value, deps: Iterable[str], started: int | None, seconds: int) -> int:
@@ -187,7 +267,8 @@ def store(key: str, value, deps: Iterable[str], started: int | None, seconds: in
     deps = compact(deps)
     if started is None or seconds <= 0:
         return 0
-    versions_found = cache.get_many([EPOCH_KEY, MOMENTS_KEY, *map(_version_key, deps)])
+    names = [SEQUENCE_KEY, EPOCH_KEY, MOMENTS_KEY, *map(_version_key, deps)]
+    versions_found = cache.get_many(names)
     epoch = versions_found.get(EPOCH_KEY)
     if epoch is None:
         epoch = _start(EPOCH_KEY)
@@ -205,8 +286,18 @@ def store(key: str, value, deps: Iterable[str], started: int | None, seconds: in
         versions[dep] = version
     if seconds <= 0:
         return 0
-    cache.set(key, (epoch, versions, value), seconds)
+    expires_at = time.time() + seconds
+    cache.set(key, (epoch, versions, value, expires_at), seconds)
     _remember(key, tuple(versions))
+    # Current when the sequence read above was: checked at that number.
+    _checked.put(
+        key,
+        sequence=versions_found.get(SEQUENCE_KEY),
+        epoch=epoch,
+        versions=versions,
+        value=value,
+        expires_at=expires_at,
+    )
     return seconds
 
 
@@ -218,8 +309,9 @@ def _remember(key: str, deps: tuple[str, ...]) -> None:
 
 def _start(key: str) -> int:
     """A sequence or epoch that was never set or was lost starts from the
-    clock, so it never goes back to a number used before."""
-    cache.add(key, int(time.time() * 1000), timeout=None)
+    clock (in microseconds: no process moves it a million times a second),
+    so it never goes back to a number used before, by any process's memory."""
+    cache.add(key, time.time_ns() // 1000, timeout=None)
     return cache.get(key)
 
 
@@ -234,20 +326,28 @@ def invalidate(keys: Iterable[str]) -> None:
         return
     kinds = {key.partition(":")[0] for key in keys}
     keys += [f"all:{kind}" for kind in sorted(kinds & set(_prefixes.values()))]
-    try:
-        sequence = cache.incr(SEQUENCE_KEY)
-    except ValueError:  # never set, or lost: it starts again from the clock
-        _start(SEQUENCE_KEY)
-        try:
-            sequence = cache.incr(SEQUENCE_KEY)
-        except ValueError:
-            sequence = None
+    sequence = _incr_or_start(SEQUENCE_KEY)
     if sequence is not None:
         cache.set_many({_version_key(key): sequence for key in keys}, timeout=None)
+        # Moved again once the versions are written: a process that read the
+        # sequence between the two, with the old versions, checks again.
+        _incr_or_start(SEQUENCE_KEY)
         cache.delete(MOMENTS_KEY)
-    else:
+    elif not isinstance(caches["default"], DummyCache):  # no cache: nothing to drop
         logger.warning("Cache unreachable: %d keys will be dropped when it returns.", len(keys))
     purge.purge_keys(keys)
+
+
+def _incr_or_start(key: str) -> int | None:
+    """The sequence moved on; ``None`` if the cache cannot be reached."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # never set, or lost: it starts again from the clock
+        _start(key)
+        try:
+            return cache.incr(key)
+        except ValueError:
+            return None
 
 
 def invalidate_on_commit(keys: Iterable[str] | Callable[[], Iterable[str]]) -> None:

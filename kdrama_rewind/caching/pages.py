@@ -48,6 +48,7 @@ from kdrama_rewind.caching.dependencies import (
     invalidate_everything,
     lifetime,
     lookup,
+    one_reading,
     store,
 )
 
@@ -178,7 +179,11 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
+        if self.cacheable_request(request):
+            with one_reading():  # the page and its fragments: one check
+                response = self.get_response(request)
+        else:
+            response = self.get_response(request)
         if getattr(response, "from_page_cache", False):
             response["X-Page-Cache"] = "hit"
             return response

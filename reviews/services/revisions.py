@@ -8,6 +8,8 @@ from datetime import datetime
 
 from django.core.cache import cache
 
+from kdrama_rewind.caching.backend import on_recovery
+
 from ..models import Review, Revision
 from .snapshots import compare, snapshot, summarize
 
@@ -60,6 +62,16 @@ def forget_next_update() -> None:
     global _remembered
     _remembered = None
     cache.delete(NEXT_UPDATE_CACHE_KEY)
+
+
+def _forget_after_an_outage(direct_cache) -> None:
+    """An update scheduled while the cache failed could not drop the answer
+    kept there: once it answers again, ask the database. (What this process
+    remembers meanwhile came from the database, and is forgotten in seconds.)"""
+    direct_cache.delete(NEXT_UPDATE_CACHE_KEY)
+
+
+on_recovery(_forget_after_an_outage)
 
 
 def next_update_at() -> datetime | None:

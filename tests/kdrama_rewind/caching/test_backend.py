@@ -4,14 +4,18 @@ site while that Redis is down."""
 import os
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings
 from django.test import override_settings
+from django.utils import timezone
 
 from kdrama_rewind.caching.backend import RedisCache, _breakers
 from kdrama_rewind.environment import cache_from_url, counters_from_url
+from reviews.services import ReviewEdit, edit_review, revisions
+from tests.clock import clock_at
 from tests.factories import make_user
 from tests.redis_server import RedisServer
 from tests.sample_site import PublicSiteTestCase
@@ -157,3 +161,18 @@ class RedisOutageTests(PublicSiteTestCase):
         # change Redis never heard of, so it was not kept.
         self.assertEqual(self.get(url)["X-Page-Cache"], "miss")
         self.assertEqual(self.get(url)["X-Page-Cache"], "hit")
+
+    def test_an_update_scheduled_while_redis_was_unreachable_is_applied_on_time(self):
+        url = self.review.get_absolute_url()
+        self.get(url)  # "no update is due" is now kept in Redis for a minute
+        self.redis.stop()
+        self.addCleanup(self.redis.resume)
+        at = timezone.now() + timedelta(seconds=30)
+        editor = make_user("mina", staff=True, superuser=True)
+        with self.assertLogs("kdrama_rewind"), self.captureOnCommitCallbacks(execute=True):
+            edit = ReviewEdit(fields={"standfirst": "Rewatched for the finale."})
+            edit_review(review=self.review, edit=edit, by=editor, via="test", apply_at=at)
+        self.redis.resume()
+        revisions._remembered = None  # a process that had not asked lately
+        with clock_at(at + timedelta(seconds=1)):
+            self.assertContains(self.get(url), "Rewatched for the finale.")
