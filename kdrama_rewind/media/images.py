@@ -184,6 +184,18 @@ class RenditionImageField(ImageField):
         self.focus_fields = tuple(focus_fields or ())
         super().__init__(*args, **kwargs)
 
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        """Django reads the image's size again whenever the field is set,
+        even to the same stored file (``full_clean`` does): an image gone
+        from storage keeps the size recorded when it was stored, so the
+        rest of the record can still be edited."""
+        try:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+        except FileNotFoundError:
+            sizes = [getattr(instance, f) for f in (self.width_field, self.height_field) if f]
+            if not sizes or not all(sizes):
+                raise
+
     def generate_filename(self, instance, filename):
         """``upload_to``'s folder and a random name (128 bits) with the
         upload's extension."""

@@ -9,7 +9,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 
 from reviews.models import Review
-from tests.factories import image_bytes, make_author, make_role_user, review_form
+from reviews.services import ReviewEdit, edit_review
+from tests.factories import (
+    image_bytes,
+    image_upload,
+    make_author,
+    make_review,
+    make_role_user,
+    review_form,
+)
 from tests.factories import stored_files as media_files
 
 
@@ -88,3 +96,16 @@ class UnwritableStorageTests(TestCase):
         self.assertContains(response, "The image could not be stored just now")
         self.assertFalse(Person.objects.filter(name="Shin Se-kyung").exists())
         self.assertEqual(media_files(), before)
+
+
+class VanishedImageTests(TestCase):
+    def test_a_review_whose_image_left_storage_can_still_be_edited(self):
+        editor = make_role_user("Editor", "editor")
+        review = make_review("Run On", author=make_author("Mina Park"), hero_alt="A track")
+        review.hero_image.save("hero.jpg", image_upload(size=(1300, 800)))
+        review.hero_image.storage.delete(review.hero_image.name)  # lost, restored from backup…
+        edit = ReviewEdit(fields={"standfirst": "Still worth a rewatch."})
+        edit_review(review=review, edit=edit, by=editor, via="test")
+        review.refresh_from_db()
+        self.assertEqual(review.standfirst, "Still worth a rewatch.")
+        self.assertEqual((review.hero_width, review.hero_height), (1300, 800))
