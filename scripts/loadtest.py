@@ -2,7 +2,10 @@
 
 Serves the site with gunicorn (production settings, PostgreSQL, Redis,
 whole-page caching on) and for --seconds runs --readers concurrent readers
-(wrk) across the public pages while --editors editors keep saving reviews
+(wrk) across the public pages, each pausing --think milliseconds on average
+between pages (0: none, each asks again the moment it has its page, which
+measures the most the site can serve rather than what a reader waits),
+while --editors editors keep saving reviews
 and moving them between published and draft (the service functions the
 admin uses, in their own processes). Halfway through one gunicorn worker is
 killed; gunicorn starts another. Prints requests, latency percentiles, 5xx
@@ -105,6 +108,12 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/8")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--readers", type=int, default=50)
+    parser.add_argument(
+        "--think",
+        type=int,
+        default=100,
+        help="a reader's mean pause between pages, in ms (0: none, the site's limit)",
+    )
     parser.add_argument("--editors", type=int, default=3)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
     args = parser.parse_args()
@@ -140,8 +149,9 @@ def main() -> int:
         )  # fmt: skip
         wait_until_up()
         print(
-            f"Running {args.seconds} s: {args.readers} readers, {args.editors} editors, "
-            f"{args.workers} workers; one worker killed at {args.seconds // 2} s",
+            f"Running {args.seconds} s: {args.readers} readers (pausing {args.think} ms on "
+            f"average between pages), {args.editors} editors, {args.workers} workers; "
+            f"one worker killed at {args.seconds // 2} s",
             flush=True,
         )
         editors = [
@@ -158,7 +168,8 @@ def main() -> int:
         readers = subprocess.Popen(
             ["wrk", "-t2", f"-c{args.readers}", f"-d{args.seconds}s", "-s", str(READER_SCRIPT),
              PORT_URL],
-            env={**os.environ, "KDR_PATHS": " ".join(reader_paths())},
+            env={**os.environ, "KDR_PATHS": " ".join(reader_paths()),
+                 "KDR_THINK_MS": str(args.think)},
             stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         time.sleep(args.seconds / 2)

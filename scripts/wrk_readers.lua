@@ -8,6 +8,9 @@ for path in string.gmatch(os.getenv("KDR_PATHS") or "/", "%S+") do
 end
 local threads = {}
 local counter = 0
+-- A reader's pause between pages, in milliseconds (KDR_THINK_MS, the mean
+-- of a uniform 0..2×mean; 0: none, every connection asks again at once).
+local think = tonumber(os.getenv("KDR_THINK_MS") or "0")
 
 function setup(thread)
   table.insert(threads, thread)
@@ -18,6 +21,13 @@ function init(args)
   hits = 0
   answers = 0
   counter = math.random(#paths)
+end
+
+function delay()
+  if think <= 0 then
+    return 0
+  end
+  return math.random(0, 2 * think)
 end
 
 function request()
