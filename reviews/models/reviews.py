@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin
 from kdrama_rewind.media.images import RenditionImageField
+from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.status import (
     APPROVED_STATUSES,
@@ -301,7 +301,7 @@ class Review(AutoSlugMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reviews:review_detail", kwargs={"slug": self.slug})
+        return page_url("reviews:review_detail", slug=self.slug)
 
     def clean(self):
         # Browsers send textarea line breaks as CRLF; keep bodies in one form.
