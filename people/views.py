@@ -68,7 +68,7 @@ class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
-        return self.person.reviews.published().for_cards()
+        return self.person.reviews.published().cards()
 
     @cached_property
     def social_image(self):
@@ -96,7 +96,7 @@ class AuthorDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return self.author.reviews.published().for_cards()
+        return self.author.reviews.published().cards()
 
     def get_context_data(self, **kwargs):
         absolute = self.request.build_absolute_uri

@@ -205,7 +205,7 @@ class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
-        return self.column.reviews.published().for_cards()
+        return self.column.reviews.published().cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(column=self.column, **kwargs)
@@ -221,7 +221,7 @@ class TagDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag.objects.in_use(), slug=self.kwargs["slug"])
-        return Review.objects.published().filter(tags=self.tag).for_cards()
+        return Review.objects.published().filter(tags=self.tag).cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -298,7 +298,7 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
             quotes=Quote.objects.filter(character__drama=self.object).select_related(
                 "character__drama"
             ),
-            reviews=self.object.reviews.published().for_cards(),
+            reviews=self.object.reviews.published().cards(),
             **kwargs,
         )
 
@@ -322,7 +322,7 @@ class CharacterDetailView(DetailView):
         depends_on(f"list:quotes:character:{character.pk}", f"list:drama:{character.drama_id}")
         return super().get_context_data(
             quotes=character.quotes.all(),
-            reviews=character.drama.reviews.published().for_cards()[:4],
+            reviews=character.drama.reviews.published().cards()[:4],
             **kwargs,
         )
 

@@ -35,6 +35,25 @@ HERO_CROPS = {"wide": (16, 9), "square": (1, 1)}
 # What a list of reviews never shows: deferred by ``for_cards``.
 LONG_TEXTS = ("body", "search_text", "body_html", "placed_quotes", "name_checks_dismissed")
 
+# What a review card shows (the ``{% review_card %}`` tag, the front page's
+# lead story): ``cards()`` loads these alone.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "standfirst",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_focus_x",
+    "hero_focus_y",
+    "hero_alt",
+    "published_at",
+    "author__name",
+    "author__slug",
+    "column__name",
+    "column__slug",
+)
+
 # The status half of ReviewQuerySet.published, for partial indexes.
 APPROVED = approved_q()
 
@@ -71,6 +90,11 @@ class ReviewQuerySet(models.QuerySet):
         """What a review card shows: the byline and column, in one query,
         without the long texts a card never shows."""
         return self.select_related("author", "column").defer(*LONG_TEXTS).newest_first()
+
+    def cards(self):
+        """Only what a card shows (``CARD_FIELDS``), newest first: for pages
+        that list reviews as cards and show nothing else of them."""
+        return self.select_related("author", "column").only(*CARD_FIELDS).newest_first()
 
 
 class Review(AutoSlugMixin, models.Model):

@@ -31,7 +31,7 @@ def title_in_column(review) -> str:
 def review_card(review, level=None, reason="", in_column=False):
     """One review in a list: ``{% review_card review level=3 %}``.
 
-    ``review`` comes from ``Review.objects…for_cards()``; ``level`` is the
+    ``review`` comes from ``Review.objects…cards()`` (or ``for_cards()``); ``level`` is the
     heading level (2 by default); ``reason`` is said above the headline (Up
     Next); ``in_column`` is true in a column's own list, which needs no
     column kicker. On phones the image is a thumbnail beside the headline.
