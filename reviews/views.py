@@ -45,7 +45,8 @@ class ReviewPage:
 
     @cached_property
     def featured_people(self):
-        return list(self.review.featured_people.all())
+        # The page and its JSON-LD name and link them: nothing more.
+        return list(self.review.featured_people.only("name", "slug"))
 
     @cached_property
     def tags(self):
@@ -58,7 +59,9 @@ class ReviewPage:
 
     @cached_property
     def pull_quotes(self):
-        return list(self.review.quotes.select_related("character__played_by"))
+        # What the page shows of each: the words, the episode, who says them.
+        quotes = self.review.quotes.select_related("character__played_by")
+        return list(quotes.only("text", "episode", "character__name", "character__played_by__name"))
 
     @property
     def body_html(self) -> str:
@@ -123,7 +126,8 @@ class ReviewDetailView(DetailView):
         slug = self.kwargs["slug"]
         review = remembered(
             f"public-review:{slug}",
-            lambda: self.get_queryset().filter(slug=slug).first(),
+            # The slug is unique: the query needs no ordering.
+            lambda: next(iter(self.get_queryset().filter(slug=slug).order_by()[:1]), None),
             depends=[address_key(slug)],
         )
         if review is None:
