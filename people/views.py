@@ -80,7 +80,11 @@ class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
         return person_graph(self.person, absolute, image_url=self.social_image)
 
     def get_context_data(self, **kwargs):
-        roles = self.person.roles.select_related("drama").order_by("-drama__year", "drama__title")
+        roles = (
+            self.person.roles.select_related("drama")
+            .only("played_by", "name", "role", "drama__title", "drama__slug", "drama__year")
+            .order_by("-drama__year", "drama__title")
+        )
         return super().get_context_data(person=self.person, roles=roles, **kwargs)
 
 

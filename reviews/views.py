@@ -286,7 +286,12 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
 
     @cached_property
     def characters(self):
-        return list(self.object.characters.select_related("played_by", "drama"))
+        # What the cast list and the JSON-LD show; each character's drama is
+        # this one (the related manager sets it), never joined again.
+        characters = self.object.characters.select_related("played_by").only(
+            "drama", "name", "hangul_name", "aliases", "role", "played_by__name", "played_by__slug"
+        )
+        return list(characters)
 
     @cached_property
     def social_image(self):
@@ -299,9 +304,9 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            quotes=Quote.objects.filter(character__drama=self.object).select_related(
-                "character__drama"
-            ),
+            quotes=Quote.objects.filter(character__drama=self.object)
+            .select_related("character__drama")
+            .only("text", "episode", "context", "character__name", "character__drama__slug"),
             reviews=self.object.reviews.published().cards(),
             **kwargs,
         )
