@@ -29,6 +29,19 @@ from .social import card_digest, card_url, ensure_card
 from .structured_data import drama_graph, review_graph
 from .up_next import up_next_for
 
+DRAMA_FACTS = (
+    "title",
+    "original_title",
+    "slug",
+    "year",
+    "first_aired",
+    "network",
+    "episodes",
+    "poster",
+    "poster_width",
+    "poster_height",
+)
+
 
 class ReviewPage:
     """What a review's page shows besides the review itself, each part loaded
@@ -41,7 +54,8 @@ class ReviewPage:
 
     @cached_property
     def dramas(self):
-        return list(self.review.dramas.all())
+        # What the fact box and the JSON-LD show of each: never the synopsis.
+        return list(self.review.dramas.only(*DRAMA_FACTS))
 
     @cached_property
     def featured_people(self):
