@@ -8,8 +8,9 @@ many, and a template per picture costs several times more.
 """
 
 from django import template
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+
+from kdrama_rewind.web.escaping import escape_text
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def picture_html(image, *, alt="", sizes="", eager=False, phone=None, phone_size
     """The ``<picture>``/``<img>`` markup for ``image``, escaped ("" without one)."""
     if not image:
         return ""
-    esc = conditional_escape
+    esc = escape_text
     parts = []
     if phone:
         parts.append(

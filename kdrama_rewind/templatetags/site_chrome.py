@@ -5,9 +5,10 @@ the phone menu each show, and ``{% social_meta … %}`` (link previews)."""
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
+
+from kdrama_rewind.web.escaping import escape_text
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def site_nav(context):
     """The main navigation's links, each with its ``aria-current``."""
-    esc = conditional_escape
+    esc = escape_text
     items = []
     for link in context.get("navigation") or ():
         current = f' aria-current="{esc(link["current"])}"' if link["current"] else ""
@@ -26,7 +27,7 @@ def site_nav(context):
 @register.simple_tag(takes_context=True)
 def site_search(context, id):
     """The search box, holding the query of the search page it is on."""
-    esc = conditional_escape
+    esc = escape_text
     links = context.get("site_links") or {}
     return mark_safe(  # every value escaped
         f'\n<form class="site-search" role="search" action="{esc(links.get("search", ""))}"'
@@ -64,7 +65,7 @@ def social_meta(context, **options):
         name: options[name] if name in options else context.get(name)
         for name in SOCIAL_META_OPTIONS
     }
-    esc = conditional_escape
+    esc = escape_text
     site_name = context.get("site_name") or ""
     title = value["og_title"] or site_name
     description = value["og_description"] or context.get("site_description") or ""

@@ -2,12 +2,12 @@ import re
 
 from django import template
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 
 from kdrama_rewind.templatetags.dates import datetime_attr
 from kdrama_rewind.templatetags.pictures import picture_html
+from kdrama_rewind.web.escaping import escape_text
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def review_card(review, level=None, reason="", in_column=False):
     column kicker. On phones the image is a thumbnail beside the headline.
     Drawn in Python: lists show many cards, and a template per card costs
     several times more."""
-    esc = conditional_escape
+    esc = escape_text
     level = esc(level or 2)
     parts = ['\n<article class="card">\n  ']
     if review.hero_image:
