@@ -100,7 +100,7 @@ class AuthorDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return self.author.reviews.published().cards()
+        return self.author.reviews.published().cards(known="author")
 
     def get_context_data(self, **kwargs):
         absolute = self.request.build_absolute_uri

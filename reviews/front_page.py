@@ -62,7 +62,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
         if column is None:
             return ColumnSection(None, [])
         # The index on (column, published_at) finds them without reading the archive.
-        reviews = list(column.reviews.published().cards()[: 1 + FEATURED_MORE])
+        reviews = list(column.reviews.published().cards(known="column")[: 1 + FEATURED_MORE])
         return ColumnSection(column, reviews)
 
     @staticmethod

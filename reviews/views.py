@@ -223,7 +223,7 @@ class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
-        return self.column.reviews.published().cards()
+        return self.column.reviews.published().cards(known="column")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(column=self.column, **kwargs)

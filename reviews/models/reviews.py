@@ -91,10 +91,16 @@ class ReviewQuerySet(models.QuerySet):
         without the long texts a card never shows."""
         return self.select_related("author", "column").defer(*LONG_TEXTS).newest_first()
 
-    def cards(self):
+    def cards(self, *, known: str | None = None):
         """Only what a card shows (``CARD_FIELDS``), newest first: for pages
-        that list reviews as cards and show nothing else of them."""
-        return self.select_related("author", "column").only(*CARD_FIELDS).newest_first()
+        that list reviews as cards and show nothing else of them. ``known``
+        ("author" or "column") is the relation the related manager these
+        reviews come from sets on each (``column.reviews``): not joined again."""
+        joined = [name for name in ("author", "column") if name != known]
+        fields = [name for name in CARD_FIELDS if name.split("__")[0] != known]
+        if known:
+            fields.append(known)
+        return self.select_related(*joined).only(*fields).newest_first()
 
 
 class Review(AutoSlugMixin, models.Model):
