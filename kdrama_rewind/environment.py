@@ -69,7 +69,7 @@ def media_storage_from_env() -> tuple[dict, str | None]:
     """
     kind = os.environ.get("MEDIA_STORAGE") or "filesystem"
     if kind == "filesystem":
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}, None
+        return {"BACKEND": "kdrama_rewind.media.local.LocalMediaStorage"}, None
     if kind != "s3":
         raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3, not {kind!r}.")
     bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME")

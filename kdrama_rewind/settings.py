@@ -201,11 +201,12 @@ MEDIA_STORAGE_BACKEND, MEDIA_ORIGIN = media_storage_from_env()
 STORAGES = {
     "default": MEDIA_STORAGE_BACKEND,
     # In production static files are compressed and fingerprinted (run
-    # collectstatic), and WhiteNoise serves them with far-future expiry.
+    # collectstatic), and WhiteNoise serves them with far-future expiry
+    # (kdrama_rewind/web/staticfiles.py).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "kdrama_rewind.web.staticfiles.StaticFilesStorage"
     },
 }
 

@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin, split_lines
 from kdrama_rewind.media.images import RenditionImageField
+from kdrama_rewind.web.links import page_url
 
 from .romanization import SearchNamesMixin
 
@@ -68,7 +68,7 @@ class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:person_detail", kwargs={"slug": self.slug})
+        return page_url("people:person_detail", slug=self.slug)
 
     def clean(self):
         self.aliases = "\n".join(split_lines(self.aliases))
@@ -133,7 +133,7 @@ class Author(AutoSlugMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:author_detail", kwargs={"slug": self.slug})
+        return page_url("people:author_detail", slug=self.slug)
 
 
 class SubscriberQuerySet(models.QuerySet):

@@ -68,7 +68,7 @@ class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.person = get_object_or_404(Person, slug=self.kwargs["slug"])
-        return self.person.reviews.published().for_cards()
+        return self.person.reviews.published().cards()
 
     @cached_property
     def social_image(self):
@@ -80,7 +80,11 @@ class PersonDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
         return person_graph(self.person, absolute, image_url=self.social_image)
 
     def get_context_data(self, **kwargs):
-        roles = self.person.roles.select_related("drama").order_by("-drama__year", "drama__title")
+        roles = (
+            self.person.roles.select_related("drama")
+            .only("played_by", "name", "role", "drama__title", "drama__slug", "drama__year")
+            .order_by("-drama__year", "drama__title")
+        )
         return super().get_context_data(person=self.person, roles=roles, **kwargs)
 
 
@@ -96,7 +100,7 @@ class AuthorDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return self.author.reviews.published().for_cards()
+        return self.author.reviews.published().cards(known="author")
 
     def get_context_data(self, **kwargs):
         absolute = self.request.build_absolute_uri

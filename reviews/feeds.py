@@ -28,6 +28,20 @@ from people.models import Author
 from .models import Column, Review, Tag, TaggedReview
 
 FEED_LENGTH = 30
+# What an item shows: its headline, standfirst, address, dates, byline,
+# column and the hero image's renditions (for the enclosure).
+ITEM_FIELDS = (
+    "title",
+    "slug",
+    "standfirst",
+    "published_at",
+    "updated_at",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "author__name",
+    "column__name",
+)
 
 
 def _escaped(text):
@@ -73,9 +87,13 @@ class ReviewFeed(Feed):
     def items(self, obj):
         # Tags through their link rows: one plain query for all items.
         tagged = Prefetch(
-            "tagged_items", TaggedReview.objects.select_related("tag").order_by("tag__name")
+            "tagged_items",
+            TaggedReview.objects.select_related("tag")
+            .only("content_object", "tag__name")
+            .order_by("tag__name"),
         )
-        return self.reviews(obj).for_cards().prefetch_related(tagged)[:FEED_LENGTH]
+        items = self.reviews(obj).select_related("author", "column").only(*ITEM_FIELDS)
+        return items.newest_first().prefetch_related(tagged)[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title

@@ -33,7 +33,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
         return ["list:front"]
 
     def get_queryset(self):
-        reviews = Review.objects.published().for_cards()
+        reviews = Review.objects.published().cards()
         # Each review once: those in the sections are not repeated here.
         sections = [self.featured, *self.column_sections]
         shown = [review.pk for section in sections for review in section.reviews]
@@ -62,7 +62,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
         if column is None:
             return ColumnSection(None, [])
         # The index on (column, published_at) finds them without reading the archive.
-        reviews = list(column.reviews.published().for_cards()[: 1 + FEATURED_MORE])
+        reviews = list(column.reviews.published().cards(known="column")[: 1 + FEATURED_MORE])
         return ColumnSection(column, reviews)
 
     @staticmethod
@@ -73,7 +73,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
         recent = (
             Review.objects.published()
             .filter(column__is_featured=False)
-            .for_cards()[:COLUMN_SECTION_WINDOW]
+            .cards()[:COLUMN_SECTION_WINDOW]
         )
         sections: dict[int, ColumnSection] = {}
         with ignoring():  # the page shows only the few it picks

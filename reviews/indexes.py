@@ -24,7 +24,7 @@ class ReviewIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
         return ["list:reviews"]
 
     def get_queryset(self):
-        return Review.objects.published().for_cards()
+        return Review.objects.published().cards()
 
 
 class ColumnIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):

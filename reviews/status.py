@@ -55,12 +55,13 @@ def state_of(
     return State.TAKEN_DOWN if taken_down_at is not None else State.DRAFT
 
 
-def approved_q() -> Q:
-    return Q(status__in=APPROVED_STATUSES)
+def approved_q(prefix: str = "") -> Q:
+    """``prefix`` ("candidate__", say) filters a related review instead."""
+    return Q(**{f"{prefix}status__in": APPROVED_STATUSES})
 
 
-def live_q(now: datetime) -> Q:
-    return approved_q() & Q(published_at__lte=now)
+def live_q(now: datetime, prefix: str = "") -> Q:
+    return approved_q(prefix) & Q(**{f"{prefix}published_at__lte": now})
 
 
 def state_q(state: str, now: datetime) -> Q:

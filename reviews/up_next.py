@@ -19,8 +19,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils import timezone
+
 from .models import Review, UpNextEntry
-from .models.reviews import LONG_TEXTS
+from .models.reviews import CARD_FIELDS
+from .status import live_q
 
 Kind = UpNextEntry.Kind
 WEIGHTS = {Kind.DRAMA: 8, Kind.PERSON: 4, Kind.TAG: 2, Kind.COLUMN: 1}
@@ -92,11 +95,12 @@ def rank(
 
 def up_next_for(review: Review, *, limit: int = SHOWN) -> list[UpNextPick]:
     """Up to ``limit`` of the review's stored candidates that are live now:
-    one query."""
+    one query, which reads only what their cards show."""
     entries = (
-        UpNextEntry.objects.filter(review=review, candidate__in=Review.objects.published())
+        # Review.objects.published(), on the candidate joined for its card.
+        UpNextEntry.objects.filter(live_q(timezone.now(), "candidate__"), review_id=review.pk)
         .select_related("candidate__author", "candidate__column")
-        .defer(*(f"candidate__{name}" for name in LONG_TEXTS))
+        .only("kind", "reason", "candidate", *(f"candidate__{name}" for name in CARD_FIELDS))
         .order_by("position")[:limit]
     )
     column = review.column.name if review.column_id else ""

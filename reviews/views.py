@@ -29,6 +29,19 @@ from .social import card_digest, card_url, ensure_card
 from .structured_data import drama_graph, review_graph
 from .up_next import up_next_for
 
+DRAMA_FACTS = (
+    "title",
+    "original_title",
+    "slug",
+    "year",
+    "first_aired",
+    "network",
+    "episodes",
+    "poster",
+    "poster_width",
+    "poster_height",
+)
+
 
 class ReviewPage:
     """What a review's page shows besides the review itself, each part loaded
@@ -41,11 +54,13 @@ class ReviewPage:
 
     @cached_property
     def dramas(self):
-        return list(self.review.dramas.all())
+        # What the fact box and the JSON-LD show of each: never the synopsis.
+        return list(self.review.dramas.only(*DRAMA_FACTS))
 
     @cached_property
     def featured_people(self):
-        return list(self.review.featured_people.all())
+        # The page and its JSON-LD name and link them: nothing more.
+        return list(self.review.featured_people.only("name", "slug"))
 
     @cached_property
     def tags(self):
@@ -58,7 +73,9 @@ class ReviewPage:
 
     @cached_property
     def pull_quotes(self):
-        return list(self.review.quotes.select_related("character__played_by"))
+        # What the page shows of each: the words, the episode, who says them.
+        quotes = self.review.quotes.select_related("character__played_by")
+        return list(quotes.only("text", "episode", "character__name", "character__played_by__name"))
 
     @property
     def body_html(self) -> str:
@@ -123,7 +140,8 @@ class ReviewDetailView(DetailView):
         slug = self.kwargs["slug"]
         review = remembered(
             f"public-review:{slug}",
-            lambda: self.get_queryset().filter(slug=slug).first(),
+            # The slug is unique: the query needs no ordering.
+            lambda: next(iter(self.get_queryset().filter(slug=slug).order_by()[:1]), None),
             depends=[address_key(slug)],
         )
         if review is None:
@@ -205,7 +223,7 @@ class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView)
 
     def get_queryset(self):
         self.column = get_object_or_404(Column, slug=self.kwargs["slug"])
-        return self.column.reviews.published().for_cards()
+        return self.column.reviews.published().cards(known="column")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(column=self.column, **kwargs)
@@ -221,7 +239,7 @@ class TagDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     def get_queryset(self):
         self.tag = get_object_or_404(Tag.objects.in_use(), slug=self.kwargs["slug"])
-        return Review.objects.published().filter(tags=self.tag).for_cards()
+        return Review.objects.published().filter(tags=self.tag).cards()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)
@@ -282,7 +300,12 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
 
     @cached_property
     def characters(self):
-        return list(self.object.characters.select_related("played_by", "drama"))
+        # What the cast list and the JSON-LD show; each character's drama is
+        # this one (the related manager sets it), never joined again.
+        characters = self.object.characters.select_related("played_by").only(
+            "drama", "name", "hangul_name", "aliases", "role", "played_by__name", "played_by__slug"
+        )
+        return list(characters)
 
     @cached_property
     def social_image(self):
@@ -295,10 +318,10 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            quotes=Quote.objects.filter(character__drama=self.object).select_related(
-                "character__drama"
-            ),
-            reviews=self.object.reviews.published().for_cards(),
+            quotes=Quote.objects.filter(character__drama=self.object)
+            .select_related("character__drama")
+            .only("text", "episode", "context", "character__name", "character__drama__slug"),
+            reviews=self.object.reviews.published().cards(),
             **kwargs,
         )
 
@@ -322,7 +345,7 @@ class CharacterDetailView(DetailView):
         depends_on(f"list:quotes:character:{character.pk}", f"list:drama:{character.drama_id}")
         return super().get_context_data(
             quotes=character.quotes.all(),
-            reviews=character.drama.reviews.published().for_cards()[:4],
+            reviews=character.drama.reviews.published().cards()[:4],
             **kwargs,
         )
 

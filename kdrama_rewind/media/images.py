@@ -17,7 +17,8 @@ model's focal point, in percent across and down) also keeps each shape cut
 around the focal point, at the same widths, under ``crops/``: their names
 carry the focal point, so moving it makes new files at new addresses and no
 cache shows an old crop. ``field_file.crops["wide"]`` reads like the file
-itself (``src``, ``srcset``, ``original_width``) for ``includes/picture.html``.
+itself (``src``, ``srcset``, ``original_width``) for the ``{% picture %}`` tag
+(``kdrama_rewind/templatetags/pictures.py``).
 """
 
 import io

@@ -73,8 +73,13 @@ CROP_NAME = re.compile(r"^crops/(?P<stem>.+)\.\w+-\d+-\d+\.\d+w\.webp$")
 
 
 def crop_name(original_name: str, kind: str, focus: Focus, width: int) -> str:
+    return f"{_crop_stem(original_name, kind, focus)}.{width}w.webp"
+
+
+def _crop_stem(original_name: str, kind: str, focus: Focus) -> str:
+    """A crop's name without its width: the same for each of its widths."""
     stem = posixpath.splitext(original_name)[0]
-    return f"crops/{stem}.{kind}-{focus[0]}-{focus[1]}.{width}w.webp"
+    return f"crops/{stem}.{kind}-{focus[0]}-{focus[1]}"
 
 
 def crop_of(name: str) -> str | None:
@@ -113,11 +118,13 @@ def plan_crop(storage, name: str, size: tuple[int, int], kind: str, shape, focus
         return Crop([], 0, 0)
     left, top, right, bottom = focal_box(width, height, shape, focus)
     box_width, box_height = right - left, bottom - top
+    # crop_name's names, their stem worked out once: pages plan two crops a card.
+    stem, url = _crop_stem(name, kind, focus), storage.url
     return Crop(
         [
-            Rendition(w, crop, storage.url(crop))
+            Rendition(w, crop, url(crop))
             for w in rendition_widths(box_width)
-            for crop in [crop_name(name, kind, focus, w)]
+            for crop in [f"{stem}.{w}w.webp"]
         ],
         box_width,
         box_height,

@@ -7,13 +7,13 @@ register = template.Library()
 
 # Characters that could end the script element or confuse an HTML parser,
 # written as JSON escapes instead (JSON readers decode them unchanged).
-_ESCAPES = {
-    ord("<"): "\\u003C",
-    ord(">"): "\\u003E",
-    ord("&"): "\\u0026",
-    ord("\u2028"): "\\u2028",
-    ord("\u2029"): "\\u2029",
-}
+_ESCAPES = (
+    ("<", "\\u003C"),
+    (">", "\\u003E"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 @register.filter(is_safe=True)
@@ -21,5 +21,7 @@ def json_ld(data) -> str:
     """``data`` as a JSON-LD script element, safe whatever text it holds."""
     if not data:
         return ""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, default=str).translate(_ESCAPES)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False, default=str)
+    for character, escape in _ESCAPES:  # str.replace: many times faster than translate
+        text = text.replace(character, escape)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # escaped above

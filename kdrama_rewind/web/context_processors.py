@@ -1,6 +1,8 @@
+from functools import cache
+
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 SITE_DESCRIPTION = (
     "Reviews of Korean dramas old and new, and the K-Drama Rewind column, from the K-drama desk."
@@ -33,13 +35,45 @@ NAVIGATION = [
 ]
 
 
+# Other addresses every page links to (header, footer, feeds), by the names
+# templates read them under: ``{{ site_links.review_list }}``.
+SITE_LINKS = {
+    "front_page": "reviews:front_page",
+    "search": "reviews:search",
+    "review_list": "reviews:review_list",
+    "column_list": "reviews:column_list",
+    "drama_list": "reviews:drama_list",
+    "person_list": "people:person_list",
+    "author_list": "people:author_list",
+    "tag_list": "reviews:tag_list",
+    "quote_list": "reviews:quote_list",
+    "newsletter": "people:newsletter",
+    "feed_rss": "reviews:feed_rss",
+    "feed_atom": "reviews:feed_atom",
+    "web_manifest": "web_manifest",
+}
+
+
+def _addresses() -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The navigation's (label, address) pairs and ``SITE_LINKS``' addresses."""
+    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+@cache
+def _reversed(prefix, urlconf) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    # Once per process (and script prefix and URLconf, which reverse reads).
+    navigation = [(label, reverse(name, kwargs=kwargs)) for label, name, kwargs in NAVIGATION]
+    return navigation, {key: reverse(name) for key, name in SITE_LINKS.items()}
+
+
 def navigation(request):
     """The main navigation's links, each with its ``aria-current``: "page"
     on the page it leads to, "true" on the pages under it (a drama under
-    Dramas), nothing elsewhere."""
+    Dramas), nothing elsewhere; and the other links every page has
+    (``site_links``)."""
+    addresses, site_links = _addresses()
     links = []
-    for label, name, kwargs in NAVIGATION:
-        url = reverse(name, kwargs=kwargs)
+    for label, url in addresses:
         if request.path == url:
             current = "page"
         elif url != "/" and request.path.startswith(url):
@@ -47,4 +81,4 @@ def navigation(request):
         else:
             current = ""
         links.append({"label": label, "url": url, "current": current})
-    return {"navigation": links}
+    return {"navigation": links, "site_links": site_links}

@@ -4,10 +4,10 @@ from datetime import date, datetime, timedelta
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from kdrama_rewind.data.slugs import AutoSlugMixin
+from kdrama_rewind.web.links import page_url
 
 WEEKDAYS = [
     (0, "Monday"),
@@ -84,7 +84,7 @@ class Column(AutoSlugMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reviews:column_detail", kwargs={"slug": self.slug})
+        return page_url("reviews:column_detail", slug=self.slug)
 
     @property
     def has_cadence(self) -> bool:

@@ -1,10 +1,10 @@
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin, slug_for, split_lines
 from kdrama_rewind.media.images import RenditionImageField
+from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Person
 from people.romanization import SearchNamesMixin
 
@@ -20,7 +20,7 @@ class Genre(AutoSlugMixin, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reviews:drama_list") + f"?genre={self.slug}"
+        return page_url("reviews:drama_list") + f"?genre={self.slug}"
 
 
 class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
@@ -97,7 +97,7 @@ class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
         return f"{self.title} ({self.year})"
 
     def get_absolute_url(self):
-        return reverse("reviews:drama_detail", kwargs={"slug": self.slug})
+        return page_url("reviews:drama_detail", slug=self.slug)
 
     @property
     def known_names(self) -> list[str]:
@@ -154,9 +154,7 @@ class Character(SearchNamesMixin, models.Model):
         return f"{self.name} ({self.drama.title})"
 
     def get_absolute_url(self):
-        return reverse(
-            "reviews:character_detail", kwargs={"drama_slug": self.drama.slug, "slug": self.slug}
-        )
+        return page_url("reviews:character_detail", drama_slug=self.drama.slug, slug=self.slug)
 
     @property
     def slug(self) -> str:

@@ -6,13 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin
 from kdrama_rewind.media.images import RenditionImageField
+from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
 from reviews.status import (
     APPROVED_STATUSES,
@@ -34,6 +34,25 @@ HERO_CROPS = {"wide": (16, 9), "square": (1, 1)}
 
 # What a list of reviews never shows: deferred by ``for_cards``.
 LONG_TEXTS = ("body", "search_text", "body_html", "placed_quotes", "name_checks_dismissed")
+
+# What a review card shows (the ``{% review_card %}`` tag, the front page's
+# lead story): ``cards()`` loads these alone.
+CARD_FIELDS = (
+    "title",
+    "slug",
+    "standfirst",
+    "hero_image",
+    "hero_width",
+    "hero_height",
+    "hero_focus_x",
+    "hero_focus_y",
+    "hero_alt",
+    "published_at",
+    "author__name",
+    "author__slug",
+    "column__name",
+    "column__slug",
+)
 
 # The status half of ReviewQuerySet.published, for partial indexes.
 APPROVED = approved_q()
@@ -71,6 +90,17 @@ class ReviewQuerySet(models.QuerySet):
         """What a review card shows: the byline and column, in one query,
         without the long texts a card never shows."""
         return self.select_related("author", "column").defer(*LONG_TEXTS).newest_first()
+
+    def cards(self, *, known: str | None = None):
+        """Only what a card shows (``CARD_FIELDS``), newest first: for pages
+        that list reviews as cards and show nothing else of them. ``known``
+        ("author" or "column") is the relation the related manager these
+        reviews come from sets on each (``column.reviews``): not joined again."""
+        joined = [name for name in ("author", "column") if name != known]
+        fields = [name for name in CARD_FIELDS if name.split("__")[0] != known]
+        if known:
+            fields.append(known)
+        return self.select_related(*joined).only(*fields).newest_first()
 
 
 class Review(AutoSlugMixin, models.Model):
@@ -301,7 +331,7 @@ class Review(AutoSlugMixin, models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("reviews:review_detail", kwargs={"slug": self.slug})
+        return page_url("reviews:review_detail", slug=self.slug)
 
     def clean(self):
         # Browsers send textarea line breaks as CRLF; keep bodies in one form.

@@ -1,10 +1,10 @@
 """Review tags: the project's own tag model, slugged by its one slug rule."""
 
 from django.db import models
-from django.urls import reverse
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from kdrama_rewind.data.slugs import slug_for
+from kdrama_rewind.web.links import page_url
 
 from .reviews import Review
 
@@ -32,7 +32,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("reviews:tag_detail", kwargs={"slug": self.slug})
+        return page_url("reviews:tag_detail", slug=self.slug)
 
 
 class TaggedReview(ItemBase):

@@ -152,12 +152,24 @@ def _ranked(reviews: QuerySet) -> tuple[list[int], bool]:
     return ranked[: text.RANKED_MATCHES], len(ranked) > text.RANKED_MATCHES
 
 
+SEARCH_RESULT_FIELDS = (
+    "title",
+    "slug",
+    "standfirst",
+    "search_text",
+    "published_at",
+    "author__name",
+    "column__name",
+)
+
+
 def _page(ranked: list[int], page) -> Page:
     page_obj = Paginator(ranked, REVIEWS_PER_PAGE).get_page(page)
     found = (
         Review.objects.published()
         .select_related("author", "column")
-        .defer("body", "body_html", "placed_quotes", "name_checks_dismissed")
+        # What a result shows: its headline, a snippet, the byline and date.
+        .only(*SEARCH_RESULT_FIELDS)
         .in_bulk(page_obj.object_list)
     )
     page_obj.object_list = [found[pk] for pk in page_obj.object_list if pk in found]

@@ -288,7 +288,7 @@ class MediaStorageSettingsTests(SimpleTestCase):
 
     def test_the_local_folder_by_default_served_by_the_site(self):
         storage, images = self.media(MEDIA_STORAGE="")
-        self.assertEqual(storage, {"BACKEND": "django.core.files.storage.FileSystemStorage"})
+        self.assertEqual(storage, {"BACKEND": "kdrama_rewind.media.local.LocalMediaStorage"})
         self.assertEqual(images, ["'self'", "data:"])
 
     def test_an_s3_compatible_service_at_its_own_address(self):

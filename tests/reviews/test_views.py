@@ -143,7 +143,7 @@ class ReviewPageTests(PublicSiteTestCase):
 
     def test_front_page_leads_with_the_featured_column_and_links_to_reviews(self):
         response = self.client.get("/")
-        self.assertEqual(response.context["lead"], self.review)
+        self.assertEqual(response.context["view"].lead, self.review)
         self.assertNotIn(self.review, response.context["reviews"])
         self.assertContains(response, f'href="/reviews/{self.review.slug}/"')
         self.assertContains(response, f'href="/reviews/{self.other.slug}/"')
