@@ -161,6 +161,11 @@ CACHE_RETRY_SECONDS = 2.0
 # the cache instead of the whole entry; kdrama_rewind/caching/dependencies.py).
 # 0 turns it off.
 CACHE_LOCAL_BYTES = int(os.environ.get("DJANGO_CACHE_LOCAL_BYTES") or 16 * 1024 * 1024)
+# How long each process trusts the cache's change counter it last read before
+# reading it again: a change made in another process reaches its readers
+# that much later at most (0: every request reads it; a change made in the
+# same process is seen at once).
+CACHE_RECHECK_SECONDS = float(os.environ.get("DJANGO_CACHE_RECHECK_SECONDS") or 0.01)
 # How long a public page may be served from the cache (never past the next
 # scheduled publish moment, and dropped at once by any change). 0 turns it off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS") or 300)

@@ -16,6 +16,9 @@ def _media_root():
         # elsewhere it would hide queries and changes made without a commit.
         PAGE_CACHE_SECONDS=0,
         FRAGMENT_CACHE_SECONDS=0,
+        # Tests play several processes in one: every lookup reads the change
+        # counter (the interval is tested in caching/test_dependencies.py).
+        CACHE_RECHECK_SECONDS=0,
     ):
         yield media
     shutil.rmtree(media, ignore_errors=True)

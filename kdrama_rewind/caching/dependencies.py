@@ -50,7 +50,7 @@ from django.db.models.signals import post_init
 from django.utils import timezone
 
 from kdrama_rewind.caching import purge
-from kdrama_rewind.caching.memory import Checked, CheckedEntries
+from kdrama_rewind.caching.memory import Checked, CheckedEntries, Numbers
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +64,6 @@ MAX_KEYS_PER_KIND = 50
 KNOWN_ENTRIES = 20_000
 
 _collectors: ContextVar[tuple[set, ...]] = ContextVar("dependency_collectors", default=())
-# Inside ``one_reading``: the sequence and epoch once read ({} until then).
-_reading: ContextVar[dict | None] = ContextVar("dependency_reading", default=None)
 _prefixes: dict[type, str] = {}
 _moments_hook: list[Callable[[], list[tuple[datetime, Iterable[str]]]]] = []
 # Per process: the keys each entry recorded when last seen, so a lookup
@@ -168,12 +166,14 @@ class Lookup:
 
 
 _checked = CheckedEntries()
+_numbers = Numbers()
 
 
 def forget_checked() -> None:
-    """Drop what this process kept of entries it checked (after the cache
-    itself was cleared)."""
+    """Drop what this process kept of entries it checked, and the numbers it
+    read (after the cache itself was cleared)."""
     _checked.clear()
+    _numbers.forget()
 
 
 def lookup(key: str) -> Lookup:
@@ -219,7 +219,7 @@ def lookup(key: str) -> Lookup:
 def _from_memory(key: str, kept: Checked) -> Lookup | None:
     """The entry kept in memory if it is still current; ``None`` to look in
     the cache."""
-    found = _sequence_and_epoch() if time.time() < kept.expires_at else {}
+    found = _numbers.read(_read_numbers) if time.time() < kept.expires_at else {}
     now, versions = found.get(SEQUENCE_KEY), kept.versions
     if now is None or found.get(EPOCH_KEY) != kept.epoch:
         _checked.drop(key)
@@ -235,28 +235,10 @@ def _from_memory(key: str, kept: Checked) -> Lookup | None:
     return Lookup(hit=True, value=kept.value())
 
 
-class one_reading:
-    """Inside the block (one public request), entries kept in memory are
-    checked against the sequence and epoch as first read there: a page and
-    its fragments cost one round trip, and agree with each other."""
-
-    def __enter__(self):
-        self._token = _reading.set({})
-        return self
-
-    def __exit__(self, *exc):
-        _reading.reset(self._token)
-        return False
-
-
-def _sequence_and_epoch() -> dict:
-    reading = _reading.get()
-    if reading:
-        return reading
+def _read_numbers() -> dict:
+    """The sequence and the epoch, both or neither (the cache failed)."""
     found = cache.get_many([SEQUENCE_KEY, EPOCH_KEY])
-    if reading is not None and found.get(SEQUENCE_KEY) is not None:
-        reading.update(found)
-    return found
+    return found if len(found) == 2 else {}
 
 
 def store(key: str, value, deps: Iterable[str], started: int | None, seconds: int) -> int:
@@ -326,6 +308,7 @@ def invalidate(keys: Iterable[str]) -> None:
         return
     kinds = {key.partition(":")[0] for key in keys}
     keys += [f"all:{kind}" for kind in sorted(kinds & set(_prefixes.values()))]
+    _numbers.forget()  # this process sees its own change at once
     sequence = _incr_or_start(SEQUENCE_KEY)
     if sequence is not None:
         cache.set_many({_version_key(key): sequence for key in keys}, timeout=None)
@@ -358,6 +341,7 @@ def invalidate_on_commit(keys: Iterable[str] | Callable[[], Iterable[str]]) -> N
 
 def invalidate_everything() -> None:
     """Make every entry stale (a bulk load, or a cache that missed changes)."""
+    _numbers.forget()
     try:
         cache.incr(EPOCH_KEY)
     except ValueError:

@@ -45,12 +45,13 @@ from kdrama_rewind.caching.dependencies import (
     collecting,
     compact,
     depends_on,
+    forget_checked,
     invalidate_everything,
     lifetime,
     lookup,
-    one_reading,
     store,
 )
+from kdrama_rewind.caching.memory import one_reading
 
 SURROGATE_KEY_HEADER = "Surrogate-Key"
 
@@ -73,6 +74,7 @@ def content_changed() -> None:
 def _drop_everything_after_an_outage(direct_cache) -> None:
     """Changes committed while the cache failed could not move their keys:
     every entry made before is stale."""
+    forget_checked()
     try:
         direct_cache.incr(EPOCH_KEY)
     except ValueError:  # lost with everything else: nothing old to drop

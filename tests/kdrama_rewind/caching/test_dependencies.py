@@ -17,9 +17,9 @@ from kdrama_rewind.caching.dependencies import (
     invalidate,
     invalidate_everything,
     lookup,
-    one_reading,
     store,
 )
+from kdrama_rewind.caching.memory import one_reading
 from tests.clock import clock_at
 
 
@@ -47,7 +47,7 @@ class CountingCache:
         self._patch.stop()
 
 
-@override_settings(CACHE_LOCAL_BYTES=1024 * 1024)
+@override_settings(CACHE_LOCAL_BYTES=1024 * 1024, CACHE_RECHECK_SECONDS=0)
 class CheckedInMemoryTests(SimpleTestCase):
     def setUp(self):
         cache.clear()
@@ -139,3 +139,46 @@ class CheckedInMemoryTests(SimpleTestCase):
             self.assertTrue(lookup("page").hit)
             self.assertTrue(lookup("fragment").hit)
         self.assertEqual(counted.calls, [[SEQUENCE_KEY, dependencies.EPOCH_KEY]])
+
+
+@override_settings(CACHE_LOCAL_BYTES=1024 * 1024, CACHE_RECHECK_SECONDS=0.5)
+class RecheckIntervalTests(SimpleTestCase):
+    """Between two readings of the shared numbers a process trusts the last:
+    another process's change reaches it that much later at most, its own
+    change at once."""
+
+    def setUp(self):
+        cache.clear()
+        forget_checked()
+        self.moments = mock.patch.object(dependencies, "_moments_hook", [])
+        self.moments.start()
+        self.addCleanup(self.moments.stop)
+        self.addCleanup(forget_checked)
+
+    def another_process_changes(self, key):
+        moved = cache.incr(SEQUENCE_KEY)
+        cache.set(_version_key(key), moved, None)
+        cache.incr(SEQUENCE_KEY)
+
+    def test_hits_between_readings_cost_no_round_trip(self):
+        keep("page", "html")
+        self.assertTrue(lookup("page").hit)
+        with CountingCache() as counted:
+            for _ in range(5):
+                self.assertTrue(lookup("page").hit)
+        self.assertEqual(counted.calls, [])
+
+    def test_another_process_s_change_is_seen_once_the_interval_is_over(self):
+        keep("page", "old")
+        self.assertTrue(lookup("page").hit)
+        self.another_process_changes("drama:2")
+        self.assertTrue(lookup("page").hit, "within the interval: not read again yet")
+        later = dependencies._numbers.at + 0.5
+        with mock.patch("kdrama_rewind.caching.memory.time.monotonic", return_value=later):
+            self.assertFalse(lookup("page").hit)
+
+    def test_a_change_made_here_is_seen_at_once(self):
+        keep("page", "old")
+        self.assertTrue(lookup("page").hit)
+        invalidate(["drama:2"])
+        self.assertFalse(lookup("page").hit)
