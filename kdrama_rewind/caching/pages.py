@@ -261,14 +261,16 @@ class PublicPageCacheMiddleware:
         return f"pages:{hashlib.sha256(address.encode()).hexdigest()}"
 
     @staticmethod
-    def freeze(response) -> tuple:
-        return response.status_code, list(response.items()), response.content
+    def freeze(response) -> HttpResponse:
+        """What is kept of a page: its status, headers and content, in a
+        response of its own (nothing of this request's), which comes back
+        from the cache whole, its headers not checked again on every hit."""
+        frozen = HttpResponse(response.content, status=response.status_code)
+        for key, value in response.items():
+            frozen[key] = value
+        return frozen
 
     @staticmethod
-    def rebuild(frozen) -> HttpResponse:
-        status, headers, content = frozen
-        response = HttpResponse(content, status=status)
-        for key, value in headers:
-            response[key] = value
-        response.from_page_cache = True
-        return response
+    def rebuild(frozen: HttpResponse) -> HttpResponse:
+        frozen.from_page_cache = True  # each hit unpickles its own copy
+        return frozen
