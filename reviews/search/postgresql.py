@@ -40,11 +40,10 @@ def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object,
     matches = (
         queryset.filter(similar)
         .annotate(score=score)
+        .filter(score__gte=NAME_THRESHOLD)
         .order_by("-score", *queryset.model._meta.ordering)
     )
-    # Best first, so those under the threshold can only follow those above
-    # it: dropped here, the score is not worked out again in the WHERE clause.
-    return [(obj, obj.score) for obj in matches[:NAMES_PER_GROUP] if obj.score >= NAME_THRESHOLD]
+    return [(obj, obj.score) for obj in matches[:NAMES_PER_GROUP]]
 
 
 def review_document() -> RawSQL:
