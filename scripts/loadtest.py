@@ -111,7 +111,7 @@ def main() -> int:
     parser.add_argument(
         "--think",
         type=int,
-        default=100,
+        default=0,
         help="a reader's mean pause between pages, in ms (0: none, the site's limit)",
     )
     parser.add_argument("--editors", type=int, default=3)
