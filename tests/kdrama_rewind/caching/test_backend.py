@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from kdrama_rewind.caching.backend import RedisCache, _breakers
 from kdrama_rewind.environment import cache_from_url, counters_from_url
+from kdrama_rewind.web.ratelimit import use_the_cache_again
 from reviews.services import ReviewEdit, edit_review, revisions
 from tests.clock import clock_at
 from tests.factories import make_user
@@ -73,6 +74,8 @@ class RedisOutageTests(PublicSiteTestCase):
     def setUp(self):
         self.redis = RedisServer()
         self.addCleanup(self.redis.kill)
+        # Sign-ins made during the outage move rate limits to the database.
+        self.addCleanup(use_the_cache_again)
         caches_ = override_settings(
             CACHES={
                 **settings.CACHES,
