@@ -32,7 +32,7 @@ from people.models import Person
 from ..models import Review, Tag, UploadStash
 from ..names import Registry, mentioned_people
 from ..rendering import render_body
-from ..views import ReviewPage
+from ..review_page import ReviewPage
 
 # The form's fields a preview shows, set on the review as they clean.
 REVIEW_FIELDS = (

@@ -47,17 +47,21 @@ class CountingCache:
         self._patch.stop()
 
 
-@override_settings(CACHE_LOCAL_BYTES=1024 * 1024, CACHE_RECHECK_SECONDS=0)
-class CheckedInMemoryTests(SimpleTestCase):
+class EmptyCacheTestCase(SimpleTestCase):
+    """An empty cache, nothing kept in this process, no scheduled moments
+    (nothing cuts an entry's life short)."""
+
     def setUp(self):
         cache.clear()
         forget_checked()
-        # No scheduled moments: nothing cuts an entry's life short.
         self.moments = mock.patch.object(dependencies, "_moments_hook", [])
         self.moments.start()
         self.addCleanup(self.moments.stop)
         self.addCleanup(forget_checked)
 
+
+@override_settings(CACHE_LOCAL_BYTES=1024 * 1024, CACHE_RECHECK_SECONDS=0)
+class CheckedInMemoryTests(EmptyCacheTestCase):
     def test_while_nothing_changed_a_hit_costs_one_round_trip_for_two_numbers(self):
         keep("page", "<p>Run On</p>")
         with CountingCache() as counted:
@@ -142,18 +146,10 @@ class CheckedInMemoryTests(SimpleTestCase):
 
 
 @override_settings(CACHE_LOCAL_BYTES=1024 * 1024, CACHE_RECHECK_SECONDS=0.5)
-class RecheckIntervalTests(SimpleTestCase):
+class RecheckIntervalTests(EmptyCacheTestCase):
     """Between two readings of the shared numbers a process trusts the last:
     another process's change reaches it that much later at most, its own
     change at once."""
-
-    def setUp(self):
-        cache.clear()
-        forget_checked()
-        self.moments = mock.patch.object(dependencies, "_moments_hook", [])
-        self.moments.start()
-        self.addCleanup(self.moments.stop)
-        self.addCleanup(forget_checked)
 
     def another_process_changes(self, key):
         moved = cache.incr(SEQUENCE_KEY)
