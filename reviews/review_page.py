@@ -8,22 +8,10 @@ from kdrama_rewind.caching.dependencies import depends_on
 
 from .cache_keys import up_next_lists
 from .models import Review
+from .page_facts import Shown
 from .social import card_url
 from .structured_data import review_graph
 from .up_next import up_next_for
-
-DRAMA_FACTS = (
-    "title",
-    "original_title",
-    "slug",
-    "year",
-    "first_aired",
-    "network",
-    "episodes",
-    "poster",
-    "poster_width",
-    "poster_height",
-)
 
 
 class ReviewPage:
@@ -36,29 +24,32 @@ class ReviewPage:
         self.absolute = absolute
 
     @cached_property
+    def shown(self) -> Shown:
+        """What the page shows of the review's dramas, people, tags, quotes
+        and corrections, as stored when it or they were last saved
+        (``reviews.page_facts``): no query."""
+        return Shown(self.review.page_facts)
+
+    @cached_property
     def dramas(self):
-        # What the fact box and the JSON-LD show of each: never the synopsis.
-        return list(self.review.dramas.only(*DRAMA_FACTS))
+        return self.shown.dramas
 
     @cached_property
     def featured_people(self):
-        # The page and its JSON-LD name and link them: nothing more.
-        return list(self.review.featured_people.only("name", "slug"))
+        return self.shown.people
 
     @cached_property
     def tags(self):
-        return list(self.review.tags.order_by("name"))  # the same order after any re-import
+        return self.shown.tags
 
     @cached_property
     def corrections(self):
         depends_on(f"list:corrections:review:{self.review.pk}")
-        return list(self.review.corrections.all())
+        return self.shown.corrections
 
     @cached_property
     def pull_quotes(self):
-        # What the page shows of each: the words, the episode, who says them.
-        quotes = self.review.quotes.select_related("character__played_by")
-        return list(quotes.only("text", "episode", "character__name", "character__played_by__name"))
+        return self.shown.quotes
 
     @property
     def body_html(self) -> str:

@@ -7,7 +7,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from kdrama_rewind.caching.dependencies import depends_on
+from kdrama_rewind.caching.dependencies import depends_on, key_for
 from kdrama_rewind.caching.pages import PublicFragmentsMixin, fragment_context, remembered
 from kdrama_rewind.media.images import share_url
 from kdrama_rewind.web.pagination import ForgivingPaginationMixin
@@ -23,6 +23,7 @@ from .models import (
     SlugRedirect,
     Tag,
 )
+from .page_facts import Shown
 from .review_page import ReviewPage
 from .search import search
 from .sitemaps import news_items
@@ -56,14 +57,20 @@ class ReviewDetailView(DetailView):
             return super().get_object(queryset)
         # Readers: the public review by its address, kept like a fragment.
         slug = self.kwargs["slug"]
-        review = remembered(
-            f"public-review:{slug}",
-            # The slug is unique: the query needs no ordering.
-            lambda: next(iter(self.get_queryset().filter(slug=slug).order_by()[:1]), None),
-            depends=[address_key(slug)],
-        )
+        review = remembered(f"public-review:{slug}", lambda: self.public_review(slug))
         if review is None:
             raise Http404("No review at this address.")
+        return review
+
+    def public_review(self, slug: str) -> Review | None:
+        depends_on(address_key(slug))
+        # The slug is unique: the query needs no ordering.
+        review = next(iter(self.get_queryset().filter(slug=slug).order_by()[:1]), None)
+        if review is not None:
+            # Its stored body and facts name these: a change to any of them
+            # stores them again, and the review kept here is stale too.
+            depends_on(*(key_for(model, pk) for model, pk in Shown(review.page_facts).named()))
+            depends_on(f"list:corrections:review:{review.pk}")
         return review
 
     def get(self, request, *args, **kwargs):

@@ -33,7 +33,14 @@ from .dramas import Drama, Quote
 HERO_CROPS = {"wide": (16, 9), "square": (1, 1)}
 
 # What a list of reviews never shows: deferred by ``for_cards``.
-LONG_TEXTS = ("body", "search_text", "body_html", "placed_quotes", "name_checks_dismissed")
+LONG_TEXTS = (
+    "body",
+    "search_text",
+    "body_html",
+    "placed_quotes",
+    "page_facts",
+    "name_checks_dismissed",
+)
 
 # What a review card shows (the ``{% review_card %}`` tag, the front page's
 # lead story): ``cards()`` loads these alone.
@@ -252,6 +259,14 @@ class Review(AutoSlugMixin, models.Model):
     )
     word_count = models.PositiveIntegerField(
         default=0, editable=False, help_text="Words in the body, for the reading time."
+    )
+    page_facts = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the page shows of the review's dramas, featured people, tags, pull "
+        "quotes and corrections, as they were when it or one of them was last saved "
+        "(reviews.page_facts).",
     )
 
     objects = ReviewQuerySet.as_manager()

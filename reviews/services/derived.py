@@ -2,12 +2,14 @@
 up to date when either changes.
 
 - The body as readers see it, its word count and its search document
-  (``reviews.rendering.render_body``): made by :func:`refresh_bodies` when
-  the review is saved (``edit_review`` calls :func:`edit_started` and then
-  :func:`edit_written`, in its transaction), and when a drama, person,
-  character or quote it shows is saved (:func:`connect`, in the same
-  transaction as that save: a failure rolls both back, so a stored body
-  never disagrees with what it names).
+  (``reviews.rendering.render_body``), and what its page shows of its
+  dramas, people, tags, quotes and corrections (``reviews.page_facts``):
+  made by :func:`refresh_bodies` when the review is saved (``edit_review``
+  calls :func:`edit_started` and then :func:`edit_written`, in its
+  transaction), and when a drama, person, character, quote or tag it shows
+  is saved (:func:`connect`, in the same transaction as that save: a
+  failure rolls both back, so a stored body never disagrees with what it
+  names).
 - Its “Up Next” list and the lists it appears in
   (``reviews.services.up_next``): made again when the review's status,
   publish time, dramas, people, tags, column or pinned picks change, and
@@ -18,21 +20,24 @@ the renderer or the ranking.
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 from django.db.models import Prefetch, Q
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from people.models import Person
 
-from ..models import Character, Drama, Quote, Review, Tag
+from ..models import Character, Correction, Drama, Quote, Review, Tag, TaggedReview
+from ..page_facts import collect
 from ..rendering import render_body
 from ..up_next import Signal
 from .up_next import refresh_up_next, refresh_up_next_around, signals_of
 
 BATCH = 200
-DERIVED_FIELDS = ["body_html", "placed_quotes", "word_count", "search_text"]
+DERIVED_FIELDS = ["body_html", "placed_quotes", "word_count", "search_text", "page_facts"]
 
 
 def refresh_bodies(*, review_ids: Iterable[int], apps=django_apps) -> int:
@@ -55,7 +60,8 @@ def refresh_bodies(*, review_ids: Iterable[int], apps=django_apps) -> int:
             ),
         )
     )
-    changed = []
+    reviews = list(reviews)
+    facts = collect([review.pk for review in reviews], apps=apps)
     for review in reviews:
         rendered = render_body(
             review.body,
@@ -63,9 +69,22 @@ def refresh_bodies(*, review_ids: Iterable[int], apps=django_apps) -> int:
             people=review.featured_people.all(),
             quotes=list(review.quotes.all()),
         )
-        changed.append(_set(review, rendered))
-    Review.objects.bulk_update(changed, DERIVED_FIELDS, batch_size=BATCH)
-    return len(changed)
+        _set(review, rendered)
+        review.page_facts = facts[review.pk]
+    # Migration 0012's historical review has no stored facts yet (0014 fills them).
+    fields = [name for name in DERIVED_FIELDS if hasattr(Review, name)]
+    Review.objects.bulk_update(reviews, fields, batch_size=BATCH)
+    return len(reviews)
+
+
+def refresh_facts(*, review_ids: Iterable[int], apps=django_apps) -> int:
+    """Store again what these reviews' pages show of what they link to
+    (``reviews.page_facts``), leaving their bodies: a tag's rename."""
+    Review = apps.get_model("reviews", "Review")
+    facts = collect(review_ids, apps=apps)
+    reviews = [Review(pk=pk, page_facts=shown) for pk, shown in facts.items()]
+    Review.objects.bulk_update(reviews, ["page_facts"], batch_size=BATCH)
+    return len(reviews)
 
 
 def _set(review, rendered):
@@ -82,6 +101,7 @@ def render_into(review: Review) -> Review:
         people=review.featured_people.all(),
         quotes=list(review.quotes.select_related("character__played_by")),
     )
+    review.page_facts = collect([review.pk])[review.pk]
     return _set(review, rendered)
 
 
@@ -156,7 +176,9 @@ def refresh_showing(instance, pks: list[int] | None = None) -> int:
     pks = showing(instance) if pks is None else pks
     for start in range(0, len(pks), BATCH):
         batch = pks[start : start + BATCH]
-        if not isinstance(instance, Tag):
+        if isinstance(instance, Tag):
+            refresh_facts(review_ids=batch)
+        else:
             refresh_bodies(review_ids=batch)
         if isinstance(instance, Drama | Person | Tag):
             refresh_up_next(review_ids=batch)
@@ -176,15 +198,77 @@ def _deleted(sender, instance, **kwargs):
     refresh_showing(instance, getattr(instance, "_shown_in", []))
 
 
+# ------------------------------------------- links written another way
+
+# True while the editing service writes a review's links: it derives once,
+# when it has written them all (``edit_written``).
+_editing_links: ContextVar[bool] = ContextVar("editing_links", default=False)
+
+
+@contextmanager
+def editor_writes_links():
+    """Links written inside this block are the editing service's: it
+    derives what they change itself, once, afterwards."""
+    token = _editing_links.set(True)
+    try:
+        yield
+    finally:
+        _editing_links.reset(token)
+
+
+def _through_reviews(sender, instance, reverse, pk_set) -> list[int]:
+    """The reviews whose links an ``m2m_changed`` signal reports."""
+    if not reverse:
+        return [instance.pk]
+    if pk_set is not None:
+        return list(pk_set)
+    # A clear from the other side (``drama.reviews.clear()``): found before it.
+    return getattr(instance, "_derived_clearing", [])
+
+
+def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A review's dramas, people or quotes linked or unlinked other than
+    through the editing service: its body and facts follow at once."""
+    if _editing_links.get():
+        return
+    if action == "pre_clear" and reverse:
+        field = next(f for f in sender._meta.fields if f.related_model is type(instance))
+        rows = sender.objects.filter(**{field.name: instance})
+        instance._derived_clearing = list(rows.values_list("review_id", flat=True))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        refresh_bodies(review_ids=_through_reviews(sender, instance, reverse, pk_set))
+
+
+def _facts_changed(review_id):
+    def receiver(sender, instance, raw=False, **kwargs):
+        """A tag link or a correction written other than through the
+        editing service: the review's facts follow at once."""
+        if not raw and not _editing_links.get():
+            refresh_facts(review_ids=[review_id(instance)])
+
+    return receiver
+
+
+_tagging_changed = _facts_changed(lambda link: link.content_object_id)
+_correction_changed = _facts_changed(lambda correction: correction.review_id)
+
+
 def connect() -> None:
     """Follow saves and deletions of what reviews show (from
-    ``ReviewsConfig.ready``: ``people`` cannot call into ``reviews``).
-    Django runs both inside the transaction of the save or delete."""
+    ``ReviewsConfig.ready``: ``people`` cannot call into ``reviews``), and
+    links written other than through the editing service. Django runs
+    these inside the transaction of the save or delete."""
     for model in (Drama, Person, Character, Quote, Tag):
         uid = f"derived-{model.__name__}"
         post_save.connect(_saved, sender=model, dispatch_uid=uid)
         pre_delete.connect(_deleting, sender=model, dispatch_uid=uid)
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
+    for through in (Review.dramas.through, Review.featured_people.through, Review.quotes.through):
+        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"derived-{through}")
+    for model, receiver in ((TaggedReview, _tagging_changed), (Correction, _correction_changed)):
+        uid = f"derived-{model.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
 
 
 def regenerate_bodies(

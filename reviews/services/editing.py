@@ -347,17 +347,18 @@ class _Edit:
         wanted.save()
         review = wanted
         edit = self.edit
-        for name in ("dramas", "featured_people", "quotes", "up_next_picks"):
-            if getattr(edit, name) is not None or (
-                name == "featured_people" and edit.add_featured_people
-            ):
-                getattr(review, name).set(relations[name])
-        if edit.tags is not None:
-            current = {t.name for t in review.tags.all()} if stored else set()
-            if current != set(relations["tags"]):
-                review.tags.set(relations["tags"], clear=True)
-        if edit.corrections is not None:
-            write_corrections(review, corrections, by=self.by)
+        with derived.editor_writes_links():
+            for name in ("dramas", "featured_people", "quotes", "up_next_picks"):
+                if getattr(edit, name) is not None or (
+                    name == "featured_people" and edit.add_featured_people
+                ):
+                    getattr(review, name).set(relations[name])
+            if edit.tags is not None:
+                current = {t.name for t in review.tags.all()} if stored else set()
+                if current != set(relations["tags"]):
+                    review.tags.set(relations["tags"], clear=True)
+            if edit.corrections is not None:
+                write_corrections(review, corrections, by=self.by)
         if stored is not None and stored.slug != review.slug:
             keep_old_address(review=review, old_slug=stored.slug, was_public=stored.is_published())
         if stored is None:

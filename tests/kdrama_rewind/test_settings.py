@@ -14,14 +14,15 @@ PROJECT = Path(__file__).resolve().parents[2]
 SECRET = "s" * 30 + "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
-def load_settings(**env):
-    """Import the settings in a fresh interpreter with exactly ``env`` set."""
+def load_settings(code=None, **env):
+    """Import the settings in a fresh interpreter with exactly ``env`` set;
+    ``code`` prints what to check (by default: debug, hosts, engines)."""
     clean = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "DATABASE_URL", "CACHE_URL"))
     }
-    code = (
+    code = code or (
         "import django.conf, json; from kdrama_rewind import settings as s; "
         "print(json.dumps([s.DEBUG, s.ALLOWED_HOSTS, s.DATABASES['default']['ENGINE'], "
         "s.CACHES['default']['BACKEND']]))"

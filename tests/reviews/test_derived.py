@@ -6,9 +6,10 @@ from django.db import transaction
 from django.test import TestCase
 
 from people.models import Person
-from reviews.models import Review, UpNextEntry
+from reviews.models import Correction, Review, Tag, UpNextEntry
+from reviews.page_facts import collect
 from reviews.rendering import render_body
-from reviews.services import ReviewEdit, edit_review
+from reviews.services import ReviewEdit, add_correction, edit_review
 from tests.factories import (
     make_character,
     make_drama,
@@ -17,18 +18,19 @@ from tests.factories import (
     make_review,
 )
 
-DERIVED = ("body_html", "placed_quotes", "word_count", "search_text")
+DERIVED = ("body_html", "placed_quotes", "word_count", "search_text", "page_facts")
 
 
 def fresh(review: Review) -> dict:
-    """What rendering the review's body now, from its stored links, gives."""
+    """What rendering the review's body now, and reading what its page
+    shows of its links, gives."""
     rendered = render_body(
         review.body,
         dramas=review.dramas.all(),
         people=review.featured_people.all(),
         quotes=list(review.quotes.select_related("character__played_by")),
     )
-    return dict(zip(DERIVED, rendered, strict=True))
+    return dict(zip(DERIVED, [*rendered, collect([review.pk])[review.pk]], strict=True))
 
 
 def stored(review: Review) -> dict:
@@ -47,12 +49,15 @@ class DemoBodiesTests(TestCase):
         for review in reviews:
             with self.subTest(review=review.slug):
                 self.assertTrue(review.body_html)
+                self.assertTrue(review.page_facts["dramas"])
                 self.assertEqual(stored(review), fresh(review))
 
     def test_regenerating_the_archive_restores_every_body_and_list(self):
         expected = {r.pk: stored(r) for r in Review.objects.all()}
         lists = list(UpNextEntry.objects.values_list("review", "candidate", "position"))
-        Review.objects.update(body_html="", word_count=0, search_text="", placed_quotes=[])
+        Review.objects.update(
+            body_html="", word_count=0, search_text="", placed_quotes=[], page_facts={}
+        )
         UpNextEntry.objects.all().delete()
         out = io.StringIO()
         call_command("regenerate_reviews", stdout=out)
@@ -108,6 +113,32 @@ class FollowsWhatItLinksToTests(TestCase):
         self.assertIn('href="/dramas/run-on-2020/"', stored(self.review)["body_html"])
         self.assertEqual(stored(self.review), fresh(self.review))
 
+    def test_a_renamed_tag_or_a_new_correction_follows(self):
+        tag = Tag.objects.create(name="Sports")
+        edit_review(review=self.review, edit=ReviewEdit(tags=["Sports"]), by=None, via="test")
+        other_before = stored(self.other)
+        tag.name = "Athletics"
+        tag.save()
+        self.assertEqual(stored(self.review), fresh(self.review))
+        self.assertEqual(
+            [t["name"] for t in stored(self.review)["page_facts"]["tags"]], ["Athletics"]
+        )
+        self.assertEqual(stored(self.other), other_before)
+        add_correction(review=self.review, kind="correction", text="Episode 3, not 4.", by=None)
+        corrections = stored(self.review)["page_facts"]["corrections"]
+        self.assertEqual([c["text"] for c in corrections], ["Episode 3, not 4."])
+        self.assertEqual(stored(self.review), fresh(self.review))
+
+    def test_the_page_shows_a_renamed_person_and_drama(self):
+        self.person.name = "Yim Si-wan"
+        self.person.save()
+        self.drama.title = "Run On (2020)"
+        self.drama.save()
+        response = self.client.get(self.review.get_absolute_url())
+        self.assertContains(response, '<a href="/people/im-si-wan/">Yim Si-wan</a>', html=True)
+        self.assertContains(response, "<strong>Run On (2020)</strong>")
+        self.assertContains(response, "Ki Seon-gyeom (Yim Si-wan)")
+
     def test_a_deleted_person_is_no_longer_linked(self):
         self.person.delete()
         self.assertNotIn('href="/people/im-si-wan/"', stored(self.review)["body_html"])
@@ -133,6 +164,46 @@ class FollowsWhatItLinksToTests(TestCase):
             self.person.save()
         self.assertEqual(Person.objects.get(pk=self.person.pk).name, "Im Si-wan")
         self.assertEqual({r.pk: stored(r) for r in (self.review, second)}, before)
+
+
+class LinksWrittenAnotherWayTests(TestCase):
+    """Links written outside the editing service (a script, the shell, a
+    data migration) still reach the stored body and facts at once; the
+    service itself derives once per save."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.drama = make_drama("Run On")
+        cls.character = make_character(cls.drama, "Ki Seon-gyeom", played_by=make_person("Im"))
+        cls.quote = make_quote(cls.character, "I came without a reason.")
+        cls.review = make_review(body="Run On, again.")
+
+    def test_each_kind_of_link_and_a_correction_follow(self):
+        self.review.quotes.add(self.quote)
+        self.assertEqual(stored(self.review), fresh(self.review))
+        self.assertEqual(len(stored(self.review)["page_facts"]["quotes"]), 1)
+        self.drama.reviews.add(self.review)  # from the other side
+        self.assertIn('href="/dramas/run-on/"', stored(self.review)["body_html"])
+        self.drama.reviews.clear()
+        self.assertEqual(stored(self.review)["page_facts"]["dramas"], [])
+        self.assertEqual(stored(self.review), fresh(self.review))
+        self.review.tags.add("Sports")
+        self.assertEqual(stored(self.review)["page_facts"]["tags"][0]["name"], "Sports")
+        correction = Correction.objects.create(review=self.review, text="Episode 3.")
+        self.assertEqual(len(stored(self.review)["page_facts"]["corrections"]), 1)
+        correction.delete()
+        self.assertEqual(stored(self.review), fresh(self.review))
+
+    def test_the_editing_service_renders_once_whatever_it_links(self):
+        with mock.patch("reviews.services.derived.render_body", wraps=render_body) as rendered:
+            edit_review(
+                review=self.review,
+                edit=ReviewEdit(dramas=[self.drama], quotes=[self.quote], tags=["Sports"]),
+                by=None,
+                via="test",
+            )
+        self.assertEqual(rendered.call_count, 1)
+        self.assertEqual(stored(self.review), fresh(self.review))
 
 
 class PageNeverRendersMarkdownTests(TestCase):
