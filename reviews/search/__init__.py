@@ -35,10 +35,11 @@ everything and add only <mark>.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connection, router
 from django.db.models import Q, QuerySet
 
 from kdrama_rewind.caching.pages import remembered
+from kdrama_rewind.data.plans import planned_for_their_values
 from people.models import Person
 from people.romanization import romanization_key
 
@@ -49,6 +50,7 @@ from .sqlite import strict_word_similarity
 from .text import (
     REVIEWS_PER_PAGE,
     WORD,
+    Terms,
     clean_query,
     excerpt,
     highlight,
@@ -184,6 +186,12 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     terms = query_terms(query)
     if not WORD.search(query):
         return SearchResults(query)
+    # How common the words are decides the best plan: never a generic one.
+    with planned_for_their_values(router.db_for_read(Review)):
+        return _search(query, terms, page)
+
+
+def _search(query: str, terms: Terms, page) -> SearchResults:
     # Names change rarely and a trending name is searched again and again:
     # which dramas, people and characters match, and the reviews about them,
     # are kept until anything changes.

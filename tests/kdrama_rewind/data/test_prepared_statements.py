@@ -8,6 +8,7 @@ import unittest
 from django.db import connection
 from django.test import TestCase
 
+from kdrama_rewind.data.plans import planned_for_their_values
 from tests.factories import make_review
 from tests.kdrama_rewind.test_settings import load_settings
 
@@ -27,6 +28,16 @@ class PreparedStatementTests(TestCase):
         kept = [sql for sql in prepared_statements() if '"reviews_upnextentry"' in sql]
         self.assertEqual(len(kept), 1, kept)  # Up Next's query, planned once
         self.assertIn("$1", kept[0])  # its values are sent apart from it
+
+    def test_a_search_is_planned_for_its_own_words_every_time(self):
+        make_review("Winter garden")
+        for _ in range(12):
+            self.assertEqual(self.client.get("/search/?q=winter+garden").status_code, 200)
+        kept = [sql for sql in prepared_statements() if "search_document" in sql]
+        self.assertEqual(kept, [])  # never prepared: no generic plan can settle on it
+        with planned_for_their_values():
+            pass
+        self.assertEqual(connection.connection.prepare_threshold, 5)  # as it was
 
 
 class PreparedStatementSettingTests(unittest.TestCase):
