@@ -17,7 +17,10 @@ class StoredFactsTests(TestCase):
         )
         cls.nameless = make_character(cls.drama, "A runner")  # played by nobody
         cls.played = make_character(cls.drama, "Ki Seon-gyeom", played_by=make_person("Im"))
-        cls.quotes = [make_quote(cls.nameless, "Go.", episode=2), make_quote(cls.played, "Run.")]
+        cls.quotes = [
+            make_quote(cls.nameless, "Go.", episode=2),
+            make_quote(cls.played, "Run.", episode=1),
+        ]
         cls.review = make_review(dramas=[cls.drama], people=[cls.played.played_by])
         edit_review(
             review=cls.review,
@@ -47,7 +50,7 @@ class StoredFactsTests(TestCase):
 
     def test_quotes_keep_their_order_characters_and_actors(self):
         quotes = self.shown().quotes
-        self.assertEqual([q.text for q in quotes], ["Run.", "Go."])  # by episode: none first
+        self.assertEqual([q.text for q in quotes], ["Run.", "Go."])  # by episode
         self.assertEqual(quotes[0].character.played_by.name, "Im")
         self.assertIsNone(quotes[1].character.played_by)
 
