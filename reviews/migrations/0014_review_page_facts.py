@@ -4,14 +4,11 @@ Existing reviews get theirs here, from the historical models."""
 
 from django.db import migrations, models
 
-from reviews.services.derived import BATCH, refresh_facts
+from reviews.services.derived import regenerate_facts
 
 
 def fill(apps, schema_editor):
-    Review = apps.get_model("reviews", "Review")
-    pks = list(Review.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(pks), BATCH):
-        refresh_facts(review_ids=pks[start : start + BATCH], apps=apps)
+    regenerate_facts(apps=apps)
 
 
 class Migration(migrations.Migration):

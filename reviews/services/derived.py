@@ -274,11 +274,22 @@ def connect() -> None:
 def regenerate_bodies(
     *, progress: Callable[[int, int], None] = lambda done, total: None, apps=django_apps
 ) -> int:
-    """Every review's stored body, ``BATCH`` at a time; ``progress`` hears
-    how many are done (of how many) after each batch."""
+    """Every review's stored body and facts, ``BATCH`` at a time; ``progress``
+    hears how many are done (of how many) after each batch."""
+    return _every_review(refresh_bodies, progress=progress, apps=apps)
+
+
+def regenerate_facts(
+    *, progress: Callable[[int, int], None] = lambda done, total: None, apps=django_apps
+) -> int:
+    """Every review's stored facts alone (``reviews/migrations/0014``)."""
+    return _every_review(refresh_facts, progress=progress, apps=apps)
+
+
+def _every_review(refresh, *, progress, apps) -> int:
     Review = apps.get_model("reviews", "Review")
     pks = list(Review.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(pks), BATCH):
-        refresh_bodies(review_ids=pks[start : start + BATCH], apps=apps)
+        refresh(review_ids=pks[start : start + BATCH], apps=apps)
         progress(min(start + BATCH, len(pks)), len(pks))
     return len(pks)
