@@ -66,10 +66,12 @@ APPROVED = approved_q()
 
 
 class ReviewQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, at=None):
         """The one definition of “public”: approved to go out (published or
-        scheduled) and its publish time has come. Every public surface uses it."""
-        return self.filter(live_q(timezone.now()))
+        scheduled) and its publish time has come. Every public surface uses it.
+        ``at`` is now unless given (a kept statement's slot for the time,
+        ``kdrama_rewind.data.statements``)."""
+        return self.filter(live_q(timezone.now() if at is None else at))
 
     def approved(self):
         """Live now or going live by itself at its time: what readers see or

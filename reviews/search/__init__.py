@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, router
-from django.db.models import Q, QuerySet
 
 from kdrama_rewind.caching.pages import remembered
 from kdrama_rewind.data.plans import planned_for_their_values
@@ -146,11 +145,14 @@ class SearchResults:
         )
 
 
-def _ranked(reviews: QuerySet) -> tuple[list[int], bool]:
+def _ranked(query: str, terms: Terms, about_ids: list[int]) -> tuple[list[int], bool]:
     """The matching reviews' ids in rank order, at most ``text.RANKED_MATCHES`` of
     them, in one query (so the count needs no second), and whether more
     reviews matched than were ranked."""
-    ranked = list(reviews.values_list("pk", flat=True)[: text.RANKED_MATCHES + 1])
+    # How common the words are decides the best plan: never a generic
+    # one. The other queries' plans do not depend on their values.
+    with planned_for_their_values(router.db_for_read(Review)):
+        ranked = engine().ranked(query, terms, about_ids)
     return ranked[: text.RANKED_MATCHES], len(ranked) > text.RANKED_MATCHES
 
 
@@ -186,12 +188,6 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
     terms = query_terms(query)
     if not WORD.search(query):
         return SearchResults(query)
-    # How common the words are decides the best plan: never a generic one.
-    with planned_for_their_values(router.db_for_read(Review)):
-        return _search(query, terms, page)
-
-
-def _search(query: str, terms: Terms, page) -> SearchResults:
     # Names change rarely and a trending name is searched again and again:
     # which dramas, people and characters match, and the reviews about them,
     # are kept until anything changes.
@@ -199,12 +195,10 @@ def _search(query: str, terms: Terms, page) -> SearchResults:
         f"search-names:{terms.names}", lambda: _names_and_about(terms.names), depends=["search"]
     )
 
-    def rank():
-        about = Q(pk__in=about_ids) if about_ids else Q(pk__in=[])
-        return _ranked(engine().reviews_matching(query, terms, about))
-
     # Kept like the names: a query searched again costs one query, its page.
-    ranked, capped = remembered(f"search-reviews:{query}", rank, depends=["search"])
+    ranked, capped = remembered(
+        f"search-reviews:{query}", lambda: _ranked(query, terms, about_ids), depends=["search"]
+    )
     page_obj = _page(ranked, page)
     pattern = terms_pattern(terms.wanted)
     for review in page_obj.object_list:

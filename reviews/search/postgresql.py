@@ -18,9 +18,13 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramStrictWordSimilarity,
 )
-from django.db.models import Case, F, Q, QuerySet, When
+from django.db import router
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from kdrama_rewind.data.statements import AnyOf, Slot, Statement
 
 from ..models import Review
 from . import text
@@ -59,33 +63,56 @@ def review_document() -> RawSQL:
 INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 
 
-def reviews_matching(query: str, terms: Terms, about: Q) -> QuerySet:
-    words = INNER_HYPHEN.sub(" ", query)
-    tsquery = SearchQuery(words, search_type="websearch", config=SEARCH_CONFIG)
+def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
+    """The ids of the reviews matching, best first: at most
+    ``text.RANKED_MATCHES``, and one more if there are more."""
+    if not terms.wanted and not about_ids:
+        return []  # "-drama" alone: nothing to look for
+    shape = (bool(terms.wanted), bool(terms.phrase), bool(about_ids), text.RANKED_MATCHES)
+    rows = RANKING.rows(
+        shape,
+        using=router.db_for_read(Review),
+        now=timezone.now(),
+        words=INNER_HYPHEN.sub(" ", query),
+        every_word=" & ".join(terms.wanted),
+        phrase=" ".join(terms.phrase),
+        about=about_ids,
+    )
+    return [pk for (pk,) in rows]
+
+
+def reviews_matching(wanted: bool, phrase: bool, about: bool, limit: int) -> QuerySet:
+    """The ranking query of one shape, its values in slots (``RANKING``)."""
+    tsquery = SearchQuery(Slot("words", TextField()), search_type="websearch", config=SEARCH_CONFIG)
+    about_q = Q(AnyOf(F("pk"), Slot("about"))) if about else Q(pk__in=[])
     # Without a word to look for, "-drama" alone would match everything else.
-    match = Q(document=tsquery) if terms.wanted else Q(pk__in=[])
-    public = Review.objects.published().alias(document=review_document())
+    match = Q(document=tsquery) if wanted else Q(pk__in=[])
+    public = Review.objects.published(at=Slot("now", DateTimeField())).alias(
+        document=review_document()
+    )
     # A word in half the archive would have every match ranked: only the
-    # newest text.RANKED_MATCHES are, so a search costs the same at any size; the
-    # newest text.RANKED_MATCHES with every word in the headline are ranked too,
-    # so an older review titled with the query is not left out.
+    # newest ``limit`` are, so a search costs the same at any size; the
+    # newest ``limit`` with every word in the headline are ranked too, so an
+    # older review titled with the query is not left out.
     newest = (
-        public.filter(match | about)
+        public.filter(match | about_q)
         .order_by("-published_at", "-id")
-        .values("pk")[: text.RANKED_MATCHES + 1]  # one more: are there more?
+        .values("pk")[: limit + 1]  # one more: are there more?
     )
     candidates = newest
-    if terms.wanted:
-        # Words are letters and digits only (WORD), so this is safe as raw
-        # syntax. The title's own index (migration reviews 0013) finds them
-        # however old: the document's index cannot tell title words apart.
-        every_word = " & ".join(terms.wanted)
-        headline = SearchQuery(every_word, search_type="raw", config=SEARCH_CONFIG)
+    if wanted:
+        # The wanted words are letters and digits only (WORD), so joined by
+        # "&" they are safe as raw syntax. The title's own index (migration
+        # reviews 0013) finds them however old: the document's index cannot
+        # tell title words apart.
+        headline = SearchQuery(
+            Slot("every_word", TextField()), search_type="raw", config=SEARCH_CONFIG
+        )
         titled = (
             public.alias(title_words=SearchVector("title", config=SEARCH_CONFIG))
             .filter(match, title_words=headline)
             .order_by("-published_at", "-id")
-            .values("pk")[: text.RANKED_MATCHES]
+            .values("pk")[:limit]
         )
         # One list of ids, which PostgreSQL looks up by key (two lists
         # joined by OR had it read every review to test both).
@@ -93,21 +120,26 @@ def reviews_matching(query: str, terms: Terms, about: Q) -> QuerySet:
     return (
         Review.objects.filter(pk__in=candidates)
         .alias(document=review_document())
-        .annotate(rank=SearchRank(F("document"), tsquery), tier=tier(terms, about))
+        .annotate(rank=SearchRank(F("document"), tsquery), tier=tier(phrase, about_q))
         .order_by("-tier", "-rank", "-published_at", "-id")
+        .values_list("pk", flat=True)[: limit + 1]
     )
 
 
-def tier(terms: Terms, about: Q) -> Case:
+# Built and compiled once per shape: building it cost ten times running it.
+RANKING = Statement(reviews_matching)
+
+
+def tier(phrase: bool, about: Q) -> Case:
     """Exact words are compared in the 'simple' configuration: no stems,
     no words dropped. Only the ranked candidates are read, and the body
     only where the stored document holds the phrase's stems."""
-    phrase = " ".join(terms.phrase)
     if not phrase:
         return Case(When(about, then=TIERS["about"]), default=TIERS["other"])
-    exact = SearchQuery(phrase, search_type="phrase", config="simple")
-    stems = SearchQuery(phrase, search_type="phrase", config=SEARCH_CONFIG)
-    every_word = SearchQuery(phrase, search_type="plain", config="simple")
+    words = Slot("phrase", TextField())
+    exact = SearchQuery(words, search_type="phrase", config="simple")
+    stems = SearchQuery(words, search_type="phrase", config=SEARCH_CONFIG)
+    every_word = SearchQuery(words, search_type="plain", config="simple")
     headline = SearchVector("title", config="simple")
     text = SearchVector("standfirst", "search_text", config="simple")
     return Case(

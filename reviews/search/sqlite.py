@@ -11,6 +11,7 @@ import re
 from django.db.models import Case, Q, QuerySet, Value, When
 
 from ..models import Review
+from . import text
 from .text import NAME_THRESHOLD, NAMES_PER_GROUP, TEXT_FIELDS, TIERS, WORD, Terms, terms_pattern
 
 TRIGRAM_EXTENT = 6  # longest run of words a query is compared with, in Python
@@ -52,6 +53,14 @@ def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object,
             scored.append((obj, score))
     scored.sort(key=lambda pair: -pair[1])  # stable: the queryset's order breaks ties
     return scored[:NAMES_PER_GROUP]
+
+
+def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
+    """The ids of the reviews matching, best first: at most
+    ``text.RANKED_MATCHES``, and one more if there are more."""
+    about = Q(pk__in=about_ids)
+    matching = reviews_matching(query, terms, about).values_list("pk", flat=True)
+    return list(matching[: text.RANKED_MATCHES + 1])
 
 
 def reviews_matching(query: str, terms: Terms, about: Q) -> QuerySet:

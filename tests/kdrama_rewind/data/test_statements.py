@@ -1,0 +1,91 @@
+"""A kept statement is built once per shape and runs again with new values:
+what it finds follows the values, never the first run's."""
+
+import unittest
+from datetime import timedelta
+from unittest import mock
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from django.db.models import DateTimeField, F, TextField
+from django.test import TestCase
+from django.utils import timezone
+
+from kdrama_rewind.data.statements import AnyOf, Slot, Statement
+from reviews.models import Review
+from reviews.search import postgresql, search
+from tests.factories import make_review
+
+
+def titles_live_at(starts_with: bool):
+    reviews = Review.objects.published(at=Slot("now", DateTimeField()))
+    if starts_with:
+        reviews = reviews.filter(title__startswith=Slot("start", TextField()))
+    return reviews.order_by("title").values_list("title")
+
+
+class StatementTests(TestCase):
+    def setUp(self):
+        self.statement = Statement(titles_live_at)
+
+    def titles(self, *shape, **values) -> list[str]:
+        return [title for (title,) in self.statement.rows(shape, **values)]
+
+    def test_each_run_takes_its_own_values(self):
+        now = timezone.now()
+        make_review("Winter Garden")
+        make_review("Winter Sonata")
+        make_review("Summer Scent")
+        make_review("Winter Later", published_at=now + timedelta(days=1))
+        with mock.patch.object(self.statement, "build", wraps=titles_live_at) as build:
+            self.assertEqual(
+                self.titles(True, now=now, start="Winter"), ["Winter Garden", "Winter Sonata"]
+            )
+            self.assertEqual(self.titles(True, now=now, start="Summer"), ["Summer Scent"])
+            # The clock moved past the scheduled review: the same statement finds it.
+            later = now + timedelta(days=2)
+            self.assertEqual(
+                self.titles(True, now=later, start="Winter"),
+                ["Winter Garden", "Winter Later", "Winter Sonata"],
+            )
+            # Built (twice, to compare) for the first run only.
+            self.assertEqual(build.call_count, 2)
+            self.assertEqual(len(self.titles(False, now=now)), 3)
+            self.assertEqual(build.call_count, 4)  # another shape, built for itself
+
+    def test_a_time_that_would_be_kept_is_refused(self):
+        statement = Statement(lambda: Review.objects.published().values_list("pk"))
+        with self.assertRaisesMessage(ImproperlyConfigured, "must be a Slot"):
+            statement.rows(())
+
+    def test_a_missing_value_is_an_error_not_a_stale_one(self):
+        with self.assertRaises(KeyError):
+            self.titles(True, now=timezone.now())
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "ANY(array) is PostgreSQL's")
+class AnyOfTests(TestCase):
+    def test_a_list_of_any_length_fills_one_slot(self):
+        statement = Statement(
+            lambda: (
+                Review.objects.filter(AnyOf(F("pk"), Slot("ids"))).order_by("pk").values_list("pk")
+            )
+        )
+        first, second, third = (make_review().pk for _ in range(3))
+        self.assertEqual(statement.rows((), ids=[first, third]), [(first,), (third,)])
+        self.assertEqual(statement.rows((), ids=[second]), [(second,)])
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "the ranking statement is PostgreSQL's")
+class SearchRankingStatementTests(TestCase):
+    def test_searches_for_different_words_share_one_built_statement(self):
+        make_review("Winter Garden")
+        make_review("Summer Scent")
+        postgresql.RANKING.kept.clear()
+        build = postgresql.reviews_matching
+        with mock.patch.object(postgresql.RANKING, "build", wraps=build) as built:
+            winter = search("winter garden")
+            summer = search("summer scent")
+        self.assertEqual([r.title for r in winter.reviews], ["Winter Garden"])
+        self.assertEqual([r.title for r in summer.reviews], ["Summer Scent"])
+        self.assertEqual(built.call_count, 2)  # for the first search, compared
