@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from kdrama_rewind.data.constraints import image_has_alt, not_blank
+from kdrama_rewind.data.constraints import ChecksInOneQuery, image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin
 from kdrama_rewind.media.images import RenditionImageField
 from kdrama_rewind.web.links import page_url
@@ -112,7 +112,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.select_related(*joined).only(*fields).newest_first()
 
 
-class Review(AutoSlugMixin, models.Model):
+class Review(AutoSlugMixin, ChecksInOneQuery, models.Model):
     Status = Status
     APPROVED_STATUSES = APPROVED_STATUSES
     slug_source = "title"
@@ -333,7 +333,7 @@ class Review(AutoSlugMixin, models.Model):
             models.CheckConstraint(
                 condition=Q(hero_focus_x__lte=100, hero_focus_y__lte=100),
                 name="review_hero_focus_in_image",
-                violation_error_message="The focal point must lie in the image (0 to 100%).",
+                violation_error_message="The focal point must lie in the image (0 to 100%%).",
             ),
             image_has_alt("hero", image="hero_image", describing="the hero image"),
         ]

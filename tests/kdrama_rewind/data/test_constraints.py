@@ -55,3 +55,38 @@ class ImageHasAltTests(TestCase):
         drama.poster_alt = ""
         with self.assertRaisesMessage(ValidationError, "Add alt text describing the poster."):
             drama.validate_constraints()
+
+
+class ChecksInOneQueryTests(TestCase):
+    """A review's check constraints are validated together, in one query,
+    with the messages Django's own validation gives."""
+
+    def test_every_broken_check_is_reported_from_one_query(self):
+        review = make_review("Run On, rewatched")
+        review.title, review.hero_focus_x = "", 140
+        # Inside a transaction: a savepoint, the query, its release (Django
+        # alone spends these three on each of the seven checks).
+        with self.assertNumQueries(3):
+            failed = review.failed_checks()
+        self.assertCountEqual(
+            [check.name for check in failed],
+            ["review_title_not_empty", "review_hero_focus_in_image"],
+        )
+        with self.assertRaises(ValidationError) as raised:
+            review.validate_constraints()
+        self.assertCountEqual(
+            raised.exception.messages,
+            ["A headline is required.", "The focal point must lie in the image (0 to 100%)."],
+        )
+
+    def test_a_valid_review_passes_and_an_undecidable_condition_passes_too(self):
+        review = make_review("Run On, rewatched")
+        review.updated_at = None  # the "updated after published" check reads NULL: it holds
+        self.assertEqual(review.failed_checks(), [])
+        review.validate_constraints()
+
+    def test_a_check_on_an_excluded_field_waits_as_in_django(self):
+        review = make_review("Run On, rewatched")
+        review.title = ""
+        self.assertEqual(review.failed_checks(exclude={"title"}), [])
+        review.validate_constraints(exclude={"title"})
