@@ -10,8 +10,11 @@ and moving them between published and draft (the service functions the
 admin uses, in their own processes). Halfway through one gunicorn worker is
 killed; gunicorn starts another. Prints requests, latency percentiles, 5xx
 answers (there must be none), connections the dead worker dropped, the
-editors' saves and the readers' page cache hit rate. Run it through
-scripts/loadtest, which sets things up.
+editors' saves and the readers' page cache hit rate. With --front varnish
+the readers ask a Varnish of the run's own in front of gunicorn
+(deploy/varnish/default.vcl, as production runs it), which the editors'
+saves purge by key; an answer from Varnish or from the page cache behind it
+counts as a hit. Run it through scripts/loadtest, which sets things up.
 """
 
 import argparse
@@ -38,6 +41,9 @@ from benchmark import (  # noqa: E402
     wait_until_up,
     worker_memory,
 )
+
+sys.path.insert(0, str(ROOT))
+from tests.varnish_server import VarnishServer  # noqa: E402
 
 PORT_URL = "http://127.0.0.1:8123"
 # With editors saving, readers still get pages from the cache: a save drops
@@ -116,6 +122,11 @@ def main() -> int:
     )
     parser.add_argument("--editors", type=int, default=3)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2)
+    parser.add_argument(
+        "--front",
+        choices=["varnish"],
+        help="readers ask Varnish in front of the site, which editors' saves purge",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk).")
@@ -133,7 +144,8 @@ def main() -> int:
         pages=300,
         fragments=300,
     )
-    server = editors = None
+    server = editors = varnish = None
+    readers_url = PORT_URL
     try:
         print("Preparing: migrate, demo content, a small synthetic archive", flush=True)
         manage(env, "migrate", "--no-input", "-v", "0")
@@ -142,6 +154,11 @@ def main() -> int:
         manage(env, "generate_archive", "--if-missing", "--reviews", "2000", "--dramas", "100",
                "--people", "400", "--quotes", "4000")  # fmt: skip
         subprocess.run(["redis-cli", "-u", args.redis, "flushdb"], check=True, capture_output=True)
+        if args.front == "varnish":
+            varnish = VarnishServer(PORT_URL.removeprefix("http://"), memory="256m")
+            env["CACHE_PURGE_URL"] = varnish.url + "/"
+            readers_url = varnish.url
+            print(f"Readers ask Varnish at {varnish.url}, in front of the site", flush=True)
         server = subprocess.Popen(
             [str(GUNICORN), "kdrama_rewind.wsgi:application", "--bind", "127.0.0.1:8123",
              "--workers", str(args.workers), "--log-level", "warning"],
@@ -167,7 +184,7 @@ def main() -> int:
         ]
         readers = subprocess.Popen(
             ["wrk", "-t2", f"-c{args.readers}", f"-d{args.seconds}s", "-s", str(READER_SCRIPT),
-             PORT_URL],
+             readers_url],
             env={**os.environ, "KDR_PATHS": " ".join(reader_paths()),
                  "KDR_THINK_MS": str(args.think)},
             stdout=subprocess.PIPE, text=True,
@@ -192,6 +209,8 @@ def main() -> int:
             if process and process.poll() is None:
                 process.terminate()
                 process.wait(timeout=30)
+        if varnish is not None:
+            varnish.stop()
         shutil.rmtree(work / "static", ignore_errors=True)
     return report(out, before, after, editor_lines, memory, victim)
 

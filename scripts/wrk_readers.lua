@@ -1,7 +1,8 @@
 -- wrk script for scripts/loadtest.py: readers moving between public pages.
 -- Paths come from the environment (KDR_PATHS, space-separated); 5xx answers
--- are counted apart from other failures, and answers from the page cache
--- (X-Page-Cache: hit) apart from pages made for the request.
+-- are counted apart from other failures, and answers from a cache (Varnish's
+-- X-Cache: HIT, or the page cache's X-Page-Cache: hit) apart from pages made
+-- for the request.
 local paths = {}
 for path in string.gmatch(os.getenv("KDR_PATHS") or "/", "%S+") do
   table.insert(paths, path)
@@ -37,7 +38,7 @@ end
 
 function response(status, headers, body)
   answers = answers + 1
-  if headers["X-Page-Cache"] == "hit" then
+  if headers["X-Cache"] == "HIT" or headers["X-Page-Cache"] == "hit" then
     hits = hits + 1
   end
   if status >= 500 then
