@@ -35,9 +35,17 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     def get_queryset(self):
         reviews = Review.objects.published().cards()
         # Each review once: those in the sections are not repeated here.
-        sections = [self.featured, *self.column_sections]
-        shown = [review.pk for section in sections for review in section.reviews]
+        shown = self.shown_in_sections
         return reviews.exclude(pk__in=shown) if shown else reviews
+
+    def list_count(self) -> int:
+        # The sections show live reviews only, each once.
+        return max(0, Review.objects.live_count() - len(self.shown_in_sections))
+
+    @cached_property
+    def shown_in_sections(self) -> list[int]:
+        sections = [self.featured, *self.column_sections]
+        return [review.pk for section in sections for review in section.reviews]
 
     @cached_property
     def featured(self) -> "ColumnSection":

@@ -26,6 +26,9 @@ class ReviewIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     def get_queryset(self):
         return Review.objects.published().cards()
 
+    def list_count(self) -> int:
+        return Review.objects.live_count()
+
 
 class ColumnIndexView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     """Every column, A–Z."""

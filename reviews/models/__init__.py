@@ -1,6 +1,7 @@
 from .autosaves import Autosave
 from .briefings import Briefing, BriefingDelivery
 from .columns import WEEKDAYS, Column
+from .counts import ApprovedCount
 from .dramas import Character, Drama, Genre, Quote
 from .newsroom import (
     Anchor,
@@ -26,6 +27,7 @@ from .workflow import (
 __all__ = [
     "WEEKDAYS",
     "Anchor",
+    "ApprovedCount",
     "Autosave",
     "Briefing",
     "BriefingDelivery",

@@ -26,6 +26,7 @@ from reviews.status import (
     state_q,
 )
 
+from .counts import live_reviews
 from .dramas import Drama, Quote
 
 # The shapes pages crop a hero image to, around its focal point: the review's
@@ -72,6 +73,13 @@ class ReviewQuerySet(models.QuerySet):
         ``at`` is now unless given (a kept statement's slot for the time,
         ``kdrama_rewind.data.statements``)."""
         return self.filter(live_q(timezone.now() if at is None else at))
+
+    def live_count(self) -> int:
+        """How many reviews are live now: ``published().count()`` of every
+        review, without counting the archive on PostgreSQL (``counts``)."""
+        if self.query.has_filters():
+            raise TypeError("live_count() counts every live review: call it on Review.objects")
+        return live_reviews(self.db)
 
     def approved(self):
         """Live now or going live by itself at its time: what readers see or

@@ -1,0 +1,96 @@
+"""The number of approved reviews, kept by PostgreSQL itself (reviews.models.counts).
+
+Statement triggers with transition tables: one update of the count for a
+statement, however many reviews it writes (a bulk delete, a re-render of
+every body). The statuses are those approved when this migration was
+written (reviews.status.APPROVED_STATUSES); a change to them needs a new
+migration that replaces the function. SQLite counts instead: nothing here.
+"""
+
+from django.db import migrations, models
+
+APPROVED = "('scheduled', 'published')"
+
+# One statement each: a statement sent with server-side binding is one command.
+INSTALL = [
+    f"""
+CREATE FUNCTION reviews_count_approved() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    change bigint := 0;
+BEGIN
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        change := change + (SELECT count(*) FROM added WHERE status IN {APPROVED});
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        change := change - (SELECT count(*) FROM removed WHERE status IN {APPROVED});
+    END IF;
+    IF change <> 0 THEN
+        UPDATE reviews_approvedcount SET approved = approved + change;
+    END IF;
+    RETURN NULL;
+END $$""",
+    """
+CREATE FUNCTION reviews_forget_approved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM reviews_approvedcount;  -- counted again when next asked
+    RETURN NULL;
+END $$""",
+    """CREATE TRIGGER reviews_count_approved_insert AFTER INSERT ON reviews_review
+    REFERENCING NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION reviews_count_approved()""",
+    """CREATE TRIGGER reviews_count_approved_update AFTER UPDATE ON reviews_review
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added
+    FOR EACH STATEMENT EXECUTE FUNCTION reviews_count_approved()""",
+    """CREATE TRIGGER reviews_count_approved_delete AFTER DELETE ON reviews_review
+    REFERENCING OLD TABLE AS removed
+    FOR EACH STATEMENT EXECUTE FUNCTION reviews_count_approved()""",
+    """CREATE TRIGGER reviews_forget_approved_truncate AFTER TRUNCATE ON reviews_review
+    FOR EACH STATEMENT EXECUTE FUNCTION reviews_forget_approved()""",
+    # Counted while no one writes a review: the triggers count from here on.
+    "LOCK TABLE reviews_review IN SHARE MODE",
+    f"""INSERT INTO reviews_approvedcount (id, approved)
+    SELECT 1, count(*) FROM reviews_review WHERE status IN {APPROVED}""",
+]
+
+UNINSTALL = [
+    "DROP TRIGGER reviews_count_approved_insert ON reviews_review",
+    "DROP TRIGGER reviews_count_approved_update ON reviews_review",
+    "DROP TRIGGER reviews_count_approved_delete ON reviews_review",
+    "DROP TRIGGER reviews_forget_approved_truncate ON reviews_review",
+    "DROP FUNCTION reviews_count_approved()",
+    "DROP FUNCTION reviews_forget_approved()",
+]
+
+
+def run(statements):
+    def operation(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return operation
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reviews", "0015_focus_message_formats"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="ApprovedCount",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("approved", models.BigIntegerField()),
+            ],
+            options={
+                "verbose_name": "count of approved reviews",
+            },
+        ),
+        migrations.RunPython(run(INSTALL), run(UNINSTALL)),
+    ]

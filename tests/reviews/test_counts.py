@@ -1,0 +1,102 @@
+"""How many reviews are live: the same number as counting them, whatever
+wrote the reviews and whatever the time; on PostgreSQL without a scan."""
+
+import unittest
+from datetime import timedelta
+from unittest import mock
+
+from django.db import connection, transaction
+from django.test import TestCase, TransactionTestCase
+from django.utils import timezone
+
+from reviews.models import ApprovedCount, Review
+from reviews.services import ReviewEdit, edit_review, publish_review
+from reviews.services.workflow import unpublish_review
+from tests.factories import make_review, make_user
+
+
+class LiveCountTests(TestCase):
+    def assertCounted(self):
+        self.assertEqual(Review.objects.live_count(), Review.objects.published().count())
+
+    def test_follows_every_way_a_review_is_written(self):
+        editor = make_user(superuser=True)
+        self.assertCounted()
+        draft = make_review("A draft", published=False)
+        live = make_review("Live")
+        make_review(
+            "Ahead", status=Review.Status.SCHEDULED, published_at=timezone.now() + timedelta(days=1)
+        )
+        self.assertEqual(Review.objects.live_count(), 1)
+        publish_review(review=draft, by=editor)
+        self.assertCounted()
+        unpublish_review(review=live, by=editor)
+        self.assertCounted()
+        edit_review(
+            review=draft, edit=ReviewEdit(fields={"standfirst": "Edited."}), by=editor, via="a test"
+        )
+        self.assertCounted()
+        # Past the services: a bulk update, a delete, and SQL by hand.
+        Review.objects.filter(pk=draft.pk).update(status=Review.Status.DRAFT)
+        self.assertCounted()
+        Review.objects.filter(pk=live.pk).update(
+            status=Review.Status.PUBLISHED, published_at=timezone.now()
+        )
+        self.assertCounted()
+        Review.objects.filter(pk=live.pk).delete()
+        self.assertCounted()
+        self.assertEqual(Review.objects.live_count(), 0)
+
+    def test_a_scheduled_review_counts_once_its_time_comes(self):
+        at = timezone.now() + timedelta(hours=2)
+        make_review("Tonight", status=Review.Status.SCHEDULED, published_at=at)
+        self.assertEqual(Review.objects.live_count(), 0)
+        with mock.patch("django.utils.timezone.now", return_value=at + timedelta(seconds=1)):
+            self.assertEqual(Review.objects.live_count(), 1)
+
+    def test_only_for_every_review(self):
+        with self.assertRaises(TypeError):
+            Review.objects.filter(column=None).live_count()
+
+    def test_the_list_pages_say_how_many_pages_there_are(self):
+        for number in range(25):
+            make_review(f"Review {number}")
+        page = self.client.get("/reviews/")
+        self.assertContains(page, "Page 1 of 2")
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL keeps the count itself")
+class KeptCountTests(TestCase):
+    def test_reading_the_count_scans_nothing(self):
+        make_review("Live")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT approved FROM reviews_approvedcount")
+            self.assertEqual(cursor.fetchall(), [(1,)])
+        with self.assertNumQueries(1):
+            self.assertEqual(Review.objects.live_count(), 1)
+
+    def test_a_statement_writing_many_reviews_is_counted_once_and_right(self):
+        for number in range(5):
+            make_review(f"Review {number}")
+        Review.objects.update(status=Review.Status.DRAFT)
+        self.assertEqual(ApprovedCount.objects.get().approved, 0)
+        self.assertEqual(Review.objects.live_count(), 0)
+
+    def test_a_rolled_back_change_leaves_the_count_as_it_was(self):
+        review = make_review("Live")
+        with self.assertRaises(RuntimeError), transaction.atomic():
+            Review.objects.filter(pk=review.pk).delete()
+            raise RuntimeError
+        self.assertEqual(Review.objects.live_count(), 1)
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL keeps the count itself")
+class CountAfterTruncateTests(TransactionTestCase):
+    def test_emptied_tables_are_counted_again(self):
+        make_review("Live")
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE reviews_approvedcount")
+        self.assertEqual(Review.objects.live_count(), 1)  # counted again and kept
+        self.assertEqual(ApprovedCount.objects.get().approved, 1)
+        make_review("Another")
+        self.assertEqual(Review.objects.live_count(), 2)
