@@ -22,7 +22,7 @@ the renderer or the ranking.
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.apps import apps as django_apps
 from django.db.models import Prefetch, Q
@@ -124,17 +124,43 @@ class Ranking:
         )
 
 
-def edit_started(stored: Review | None) -> Ranking | None:
-    """Before an edit writes: what ranks the review as stored."""
-    return Ranking.of(stored) if stored is not None else None
+# What an edit must change (snapshot keys, ``reviews.services.snapshots``)
+# for the stored body and facts to be made again, and for the review's
+# place in “Up Next” lists to be looked at again. A standfirst's edit changes
+# neither: the save skips both (8 and 4 queries).
+RENDERED_FROM = frozenset({"body", "dramas", "featured_people", "quotes", "tags", "corrections"})
+RANKED_BY = frozenset(
+    {"status", "published_at", "column", "dramas", "featured_people", "tags", "up_next_picks"}
+)
 
 
-def edit_written(review: Review, before: Ranking | None) -> None:
+def edit_started(stored: Review | None, changed: set[str] | None) -> Ranking | None:
+    """Before an edit writes: what ranks the review as stored, if the edit
+    can change it. ``changed``: the snapshot keys the edit changes (None: a
+    new review)."""
+    if stored is None or not _touches(changed, RANKED_BY):
+        return None
+    return Ranking.of(stored)
+
+
+def edit_written(review: Review, before: Ranking | None, changed: set[str] | None) -> None:
     """After an edit wrote the review and its links, in its transaction."""
-    Review.objects.bulk_update([render_into(review)], DERIVED_FIELDS)
-    after = Ranking.of(review)
-    if after != before:
-        refresh_up_next_around(review=review, before=before.signals if before else ())
+    if _touches(changed, RENDERED_FROM):
+        Review.objects.bulk_update([render_into(review)], DERIVED_FIELDS)
+    if _touches(changed, RANKED_BY):
+        if before is not None and not _touches(changed, RANKED_BY - {"status", "published_at"}):
+            # A move (publish, unpublish, a new time): the same links rank it.
+            after = replace(before, status=review.status, published_at=review.published_at)
+        else:
+            after = Ranking.of(review)
+        if after != before:
+            refresh_up_next_around(
+                review=review, before=before.signals if before else (), after=after.signals
+            )
+
+
+def _touches(changed: set[str] | None, keys: frozenset[str]) -> bool:
+    return changed is None or not keys.isdisjoint(changed)
 
 
 def refresh_review(review: Review) -> None:

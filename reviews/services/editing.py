@@ -343,7 +343,8 @@ class _Edit:
             # Made before the lock as a rule; this finds what is missing
             # (an image stored before crops existed, or one a race removed).
             make_crops(wanted, self.written)
-        ranking = derived.edit_started(stored)
+        changed = {change.field for change in changes} if changes is not None else None
+        ranking = derived.edit_started(stored, changed)
         wanted.save()
         review = wanted
         edit = self.edit
@@ -363,7 +364,7 @@ class _Edit:
             keep_old_address(review=review, old_slug=stored.slug, was_public=stored.is_published())
         if stored is None:
             SlugRedirect.objects.filter(old_slug=review.slug, review=review).delete()
-        derived.edit_written(review, ranking)
+        derived.edit_written(review, ranking, changed)
         summary = self.options["summary"]
         if callable(summary):
             summary = summary(stored or Review(), review)

@@ -190,11 +190,14 @@ def neighbours(review_id: int, signals: Iterable[Signal]) -> set[int]:
     return found
 
 
-def refresh_up_next_around(*, review, before: Iterable[Signal] = ()) -> int:
+def refresh_up_next_around(
+    *, review, before: Iterable[Signal] = (), after: Iterable[Signal] | None = None
+) -> int:
     """After ``review`` changed what ranks it: its own list and those it
     may appear in, before the change (``before``: its signals then) and
-    after. Returns how many lists were made."""
-    after = signals_of([review.pk])[review.pk]
+    after (``after``: its signals now, read unless given). Returns how many
+    lists were made."""
+    after = signals_of([review.pk])[review.pk] if after is None else after
     around = neighbours(review.pk, [*before, *after])
     return refresh_up_next(review_ids={review.pk, *around})
 

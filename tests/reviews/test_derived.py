@@ -10,6 +10,7 @@ from reviews.models import Correction, Review, Tag, UpNextEntry
 from reviews.page_facts import collect
 from reviews.rendering import render_body
 from reviews.services import ReviewEdit, add_correction, edit_review
+from reviews.services.derived import refresh_up_next_around
 from tests.factories import (
     make_character,
     make_drama,
@@ -203,6 +204,33 @@ class LinksWrittenAnotherWayTests(TestCase):
                 via="test",
             )
         self.assertEqual(rendered.call_count, 1)
+        self.assertEqual(stored(self.review), fresh(self.review))
+
+    def test_an_edit_of_what_nothing_is_derived_from_derives_nothing(self):
+        edit_review(review=self.review, edit=ReviewEdit(dramas=[self.drama]), by=None, via="test")
+        with (
+            mock.patch("reviews.services.derived.render_body", wraps=render_body) as rendered,
+            mock.patch(
+                "reviews.services.derived.refresh_up_next_around", wraps=refresh_up_next_around
+            ) as ranked,
+        ):
+            edit_review(
+                review=self.review,
+                edit=ReviewEdit(fields={"standfirst": "Another look.", "title": "Run On again"}),
+                by=None,
+                via="test",
+            )
+            self.assertEqual((rendered.call_count, ranked.call_count), (0, 0))
+            self.assertEqual(stored(self.review), fresh(self.review))
+            edit_review(
+                review=self.review,
+                edit=ReviewEdit(fields={"body": "Run On, once more."}),
+                by=None,
+                via="test",
+            )
+            self.assertEqual((rendered.call_count, ranked.call_count), (1, 0))
+            edit_review(review=self.review, edit=ReviewEdit(tags=["Sports"]), by=None, via="test")
+            self.assertEqual((rendered.call_count, ranked.call_count), (2, 1))
         self.assertEqual(stored(self.review), fresh(self.review))
 
 
