@@ -155,7 +155,15 @@ def main() -> int:
                "--people", "400", "--quotes", "4000")  # fmt: skip
         subprocess.run(["redis-cli", "-u", args.redis, "flushdb"], check=True, capture_output=True)
         if args.front == "varnish":
-            varnish = VarnishServer(PORT_URL.removeprefix("http://"), memory="256m")
+            # The probe as deploy/varnish/backend.vcl sets it: the site counts
+            # as down (misses answered 503) after 3 of 5 probes go unanswered.
+            varnish = VarnishServer(
+                PORT_URL.removeprefix("http://"),
+                memory="256m",
+                probe_interval="5s",
+                probe_window=5,
+                probe_threshold=3,
+            )
             env["CACHE_PURGE_URL"] = varnish.url + "/"
             readers_url = varnish.url
             print(f"Readers ask Varnish at {varnish.url}, in front of the site", flush=True)

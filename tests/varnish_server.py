@@ -34,9 +34,9 @@ backend default {{
         .url = "/robots.txt";
         .interval = {probe_interval};
         .timeout = 2s;
-        .window = 3;
-        .threshold = 2;
-        .initial = 2;
+        .window = {probe_window};
+        .threshold = {probe_threshold};
+        .initial = {probe_threshold};
     }}
 }}
 
@@ -77,6 +77,8 @@ class VarnishServer:
         *,
         purgers: tuple[str, ...] = ("127.0.0.1",),
         probe_interval: str = "1s",
+        probe_window: int = 3,
+        probe_threshold: int = 2,
         memory: str = "64m",
         threads: tuple[int, int] | None = None,
     ):
@@ -88,6 +90,8 @@ class VarnishServer:
                 host=host,
                 port=port,
                 probe_interval=probe_interval,
+                probe_window=probe_window,
+                probe_threshold=probe_threshold,
                 purgers="\n".join(f'    "{address}";' for address in purgers),
             )
         )
