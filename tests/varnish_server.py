@@ -31,13 +31,20 @@ backend default {{
     .connect_timeout = 1s;
     .first_byte_timeout = 30s;
     .probe = {{
-        .url = "/robots.txt";
+        .url = "{probe_url}";
         .interval = {probe_interval};
         .timeout = 2s;
         .window = {probe_window};
         .threshold = {probe_threshold};
         .initial = {probe_threshold};
     }}
+}}
+
+backend direct {{
+    .host = "{host}";
+    .port = "{port}";
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
 }}
 
 acl purgers {{
@@ -77,6 +84,7 @@ class VarnishServer:
         *,
         purgers: tuple[str, ...] = ("127.0.0.1",),
         probe_interval: str = "1s",
+        probe_url: str = "/robots.txt",
         probe_window: int = 3,
         probe_threshold: int = 2,
         memory: str = "64m",
@@ -90,6 +98,7 @@ class VarnishServer:
                 host=host,
                 port=port,
                 probe_interval=probe_interval,
+                probe_url=probe_url,
                 probe_window=probe_window,
                 probe_threshold=probe_threshold,
                 purgers="\n".join(f'    "{address}";' for address in purgers),

@@ -27,6 +27,18 @@ backend default {
     }
 }
 
+# The same site without a probe: every fetch goes through it
+# (default.vcl, vcl_backend_fetch), so a site too busy to answer the probe
+# in time is still asked for pages; only a site that cannot be reached fails
+# a fetch. Keep its address the same as the one above.
+backend direct {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .connect_timeout = 1s;
+    .first_byte_timeout = 30s;
+    .between_bytes_timeout = 10s;
+}
+
 # The web machines that send purges (kdrama_rewind/purge.py): list every
 # address the site's processes connect from, nothing else.
 acl purgers {

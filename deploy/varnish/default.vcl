@@ -24,9 +24,12 @@ vcl 4.1;
 #   minute past their lifetime at most: while the site answers, an expired
 #   page is fetched again before anyone sees it, so a scheduled review
 #   appears on time.
+# - Fetches always go to the site (backend "direct", unprobed): a site that
+#   answers the probe late is busy, not down, and a miss waits for it rather
+#   than failing; only a site that cannot be reached fails a fetch.
 #
-# backend.vcl (found on vcl_path) names the backend, its probe and the
-# purgers ACL.
+# backend.vcl (found on vcl_path) names the site twice (probed, and
+# "direct" for fetches), the probe and the purgers ACL.
 
 import std;
 import xkey;
@@ -71,6 +74,24 @@ sub vcl_recv {
         set req.grace = 0s;
     }
     return (hash);
+}
+
+sub vcl_backend_fetch {
+    # The probe decides only whether stale copies may stand in (vcl_recv).
+    # Pages are fetched from the same site unprobed (backend.vcl): under
+    # load the site may answer the probe late, and a backend the probe
+    # calls sick is never asked, so every miss would fail at once.
+    set bereq.backend = direct;
+}
+
+sub vcl_backend_error {
+    # A fetch cut off half-way (a worker killed or restarting) is asked once
+    # more before readers see an error: every reader waiting on that page
+    # would get the same 503. Pages are GET and HEAD only; passed requests
+    # (a form's POST) are not repeated.
+    if (bereq.retries == 0 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
 }
 
 sub vcl_hash {

@@ -11,8 +11,12 @@ real time, so the scheduling test waits a few real seconds.
 """
 
 import re
+import socket
+import threading
 import time
+import unittest
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,12 +37,15 @@ class BehindVarnish(LiveServerTestCase):
     # transactional tests that run after these, as every such test here does.
     serialized_rollback = True
     purgers = ("127.0.0.1",)
+    probe = {}
 
     @classmethod
     def setUpClass(cls):
         require_varnishd()  # skip (or fail, in CI) before starting anything
         super().setUpClass()
-        cls.varnish = VarnishServer(f"{cls.host}:{cls.server_thread.port}", purgers=cls.purgers)
+        cls.varnish = VarnishServer(
+            f"{cls.host}:{cls.server_thread.port}", purgers=cls.purgers, **cls.probe
+        )
         cls.addClassCleanup(cls.varnish.stop)
         cls.enterClassContext(override_settings(CACHE_PURGE_URL=cls.varnish.url + "/"))
 
@@ -143,6 +150,20 @@ class PurgeTests(BehindVarnish):
             review=self.review, by=self.editor, kind="correction", text="Episode 5, not 6."
         )
         self.assertShows(self.get(url)[2], "Episode 5, not 6.")
+
+
+class BusySiteTests(BehindVarnish):
+    """A site that answers the health probe too late (busy, not down) is
+    still asked for the pages Varnish does not hold: here the probe asks an
+    address the site answers 404, so Varnish soon counts the site as down."""
+
+    probe = {"probe_url": "/no-such-address/", "probe_interval": "0.2s"}
+
+    def test_a_page_varnish_does_not_hold_is_fetched_all_the_same(self):
+        time.sleep(1.5)  # three probes failed: the site counts as down
+        status, x_cache, body, _ = self.get(self.review.get_absolute_url())
+        self.assertEqual((status, x_cache), (200, "MISS"))
+        self.assertShows(body, "Run On takes its time")
 
 
 class PassTests(BehindVarnish):
@@ -271,3 +292,41 @@ class PurgeAccessTests(BehindVarnish):
         status, _, body = self.varnish.request("/", method="PURGE")
         self.assertEqual(status, 400)
         self.assertIn(b"xkey-purge", body)
+
+
+class CutOffFetchTests(unittest.TestCase):
+    """A fetch the site cuts off (a worker killed half-way) is asked once
+    more before any reader sees an error. A stand-in site here drops the
+    first connection for a page without answering."""
+
+    def setUp(self):
+        require_varnishd()
+        asked = self.asked = []
+
+        class StandIn(BaseHTTPRequestHandler):
+            def do_GET(self):
+                asked.append(self.path)
+                if self.path == "/page/" and asked.count("/page/") == 1:
+                    self.connection.shutdown(socket.SHUT_RDWR)  # no answer at all
+                    return
+                body = b"the page"
+                self.send_response(200)
+                self.send_header("Cache-Control", "public, max-age=60")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        site = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
+        threading.Thread(target=site.serve_forever, daemon=True).start()
+        self.addCleanup(site.server_close)
+        self.addCleanup(site.shutdown)
+        self.varnish = VarnishServer(f"127.0.0.1:{site.server_port}")
+        self.addCleanup(self.varnish.stop)
+
+    def test_the_reader_gets_the_page_from_the_second_try(self):
+        status, _, body = self.varnish.request("/page/")
+        self.assertEqual((status, body), (200, b"the page"))
+        self.assertEqual(self.asked.count("/page/"), 2)
