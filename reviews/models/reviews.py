@@ -79,7 +79,7 @@ class ReviewQuerySet(models.QuerySet):
         review, without counting the archive on PostgreSQL (``counts``)."""
         if self.query.has_filters():
             raise TypeError("live_count() counts every live review: call it on Review.objects")
-        return live_reviews(self.db)
+        return live_reviews(self.model, self.db)
 
     def approved(self):
         """Live now or going live by itself at its time: what readers see or
