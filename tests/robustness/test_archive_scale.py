@@ -47,8 +47,12 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             "author": f"{self.grown_review.author.get_absolute_url()}?page=3",
             "rss": "/feeds/reviews/",
         }
+        # Past SEEK_BY_IDS_FROM rows a page reads its ids first, then its
+        # rows: one query more, however deep (kdrama_rewind/web/pagination.py).
+        deep = {"front page"}
         for name, url in pages.items():
-            with self.subTest(page=name), self.assertNumQueries(expected[name]):
+            queries = expected[name] + (name in deep)
+            with self.subTest(page=name), self.assertNumQueries(queries):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
     def plan(self, queryset) -> str:
