@@ -92,6 +92,7 @@ class KeptCountTests(TestCase):
 
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL keeps the count itself")
 class CountAfterTruncateTests(TransactionTestCase):
+    serialized_rollback = True  # keep the groups and data migrations made
     def test_emptied_tables_are_counted_again(self):
         make_review("Live")
         with connection.cursor() as cursor:
