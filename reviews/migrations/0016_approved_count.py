@@ -1,4 +1,6 @@
-"""The number of approved reviews, kept by PostgreSQL itself (reviews.models.counts).
+"""The number of approved reviews, kept by PostgreSQL itself in a one-row
+table of its own (reviews.models.counts; not a model, so that nothing copies
+it with the reviews).
 
 Statement triggers with transition tables: one update of the count for a
 statement, however many reviews it writes (a bulk delete, a re-render of
@@ -7,12 +9,16 @@ written (reviews.status.APPROVED_STATUSES); a change to them needs a new
 migration that replaces the function. SQLite counts instead: nothing here.
 """
 
-from django.db import migrations, models
+from django.db import migrations
 
 APPROVED = "('scheduled', 'published')"
 
 # One statement each: a statement sent with server-side binding is one command.
 INSTALL = [
+    """CREATE TABLE reviews_approved_count (
+    id integer PRIMARY KEY CHECK (id = 1),
+    approved bigint NOT NULL
+)""",
     f"""
 CREATE FUNCTION reviews_count_approved() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -25,14 +31,14 @@ BEGIN
         change := change - (SELECT count(*) FROM removed WHERE status IN {APPROVED});
     END IF;
     IF change <> 0 THEN
-        UPDATE reviews_approvedcount SET approved = approved + change;
+        UPDATE reviews_approved_count SET approved = approved + change;
     END IF;
     RETURN NULL;
 END $$""",
     """
 CREATE FUNCTION reviews_forget_approved() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM reviews_approvedcount;  -- counted again when next asked
+    DELETE FROM reviews_approved_count;  -- counted again when next asked
     RETURN NULL;
 END $$""",
     """CREATE TRIGGER reviews_count_approved_insert AFTER INSERT ON reviews_review
@@ -48,7 +54,7 @@ END $$""",
     FOR EACH STATEMENT EXECUTE FUNCTION reviews_forget_approved()""",
     # Counted while no one writes a review: the triggers count from here on.
     "LOCK TABLE reviews_review IN SHARE MODE",
-    f"""INSERT INTO reviews_approvedcount (id, approved)
+    f"""INSERT INTO reviews_approved_count (id, approved)
     SELECT 1, count(*) FROM reviews_review WHERE status IN {APPROVED}""",
 ]
 
@@ -59,6 +65,7 @@ UNINSTALL = [
     "DROP TRIGGER reviews_forget_approved_truncate ON reviews_review",
     "DROP FUNCTION reviews_count_approved()",
     "DROP FUNCTION reviews_forget_approved()",
+    "DROP TABLE reviews_approved_count",
 ]
 
 
@@ -77,20 +84,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="ApprovedCount",
-            fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("approved", models.BigIntegerField()),
-            ],
-            options={
-                "verbose_name": "count of approved reviews",
-            },
-        ),
         migrations.RunPython(run(INSTALL), run(UNINSTALL)),
     ]

@@ -1,7 +1,6 @@
 from .autosaves import Autosave
 from .briefings import Briefing, BriefingDelivery
 from .columns import WEEKDAYS, Column
-from .counts import ApprovedCount
 from .dramas import Character, Drama, Genre, Quote
 from .newsroom import (
     Anchor,
@@ -27,7 +26,6 @@ from .workflow import (
 __all__ = [
     "WEEKDAYS",
     "Anchor",
-    "ApprovedCount",
     "Autosave",
     "Briefing",
     "BriefingDelivery",
