@@ -171,7 +171,7 @@ class _Edit:
         wanted.name_checks_dismissed = dismissals
         self.keep_last_updated(stored, wanted, changed, corrections)
         wanted.full_clean()
-        return self.write(stored, wanted, relations, corrections, changes)
+        return self.write(stored, wanted, relations, corrections, changes, changed)
 
     def done(self, review: Review, revision, **outcome) -> EditResult:
         """The caller's instance now is the review as stored."""
@@ -331,7 +331,9 @@ class _Edit:
         transaction.on_commit(forget_next_update)
         return self.done(stored, None, changed=False, scheduled_update=update)
 
-    def write(self, stored, wanted: Review, relations: dict, corrections, changes) -> EditResult:
+    def write(
+        self, stored, wanted: Review, relations: dict, corrections, changes, changed
+    ) -> EditResult:
         wanted.version = (stored.version if stored else 0) + 1
         if self.by is not None:
             wanted.last_edited_by = self.by
@@ -343,7 +345,6 @@ class _Edit:
             # Made before the lock as a rule; this finds what is missing
             # (an image stored before crops existed, or one a race removed).
             make_crops(wanted, self.written)
-        changed = {change.field for change in changes} if changes is not None else None
         ranking = derived.edit_started(stored, changed)
         wanted.save()
         review = wanted
