@@ -2,8 +2,8 @@
 review) and more of that column, the latest of the other public reviews
 (paginated: later pages are this list alone), the newest of the desk's other
 columns (Weekend Watch, say), and the newsletter. Each review appears once.
-Every section is one query, whatever the size of the archive or the number
-of columns, and kept like a fragment (``remembered``)."""
+Every section is one query (the other columns' two), whatever the size of the
+archive or the number of columns, and kept like a fragment (``remembered``)."""
 
 from dataclasses import dataclass
 
@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
-from kdrama_rewind.caching.dependencies import ignoring, record
 from kdrama_rewind.caching.pages import PublicFragmentsMixin, remembered
 from kdrama_rewind.web.pagination import ForgivingPaginationMixin
 from kdrama_rewind.web.structured_data import website_graph
@@ -76,22 +75,33 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     @staticmethod
     def find_column_sections() -> list["ColumnSection"]:
         """The newest reviews of the other columns, the most recently active
-        column first, in one query: the ``COLUMN_SECTION_WINDOW`` newest
-        public reviews in those columns, read from the newest-first index."""
+        column first, in two queries: the ids and columns of the
+        ``COLUMN_SECTION_WINDOW`` newest public reviews in those columns, read
+        from the newest-first index, then the cards of the few picked."""
         recent = (
             Review.objects.published()
             .filter(column__is_featured=False)
-            .cards()[:COLUMN_SECTION_WINDOW]
+            .newest_first()
+            .values_list("pk", "column_id")[:COLUMN_SECTION_WINDOW]
         )
-        sections: dict[int, ColumnSection] = {}
-        with ignoring():  # the page shows only the few it picks
-            for review in recent:
-                section = sections.setdefault(review.column_id, ColumnSection(review.column, []))
-                if len(section.reviews) < COLUMN_SECTION_SIZE:
-                    section.reviews.append(review)
-        shown = list(sections.values())[:COLUMN_SECTIONS]
-        record(*(obj for s in shown for r in s.reviews for obj in (r, r.author, r.column)))
-        return shown
+        picked: dict[int, list[int]] = {}
+        for pk, column_id in recent:
+            ids = picked.setdefault(column_id, [])
+            if len(ids) < COLUMN_SECTION_SIZE:
+                ids.append(pk)
+        picked = dict(list(picked.items())[:COLUMN_SECTIONS])
+        cards = (
+            Review.objects.published()
+            .cards()
+            .in_bulk([pk for ids in picked.values() for pk in ids])
+        )
+        sections = []
+        for ids in picked.values():
+            # A review taken down between the two queries is left out.
+            reviews = [cards[pk] for pk in ids if pk in cards]
+            if reviews:
+                sections.append(ColumnSection(reviews[0].column, reviews))
+        return sections
 
 
 # The front page: how many more of the featured column follow the lead; how

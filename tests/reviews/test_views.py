@@ -16,7 +16,8 @@ class QueryCountTests(PublicSiteTestCase):
     # does not depend on how many related rows there are.
     expected = {
         # the featured column, its newest reviews (the lead and the next),
-        # the other columns' newest, count, page of cards
+        # the other columns' newest (ids: this site has no other column, so
+        # no cards to read; test_reader_pages counts one more), count, page
         "front page": 5,
         # review (its body and what it shows of its dramas, people, tags,
         # quotes and corrections, stored as readers see them); Up Next,

@@ -13,6 +13,9 @@ from tests.reviews import test_views
 from tests.sample_site import PublicSiteTestCase
 
 SIZE = {"reviews": 3000, "dramas": 150, "people": 600, "quotes": 6000}
+# The archive has columns besides the featured one, the small site none: the
+# front page reads the cards of their sections, one query more.
+WITH_OTHER_COLUMNS = {"front page"}
 
 
 @skipUnless(connection.vendor == "postgresql", "measured on PostgreSQL, as production runs")
@@ -34,7 +37,8 @@ class GeneratedArchiveTests(PublicSiteTestCase):
     def test_query_counts_are_the_same_as_on_a_small_site(self):
         expected = test_views.QueryCountTests.expected
         for name, url in self.urls().items():
-            with self.subTest(page=name), self.assertNumQueries(expected[name]):
+            queries = expected[name] + (name in WITH_OTHER_COLUMNS)
+            with self.subTest(page=name), self.assertNumQueries(queries):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
     def test_generated_pages_cost_the_same_queries(self):
@@ -51,7 +55,7 @@ class GeneratedArchiveTests(PublicSiteTestCase):
         # rows: one query more, however deep (kdrama_rewind/web/pagination.py).
         deep = {"front page"}
         for name, url in pages.items():
-            queries = expected[name] + (name in deep)
+            queries = expected[name] + (name in deep) + (name in WITH_OTHER_COLUMNS)
             with self.subTest(page=name), self.assertNumQueries(queries):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
@@ -72,7 +76,8 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             .for_cards()[:12],
             "front page columns": Review.objects.published()
             .filter(column__is_featured=False)
-            .for_cards()[:40],
+            .newest_first()
+            .values_list("pk", "column_id")[:40],
         }
         for name, queryset in lists.items():
             with self.subTest(page=name):
