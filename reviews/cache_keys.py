@@ -201,7 +201,8 @@ KEYS_OF = {
         "search",
     ],
     Quote: _quote_keys,
-    Column: lambda c: [f"column:{c.pk}", "list:columns"],
+    # Which column is featured decides the front page's lead and sections.
+    Column: lambda c: [f"column:{c.pk}", "list:columns", "list:front"],
     Tag: lambda t: [f"tag:{t.pk}", "list:tags"],
     Person: lambda p: [f"person:{p.pk}", "list:people", "search"],
     Author: lambda a: [f"author:{a.pk}", "list:authors"],

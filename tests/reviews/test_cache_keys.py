@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import _version_key
-from reviews.models import Correction, Review, Tag
+from reviews.models import Column, Correction, Review, Tag
 from reviews.services import ReviewEdit, edit_review, publish_review
 from reviews.services.workflow import unpublish_review
 from tests.clock import clock_at
@@ -237,6 +237,23 @@ class ChangeTests(PrecisionTestCase):
             changes=["/tags/office/", self.office.get_absolute_url()],
             shows="Office life",
         )
+
+    def test_featuring_a_column_with_nothing_on_the_front_page(self):
+        # The front page shows nothing of this column yet: only the column's
+        # own keys would leave the old lead there.
+        club = make_column("Drama Club")
+
+        def feature():
+            Column.objects.filter(pk=self.rewind.pk).update(is_featured=False)
+            club.is_featured = True
+            club.save()
+
+        self.assert_precise(
+            feature,
+            stays=[self.review.get_absolute_url(), self.office.get_absolute_url()],
+            changes=["/"],
+        )
+        self.assertNotContains(self.client.get("/"), 'class="lead-story"')
 
     def test_a_new_role(self):
         self.assert_precise(
