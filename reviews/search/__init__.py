@@ -47,6 +47,7 @@ from . import postgresql, sqlite, text
 from .postgresql import review_document
 from .sqlite import strict_word_similarity
 from .text import (
+    NAME_MARGIN,
     REVIEWS_PER_PAGE,
     WORD,
     Terms,
@@ -69,10 +70,6 @@ __all__ = [
     "strict_word_similarity",
     "terms_pattern",
 ]
-
-# Names much further from the query than the best match are left out: with
-# "Shin Se-kyeong" finding Shin Se-kyung at 1.0, Jung Kyung-ho (0.5) is noise.
-NAME_MARGIN = 0.3
 
 
 def engine():
@@ -98,8 +95,7 @@ def _name_groups(query: str) -> dict[str, list]:
             "played_by__slug",
         ),
     }
-    score = engine().scored_names
-    scored = {name: score(queryset, query, key) for name, queryset in groups.items()}
+    scored = engine().scored_name_groups(groups, query, key)
     best = max((s for pairs in scored.values() for _, s in pairs), default=0.0)
     return {
         name: [obj for obj, s in pairs if s >= best - NAME_MARGIN] for name, pairs in scored.items()

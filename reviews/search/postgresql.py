@@ -3,8 +3,8 @@
 Reviews: web-search syntax over a stored, GIN-indexed document (migration
 reviews 0005: title A, standfirst B, ``search_text`` C; ``search_text`` is
 stored when a review is saved, ``reviews.services.derived``), only the
-newest ``RANKED_MATCHES`` matches ranked. Names: the trigram index narrows
-the rows, the score applies the project's threshold.
+newest ``RANKED_MATCHES`` matches ranked. Names: the trigram index finds
+those at the project's threshold (``scored_name_groups``).
 """
 
 import re
@@ -18,7 +18,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramStrictWordSimilarity,
 )
-from django.db import router
+from django.db import connections, router, transaction
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
@@ -28,14 +28,48 @@ from kdrama_rewind.data.statements import AnyOf, Slot, Statement
 
 from ..models import Review
 from . import text
-from .text import NAME_THRESHOLD, NAMES_PER_GROUP, TIERS, Terms
+from .text import NAME_MARGIN, NAME_THRESHOLD, NAMES_PER_GROUP, TIERS, Terms
 
 SEARCH_CONFIG = "english"
 
 
+def scored_name_groups(groups: dict[str, QuerySet], query: str, key: str) -> dict[str, list]:
+    """Each group's closest names, with their scores, best first.
+
+    A name counts when it scores ``NAME_THRESHOLD`` or more and no less than
+    the best anywhere less ``NAME_MARGIN``, so first only names that close
+    to an exact match are looked for: the trigram index narrows those to a
+    few rows, where at the lower threshold a common word ("winter") has
+    hundreds scored. Only when nothing matches exactly are they looked for
+    again, down to what the best found lets in."""
+    close = max(NAME_THRESHOLD, 1.0 - NAME_MARGIN)
+    scored = _scored_above(close, groups, query, key)
+    best = max((score for pairs in scored.values() for _, score in pairs), default=0.0)
+    lowest = max(NAME_THRESHOLD, best - NAME_MARGIN)
+    if best < 1.0 and lowest < close:
+        scored = _scored_above(lowest, groups, query, key)
+    return scored
+
+
+def _scored_above(threshold: float, groups: dict[str, QuerySet], query: str, key: str) -> dict:
+    using = next(iter(groups.values())).db
+    # The %>> operator keeps the names scoring pg_trgm's threshold or more,
+    # and its trigram index finds them; both settings last until this
+    # block's transaction ends. PostgreSQL cannot tell how costly the
+    # scoring is: on a table of a few thousand names it would rather score
+    # every row (60 ms for the dramas) than read the index (1.4 ms).
+    with transaction.atomic(using=using, savepoint=False):
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.strict_word_similarity_threshold', %s, true),"
+                " set_config('enable_seqscan', 'off', true)",
+                [str(threshold)],
+            )
+        return {name: scored_names(queryset, query, key) for name, queryset in groups.items()}
+
+
 def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object, float]]:
-    # The %>> operator can use the trigram index (at pg_trgm's threshold);
-    # the score then applies ours, whatever the server's is.
+    """The closest names at pg_trgm's threshold, as ``_scored_above`` sets it."""
     similar = TrigramStrictWordSimilar(F("search_names"), query)
     score = TrigramStrictWordSimilarity(query, "search_names")
     if key and key != query:
@@ -44,7 +78,6 @@ def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object,
     matches = (
         queryset.filter(similar)
         .annotate(score=score)
-        .filter(score__gte=NAME_THRESHOLD)
         .order_by("-score", *queryset.model._meta.ordering)
     )
     return [(obj, obj.score) for obj in matches[:NAMES_PER_GROUP]]

@@ -27,6 +27,9 @@ RANKED_MATCHES = 500
 # "the" 0.29). 0.5 is also pg_trgm's strict_word_similarity_threshold, which
 # lets the GIN index narrow the rows first.
 NAME_THRESHOLD = 0.5
+# Names much further from the query than the best match are left out: with
+# "Shin Se-kyeong" finding Shin Se-kyung at 1.0, Jung Kyung-ho (0.5) is noise.
+NAME_MARGIN = 0.3
 # The tiers a match is ranked in (see ``reviews.search``).
 TIERS = {"headline phrase": 4, "exact": 3, "about": 2, "other": 1}
 TEXT_FIELDS = ("title", "standfirst", "search_text")

@@ -20,6 +20,7 @@ from people.romanization import romanization_key, search_names
 from reviews.models import Review
 from reviews.search import (
     REVIEWS_PER_PAGE,
+    _name_groups,
     clean_query,
     excerpt,
     highlight,
@@ -29,6 +30,7 @@ from reviews.search import (
     strict_word_similarity,
     terms_pattern,
 )
+from reviews.search import sqlite as sqlite_search
 from reviews.services import ReviewEdit, edit_review
 from tests.factories import make_author, make_character, make_drama, make_person, make_review
 
@@ -249,6 +251,34 @@ class NameRelevanceTests(SearchSite):
     def test_much_weaker_matches_are_left_out(self):
         # Jung Kyung-ho shares "kyung" but is far behind the exact match.
         self.assertEqual(self.names("Shin Se-kyeong"), [self.shin])
+
+
+@needs_postgresql
+class NamesCloseToAnExactMatchFirstTests(SearchSite):
+    """PostgreSQL first looks only for names close to an exact match, then,
+    when there is none, for the rest (``scored_name_groups``): what it finds
+    is what scoring every name finds, as SQLite does."""
+
+    QUERIES = [
+        *["shin sekyung", "Shin Si-kyung", "Shin Se-kyeong", "Sin Se-gyeong", "신세경"],
+        *["Im Siwan", "Lim Si-wan", "hyunbin", "Kim", "Kim Tairi", "kyung"],
+        *["run on", "RUN-ON", "my mister", "Captain Ri", "Oh Mi-ju", "zzzz", "Gong Yoo"],
+    ]
+
+    def test_the_names_found_are_those_scoring_every_name_finds(self):
+        for query in self.QUERIES:
+            with self.subTest(query=query):
+                found = self.names(query)
+                with mock.patch("reviews.search.engine", return_value=sqlite_search):
+                    every_name_scored = self.names(query)
+                self.assertEqual(found, every_name_scored)
+
+    def test_an_exact_name_is_looked_for_once_a_misspelling_twice(self):
+        # The threshold, then dramas, people and characters.
+        with self.assertNumQueries(4):
+            self.assertEqual(_name_groups("Shin Se-kyung")["people"], [self.shin])
+        with self.assertNumQueries(8):
+            self.assertEqual(_name_groups("Shin Si-kyung")["people"], [self.shin])
 
 
 class ReviewSearchTests(SearchSite):
@@ -487,16 +517,18 @@ class SearchPageTests(SearchSite):
         self.assertContains(self.client.get("/search/", {"q": "zzzz"}), "Nothing matches “zzzz”")
 
     def test_queries_stay_flat_as_the_data_grows(self):
-        # Names (dramas, people, characters with drama and actor), the ids of
-        # reviews about them, the matches' ids in rank order, the page.
-        with self.assertNumQueries(6):
+        # Names (dramas, people, characters with drama and actor; on
+        # PostgreSQL the trigram threshold first), the ids of reviews about
+        # them, the matches' ids in rank order, the page.
+        queries = 6 + ON_POSTGRESQL
+        with self.assertNumQueries(queries):
             self.client.get("/search/", {"q": "run"})
         for i in range(20):
             person = make_person(f"Runner {i}")
             drama = make_drama(f"Run Run {i}")
             make_character(drama, f"Run Character {i}", played_by=person)
             make_review(f"Run review {i}", dramas=[drama], people=[person])
-        with self.assertNumQueries(6):  # more than a page: still no count
+        with self.assertNumQueries(queries):  # more than a page: still no count
             response = self.client.get("/search/", {"q": "run"})
         self.assertTrue(response.context["characters"])
         self.assertEqual(response.context["page_obj"].paginator.count, 21)
