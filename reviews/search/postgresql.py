@@ -37,39 +37,55 @@ def scored_name_groups(groups: dict[str, QuerySet], query: str, key: str) -> dic
     """Each group's closest names, with their scores, best first.
 
     A name counts when it scores ``NAME_THRESHOLD`` or more and no less than
-    the best anywhere less ``NAME_MARGIN``, so first only names that close
-    to an exact match are looked for: the trigram index narrows those to a
-    few rows, where at the lower threshold a common word ("winter") has
-    hundreds scored. Only when nothing matches exactly are they looked for
-    again, down to what the best found lets in."""
-    close = max(NAME_THRESHOLD, 1.0 - NAME_MARGIN)
-    scored = _scored_above(close, groups, query, key)
-    best = max((score for pairs in scored.values() for _, score in pairs), default=0.0)
-    lowest = max(NAME_THRESHOLD, best - NAME_MARGIN)
-    if best < 1.0 and lowest < close:
-        scored = _scored_above(lowest, groups, query, key)
-    return scored
+    the best anywhere less ``NAME_MARGIN``. So where some name matches
+    exactly (1.0), only names within the margin of it can count, and only
+    those are looked for: the trigram index narrows them to a few rows,
+    where at ``NAME_THRESHOLD`` a common word ("winter") has hundreds of
+    names scored. One statement asks whether there is an exact match and
+    sets the threshold to match.
 
-
-def _scored_above(threshold: float, groups: dict[str, QuerySet], query: str, key: str) -> dict:
+    ``%>>`` keeps the names scoring pg_trgm's threshold or more, and the
+    trigram index finds them; the settings last until this block's own
+    transaction ends. PostgreSQL cannot tell how costly the scoring is: on
+    a table of a few thousand names it would rather score every row (60 ms
+    for the dramas) than read the index (1.4 ms), so sequential scans are
+    off for these statements."""
     using = next(iter(groups.values())).db
-    # The %>> operator keeps the names scoring pg_trgm's threshold or more,
-    # and its trigram index finds them; both settings last until this
-    # block's transaction ends. PostgreSQL cannot tell how costly the
-    # scoring is: on a table of a few thousand names it would rather score
-    # every row (60 ms for the dramas) than read the index (1.4 ms).
+    close = max(NAME_THRESHOLD, 1.0 - NAME_MARGIN)
+    terms = [query, key] if key and key != query else [query]
+    any_exact = " OR ".join(_any_similar(queryset, len(terms)) for queryset in groups.values())
     with transaction.atomic(using=using, savepoint=False):
         with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.strict_word_similarity_threshold', %s, true),"
-                " set_config('enable_seqscan', 'off', true)",
-                [str(threshold)],
-            )
+            cursor.execute(f"SELECT {_threshold("'1'")}, {NO_SEQUENTIAL_SCANS}")
+            # The condition is evaluated, at 1, before the threshold is set.
+            threshold = _threshold(f"CASE WHEN {any_exact} THEN %s ELSE %s END")
+            values = terms * len(groups)
+            cursor.execute(f"SELECT {threshold}", [*values, str(close), str(NAME_THRESHOLD)])
         return {name: scored_names(queryset, query, key) for name, queryset in groups.items()}
 
 
+NO_SEQUENTIAL_SCANS = "set_config('enable_seqscan', 'off', true)"
+
+
+def _threshold(value_sql: str) -> str:
+    """SQL setting pg_trgm's threshold to ``value_sql`` until the transaction ends."""
+    return f"set_config('pg_trgm.strict_word_similarity_threshold', {value_sql}, true)"
+
+
+def _any_similar(queryset: QuerySet, terms: int) -> str:
+    """SQL: whether any row of ``queryset``'s table has names similar to one
+    of ``terms`` placeholders, at pg_trgm's threshold. Written by hand, as
+    building it took longer than running it; the groups are whole tables."""
+    if queryset.query.has_filters():
+        raise ValueError("a group of names searched is a whole table")
+    table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+    similar = " OR ".join(["search_names %%>> %s"] * terms)
+    return f"EXISTS (SELECT FROM {table} WHERE {similar})"
+
+
 def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object, float]]:
-    """The closest names at pg_trgm's threshold, as ``_scored_above`` sets it."""
+    """The closest names at pg_trgm's threshold, as ``scored_name_groups``
+    sets it, best first."""
     similar = TrigramStrictWordSimilar(F("search_names"), query)
     score = TrigramStrictWordSimilarity(query, "search_names")
     if key and key != query:
