@@ -24,8 +24,8 @@ RANKED_MATCHES = 500
 # name list. Misspellings of names in the demo data score 0.5 and more
 # ("Shin Si-kyung" → Shin Se-kyung 0.73, "Kim Tairi" → Kim Tae-ri 0.50);
 # names that are not there stay below (Park Min-young 0.40, Gong Yoo 0.44,
-# "the" 0.29). 0.5 is also pg_trgm's strict_word_similarity_threshold, which
-# lets the GIN index narrow the rows first.
+# "the" 0.29). On PostgreSQL each name lookup sets pg_trgm's threshold to
+# it (higher where a name matches exactly), so the GIN index narrows the rows.
 NAME_THRESHOLD = 0.5
 # Names much further from the query than the best match are left out: with
 # "Shin Se-kyeong" finding Shin Se-kyung at 1.0, Jung Kyung-ho (0.5) is noise.
