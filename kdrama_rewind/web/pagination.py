@@ -29,15 +29,13 @@ class RememberedCountPaginator(Paginator):
         of every review at 100,000 took 332 ms; this way, 13 ms)."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
+        if bottom < SEEK_BY_IDS_FROM or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        items = self.object_list
-        if bottom >= SEEK_BY_IDS_FROM and isinstance(items, QuerySet):
-            ids = list(items.values_list("pk", flat=True)[bottom:top])
-            items = items.filter(pk__in=ids)  # in the list's own order
-        else:
-            items = items[bottom:top]
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        items = self.object_list.filter(pk__in=ids)  # in the list's own order
         return self._get_page(items, number, self)
 
 
