@@ -30,10 +30,11 @@ the database and nothing is kept (``kdrama_rewind/caching/backend.py``).
 
 import functools
 import hashlib
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, set_response_etag
@@ -54,6 +55,14 @@ from kdrama_rewind.caching.dependencies import (
 from kdrama_rewind.caching.memory import one_reading
 
 SURROGATE_KEY_HEADER = "Surrogate-Key"
+# Readers asking for a page that a change has just dropped do not all make
+# it: the first makes it and the others wait for it, looking every
+# WAIT_STEP_SECONDS, for WAIT_SECONDS at most (then they make it too). A
+# reader is trusted to be making a page for MAKING_SECONDS at most (a
+# process killed meanwhile holds the others up no longer than that).
+MAKING_SECONDS = 10
+WAIT_SECONDS = 2.0
+WAIT_STEP_SECONDS = 0.005
 
 
 def page_caching_enabled() -> bool:
@@ -181,6 +190,14 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            return self.respond(request)
+        finally:
+            making = getattr(request, "page_cache_making", None)
+            if making is not None:
+                cache.delete(making)  # kept or not: the others look again
+
+    def respond(self, request):
         if self.cacheable_request(request):
             with one_reading():  # the page and its fragments: one check
                 response = self.get_response(request)
@@ -220,10 +237,35 @@ class PublicPageCacheMiddleware:
             return None
         key = request.page_cache_key = self.key(request)
         found = lookup(key)  # one round trip once this process has seen the page
+        if not found.hit and found.started is not None and not self.start_making(request):
+            found = self.wait_for(request)
         request.page_cache_started = found.started
         if found.hit:
             return self.rebuild(found.value)
         return None
+
+    @staticmethod
+    def start_making(request) -> bool:
+        """Whether this request makes the page (no other is making it)."""
+        making = f"making:{request.page_cache_key}"
+        if cache.add(making, 1, timeout=MAKING_SECONDS):
+            request.page_cache_making = making
+            return True
+        return False
+
+    def wait_for(self, request):
+        """The page another request is making, once it is kept; a miss if it
+        was not kept (it could not be) or took too long: this one makes it."""
+        key, deadline = request.page_cache_key, time.monotonic() + WAIT_SECONDS
+        while True:
+            time.sleep(WAIT_STEP_SECONDS)
+            still_making = cache.has_key(f"making:{key}")
+            found = lookup(key)
+            if found.hit or found.started is None:
+                return found
+            if not still_making or time.monotonic() >= deadline:
+                self.start_making(request)
+                return found
 
     @staticmethod
     def cacheable_request(request) -> bool:

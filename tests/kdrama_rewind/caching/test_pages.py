@@ -1,13 +1,16 @@
 """Cached public pages are never stale and never private."""
 
+import threading
 from datetime import timedelta
+from unittest import mock
 
 from django.core.cache import cache
 from django.db import transaction
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
-from kdrama_rewind.caching.dependencies import SEQUENCE_KEY
+from kdrama_rewind.caching import pages
+from kdrama_rewind.caching.dependencies import SEQUENCE_KEY, Lookup, forget_checked
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
 from reviews.services import publish_review
@@ -269,6 +272,86 @@ class InvalidationTests(PageCacheTestCase):
             self.assertEqual(self.get(url).status_code, 404)
         with clock_at(at + timedelta(seconds=1)):
             self.assertContains(self.get(url), "Opens at ten")
+
+
+class ReadersAskingAtOnceTests(PageCacheTestCase):
+    """A page a change has just dropped is made once, not by every reader
+    who asks for it meanwhile: the first makes it, the others wait for it."""
+
+    def setUp(self):
+        super().setUp()
+        self.url = self.run_on.get_absolute_url()
+        self.key = pages.PublicPageCacheMiddleware.key(RequestFactory().get(self.url))
+        self.making = f"making:{self.key}"
+
+    def another_reader_is_making_it(self, *, then):
+        """Another request holds the page, and after a moment does ``then``
+        (with the cache alone: it needs no database of its own)."""
+        self.assertTrue(cache.add(self.making, 1, timeout=pages.MAKING_SECONDS))
+        timer = threading.Timer(0.05, then)
+        timer.start()
+        self.addCleanup(timer.cancel)
+
+    def dropped(self):
+        """The page as kept, then dropped from the cache (and this process)."""
+        self.assertEqual(self.get(self.url)["X-Page-Cache"], "miss")
+        entry = cache.get(self.key)
+        self.assertIsNotNone(entry)
+        cache.delete(self.key)
+        forget_checked()
+        return entry
+
+    def test_a_reader_waits_for_the_page_another_is_making(self):
+        entry = self.dropped()
+
+        def kept():
+            cache.set(self.key, entry, 300)
+            cache.delete(self.making)
+
+        self.another_reader_is_making_it(then=kept)
+        with self.assertNumQueries(0):
+            response = self.get(self.url)
+        self.assertEqual(response["X-Page-Cache"], "hit")
+        self.assertContains(response, "Run On")
+
+    def test_a_reader_makes_the_page_when_the_other_could_not_keep_it(self):
+        self.dropped()
+        self.another_reader_is_making_it(then=lambda: cache.delete(self.making))
+        response = self.get(self.url)
+        self.assertEqual(response["X-Page-Cache"], "miss")
+        self.assertContains(response, "Run On")
+        self.assertIsNotNone(cache.get(self.key), "and keeps it for the next reader")
+        self.assertIsNone(cache.get(self.making), "nobody is making it any more")
+
+    def test_a_reader_waits_no_longer_than_the_limit(self):
+        self.dropped()
+        cache.add(self.making, 1, timeout=pages.MAKING_SECONDS)  # a process killed meanwhile
+        with mock.patch.object(pages, "WAIT_SECONDS", 0.05):
+            response = self.get(self.url)
+        self.assertEqual(response["X-Page-Cache"], "miss")
+        self.assertContains(response, "Run On")
+        self.assertIsNotNone(cache.get(self.key))
+
+    def test_the_reader_making_a_page_lets_the_others_go_whatever_it_answers(self):
+        for url, status in [(self.url, 200), ("/dramas/not-a-drama/", 404)]:
+            with self.subTest(url=url):
+                key = pages.PublicPageCacheMiddleware.key(RequestFactory().get(url))
+                with mock.patch.object(cache, "delete", wraps=cache.delete) as delete:
+                    self.assertEqual(self.get(url).status_code, status)
+                delete.assert_any_call(f"making:{key}")
+                self.assertIsNone(cache.get(f"making:{key}"))
+
+    def test_nobody_waits_while_the_cache_is_down(self):
+        self.dropped()
+        cache.add(self.making, 1, timeout=pages.MAKING_SECONDS)
+        middleware = pages.PublicPageCacheMiddleware
+        with (
+            mock.patch.object(pages, "lookup", return_value=Lookup(started=None)),
+            mock.patch.object(middleware, "wait_for", side_effect=AssertionError("waited")),
+        ):
+            response = self.get(self.url)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Run On")
 
 
 class ConditionalGetTests(PageCacheTestCase):
