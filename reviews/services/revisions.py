@@ -31,8 +31,8 @@ def record_revision(
     """Keep the review as it now stands. The summary says what changed since
     the previous revision unless one is given."""
     current = snapshot(review)
-    previous = review.revisions.snapshots().first()
     if summary is None:
+        previous = review.revisions.snapshots().first()
         summary = summarize(compare(previous.snapshot, current)) if previous else "Created"
     return Revision.objects.create(
         review=review,
