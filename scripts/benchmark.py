@@ -186,21 +186,17 @@ def worker_memory(master: int) -> list[int]:
     return sizes
 
 
+def serve(env: dict, workers: int) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers, as production runs it, on PORT."""
+    return subprocess.Popen(
+        [str(GUNICORN), "kdrama_rewind.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
 def measure(mode: str, env: dict, args) -> tuple[list[Result], list[int], int]:
-    server = subprocess.Popen(
-        [
-            str(GUNICORN),
-            "kdrama_rewind.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = serve(env, args.workers)
     results, served = [], 0
     try:
         wait_until_up()

@@ -21,7 +21,7 @@ import sys
 import time
 import urllib.request
 
-from benchmark import BASE, GUNICORN, PORT, PYTHON, REPORTER, ROOT, settings_env, wait_until_up
+from benchmark import BASE, PORT, PYTHON, REPORTER, ROOT, serve, settings_env, wait_until_up
 
 sys.path.insert(0, str(ROOT))
 from tests.varnish_server import VarnishServer, require_varnishd  # noqa: E402
@@ -119,11 +119,7 @@ def measure_behind_varnish(args, *, media, static) -> bool:
         pages=300, fragments=300,
     )  # fmt: skip
     env["CACHE_PURGE_URL"] = varnish.url + "/"
-    server = subprocess.Popen(
-        [str(GUNICORN), "kdrama_rewind.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(args.workers), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+    server = serve(env, args.workers)
     print(
         f"Measuring behind Varnish ({varnish.url}, in front of gunicorn with "
         f"{args.workers} workers, pages cached in Redis and Varnish), "

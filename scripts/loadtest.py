@@ -32,11 +32,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import (  # noqa: E402
-    GUNICORN,
+    BASE,
     PYTHON,
     ROOT,
     create_database,
     manage,
+    serve,
     settings_env,
     wait_until_up,
     worker_memory,
@@ -45,7 +46,7 @@ from benchmark import (  # noqa: E402
 sys.path.insert(0, str(ROOT))
 from tests.varnish_server import VarnishServer  # noqa: E402
 
-PORT_URL = "http://127.0.0.1:8123"
+PORT_URL = BASE
 # With editors saving, readers still get pages from the cache: a save drops
 # only the pages that show what it changed.
 HIT_RATE_TARGET, P50_TARGET_MS = 0.90, 20
@@ -167,11 +168,7 @@ def main() -> int:
             env["CACHE_PURGE_URL"] = varnish.url + "/"
             readers_url = varnish.url
             print(f"Readers ask Varnish at {varnish.url}, in front of the site", flush=True)
-        server = subprocess.Popen(
-            [str(GUNICORN), "kdrama_rewind.wsgi:application", "--bind", "127.0.0.1:8123",
-             "--workers", str(args.workers), "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+        server = serve(env, args.workers)
         wait_until_up()
         print(
             f"Running {args.seconds} s: {args.readers} readers (pausing {args.think} ms on "
