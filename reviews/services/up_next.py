@@ -1,7 +1,8 @@
 """Making reviews' “Up Next” lists again when what ranks them changes.
 
 - :func:`refresh_up_next`: the lists of the given reviews, in one batch
-  (about ten queries however many), replacing what was stored.
+  (about ten queries however many), replacing what was stored where it
+  differs.
 - :func:`refresh_up_next_around`: after a review changed what ranks it (its
   status, publish time, dramas, people, tags, column or picks): its own
   list and those of the reviews it may appear in, which are the newest
@@ -156,7 +157,7 @@ def _refresh(*, review_ids, models, known) -> int:
     )
     for review_id, pk, published_at in rows:
         picks[review_id].append((pk, published_at))
-    entries = []
+    lists = {}
     for review_id in review_ids:
         ranked = rank(
             review_id=review_id,
@@ -165,18 +166,33 @@ def _refresh(*, review_ids, models, known) -> int:
             members=members,
             now=now,
         )
-        entries += [
+        lists[review_id] = [
+            (r.candidate, position, r.kind, r.reason) for position, r in enumerate(ranked)
+        ]
+    # Only the lists that come out different are written: a review moving in
+    # or out of a tag's newest changes a fifth of the lists around it.
+    stored = defaultdict(list)
+    rows = UpNextEntry.objects.filter(review_id__in=review_ids).order_by("review_id", "position")
+    for review_id, *entry in rows.values_list(
+        "review_id", "candidate_id", "position", "kind", "reason"
+    ):
+        stored[review_id].append(tuple(entry))
+    changed = [pk for pk in review_ids if lists[pk] != stored[pk]]
+    UpNextEntry.objects.filter(review_id__in=changed).delete()
+    UpNextEntry.objects.bulk_create(
+        [
             UpNextEntry(
                 review_id=review_id,
-                candidate_id=r.candidate,
+                candidate_id=candidate,
                 position=position,
-                kind=r.kind,
-                reason=r.reason,
+                kind=kind,
+                reason=reason,
             )
-            for position, r in enumerate(ranked)
-        ]
-    UpNextEntry.objects.filter(review_id__in=review_ids).delete()
-    UpNextEntry.objects.bulk_create(entries, batch_size=1000)
+            for review_id in changed
+            for candidate, position, kind, reason in lists[review_id]
+        ],
+        batch_size=1000,
+    )
     return len(review_ids)
 
 

@@ -183,3 +183,22 @@ class UpNextFollowsChangesTests(TestCase):
         self.assertEqual(picks_for(self.review), [])
         refresh_up_next(review_ids=[self.review.pk])
         self.assertEqual([p.review for p in picks_for(self.review)], [self.older])
+
+    def test_only_the_lists_that_change_are_written_again(self):
+        other_drama = make_drama("Misaeng")
+        elsewhere = make_review("Elsewhere", dramas=[other_drama], published_at=ago(30))
+        make_review("Its neighbour", dramas=[other_drama], published_at=ago(40))
+        kept = set(UpNextEntry.objects.filter(review=elsewhere).values_list("pk", flat=True))
+        rewritten = set(UpNextEntry.objects.filter(review=self.review).values_list("pk", flat=True))
+        newer = make_review("Newer draft", published=False, dramas=[self.drama])
+        publish_review(review=newer, by=self.editor)
+        refresh_up_next(review_ids=[self.review.pk, elsewhere.pk])
+        self.assertEqual(
+            set(UpNextEntry.objects.filter(review=elsewhere).values_list("pk", flat=True)), kept
+        )
+        self.assertTrue(kept)
+        self.assertNotEqual(
+            set(UpNextEntry.objects.filter(review=self.review).values_list("pk", flat=True)),
+            rewritten,
+        )
+        self.assertEqual([p.review for p in picks_for(self.review)], [newer, self.older])
