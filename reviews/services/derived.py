@@ -127,7 +127,7 @@ class Ranking:
 # What an edit must change (snapshot keys, ``reviews.services.snapshots``)
 # for the stored body and facts to be made again, and for the review's
 # place in “Up Next” lists to be looked at again. A standfirst's edit changes
-# neither: the save skips both (19 of its 51 statements).
+# neither: the save skips both (19 statements).
 RENDERED_FROM = frozenset({"body", "dramas", "featured_people", "quotes", "tags", "corrections"})
 RANKED_BY = frozenset(
     {"status", "published_at", "column", "dramas", "featured_people", "tags", "up_next_picks"}

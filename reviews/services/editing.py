@@ -33,6 +33,7 @@ import copy
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from kdrama_rewind.data.slugs import slug_for
@@ -123,6 +124,10 @@ def edit_review(
     return result
 
 
+# What an edit reads of the review as stored, each once.
+STORED_LINKS = ("dramas", "featured_people", "quotes", "up_next_picks", "tags", "corrections")
+
+
 class _Edit:
     def __init__(self, *, review, edit: ReviewEdit, hero, written, by, via, **options):
         self.target = review if review is not None else Review()
@@ -175,7 +180,8 @@ class _Edit:
 
     def done(self, review: Review, revision, **outcome) -> EditResult:
         """The caller's instance now is the review as stored."""
-        self.target.__dict__.update(review.__dict__)
+        fields = {k: v for k, v in review.__dict__.items() if k != "_prefetched_objects_cache"}
+        self.target.__dict__.update(fields)
         return EditResult(self.target, revision, **outcome)
 
     def lock(self) -> Review | None:
@@ -191,6 +197,9 @@ class _Edit:
         )
         if stored is None:
             raise TransitionError("This review was deleted meanwhile.")
+        # Read once for the relations as they would be, the corrections and
+        # the snapshot of the review as stored (each would read them again).
+        prefetch_related_objects([stored], *STORED_LINKS)
         return stored
 
     def check_version(self, stored: Review | None) -> bool:
@@ -220,6 +229,8 @@ class _Edit:
         with the edit applied. The caller's instance is left alone until the
         change is made, so a refused change leaves it as it was."""
         wanted = copy.copy(stored) if stored is not None else Review()
+        # What it links to is read afresh once written, not from the copy.
+        wanted._prefetched_objects_cache = {}
         edit = self.edit
         for name, value in edit.fields.items():
             if name not in CONTENT_FIELDS:

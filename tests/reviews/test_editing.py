@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from reviews.models import Review, Revision, SlugRedirect, Tag
@@ -62,6 +64,27 @@ class EditTests(TestCase):
         revision = review.revisions.get()
         self.assertEqual((revision.version, revision.via), (before + 1, "a test"))
         self.assertEqual(revision.summary, "Changed headline")
+
+    def test_an_edit_reads_each_link_of_the_stored_review_once(self):
+        review = make_review(
+            "Links", author=self.writer.author, dramas=[make_drama("Run On")], tags=["Romance"]
+        )
+        with CaptureQueriesContext(connection) as queries:
+            self.edit(review, fields={"standfirst": "A new standfirst."})
+        links = ["dramas", "featured_people", "quotes", "up_next_picks"]
+        tables = [*(f"reviews_review_{name}" for name in links), "reviews_taggedreview"]
+        for table in [*tables, "reviews_correction"]:
+            with self.subTest(table=table):
+                reads = [
+                    q["sql"]
+                    for q in queries.captured_queries
+                    if q["sql"].startswith("SELECT") and f'"{table}".' in q["sql"]
+                ]
+                # Once as stored, once for the revision of the review as written.
+                self.assertEqual(len(reads), 2, reads)
+        revision = review.revisions.get()
+        self.assertEqual(revision.snapshot["dramas"], [[review.dramas.get().pk, "Run On"]])
+        self.assertEqual(revision.snapshot["tags"], ["Romance"])
 
     def test_a_change_that_changes_nothing_writes_and_records_nothing(self):
         review = make_review("Same", author=self.writer.author)
