@@ -57,11 +57,12 @@ from kdrama_rewind.caching.memory import one_reading
 SURROGATE_KEY_HEADER = "Surrogate-Key"
 # Readers asking for a page that a change has just dropped do not all make
 # it: the first makes it and the others wait for it, looking every
-# WAIT_STEP_SECONDS, for WAIT_SECONDS at most (then they make it too). A
-# reader is trusted to be making a page for MAKING_SECONDS at most (a
-# process killed meanwhile holds the others up no longer than that).
-MAKING_SECONDS = 10
-WAIT_SECONDS = 2.0
+# WAIT_STEP_SECONDS, for WAIT_SECONDS at most. Then they make it too, and
+# take the claim over: a process killed while making a page holds up only
+# the readers who asked in those WAIT_SECONDS. A claim nobody releases
+# lapses after MAKING_SECONDS.
+MAKING_SECONDS = 5
+WAIT_SECONDS = 0.5
 WAIT_STEP_SECONDS = 0.005
 
 
@@ -264,7 +265,9 @@ class PublicPageCacheMiddleware:
             if found.hit or found.started is None:
                 return found
             if not still_making or time.monotonic() >= deadline:
-                self.start_making(request)
+                # Made here now: later readers wait for this request.
+                request.page_cache_making = f"making:{key}"
+                cache.set(request.page_cache_making, 1, timeout=MAKING_SECONDS)
                 return found
 
     @staticmethod

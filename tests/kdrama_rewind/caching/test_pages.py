@@ -323,7 +323,7 @@ class ReadersAskingAtOnceTests(PageCacheTestCase):
         self.assertIsNotNone(cache.get(self.key), "and keeps it for the next reader")
         self.assertIsNone(cache.get(self.making), "nobody is making it any more")
 
-    def test_a_reader_waits_no_longer_than_the_limit(self):
+    def test_a_reader_waits_no_longer_than_the_limit_then_takes_the_claim_over(self):
         self.dropped()
         cache.add(self.making, 1, timeout=pages.MAKING_SECONDS)  # a process killed meanwhile
         with mock.patch.object(pages, "WAIT_SECONDS", 0.05):
@@ -331,6 +331,7 @@ class ReadersAskingAtOnceTests(PageCacheTestCase):
         self.assertEqual(response["X-Page-Cache"], "miss")
         self.assertContains(response, "Run On")
         self.assertIsNotNone(cache.get(self.key))
+        self.assertIsNone(cache.get(self.making), "the dead claim holds up nobody else")
 
     def test_the_reader_making_a_page_lets_the_others_go_whatever_it_answers(self):
         for url, status in [(self.url, 200), ("/dramas/not-a-drama/", 404)]:
