@@ -50,6 +50,7 @@ from .corrections import corrections_after, write_corrections
 from .edits import (
     CONTENT_FIELDS,
     KEEP,
+    LINKS,
     EditConflict,
     EditResult,
     ReviewEdit,
@@ -57,7 +58,7 @@ from .edits import (
 )
 from .heroes import delete_files, focus_of, make_crops, prepare_crops, store_hero
 from .revisions import forget_next_update, record_revision, revisions_since
-from .snapshots import build_snapshot, compare, snapshot, summarize
+from .snapshots import compare, snapshot, summarize
 from .transitions import TransitionError, normalize
 
 # What readers would see differently: a live review's “Last updated” moves.
@@ -125,7 +126,7 @@ def edit_review(
 
 
 # What an edit reads of the review as stored, each once.
-STORED_LINKS = ("dramas", "featured_people", "quotes", "up_next_picks", "tags", "corrections")
+STORED_LINKS = (*LINKS, "corrections")
 
 
 class _Edit:
@@ -146,11 +147,11 @@ class _Edit:
         wanted = self.apply(stored)
         if not wanted.slug:
             wanted.slug = wanted.unique_slug(slug_for(wanted.title) or "untitled")
-        relations = self.relations(stored)
+        links = self.edit.links_after(stored)
         corrections = corrections_after(
             stored, self.edit.corrections, by=self.by, system=self.system
         )
-        after = self.snapshot_of(wanted, relations, corrections)
+        after = snapshot(wanted, links=links, corrections=corrections)
         changes = compare(snapshot(stored), after) if stored is not None else None
         dismissals = self.dismissals(stored, wanted)
         if changes == []:
@@ -168,7 +169,7 @@ class _Edit:
                 apply_at=self.options["apply_at"],
             )
             if self.edit.tags is not None:
-                check_tags(by=self.by, tags=relations["tags"])
+                check_tags(by=self.by, tags=links["tags"])
         check_address(stored=stored, wanted=wanted)
         if self.options["apply_at"] is not None:
             wanted.full_clean()
@@ -176,7 +177,7 @@ class _Edit:
         wanted.name_checks_dismissed = dismissals
         self.keep_last_updated(stored, wanted, changed, corrections)
         wanted.full_clean()
-        return self.write(stored, wanted, relations, corrections, changes, changed)
+        return self.write(stored, wanted, links, corrections, changes, changed)
 
     def done(self, review: Review, revision, **outcome) -> EditResult:
         """The caller's instance now is the review as stored."""
@@ -197,7 +198,7 @@ class _Edit:
         )
         if stored is None:
             raise TransitionError("This review was deleted meanwhile.")
-        # Read once for the relations as they would be, the corrections and
+        # Read once for the links as they would be, the corrections and
         # the snapshot of the review as stored (each would read them again).
         prefetch_related_objects([stored], *STORED_LINKS)
         return stored
@@ -254,47 +255,6 @@ class _Edit:
             wanted.submitted_at = self.now
         return wanted
 
-    def relations(self, stored: Review | None) -> dict[str, list]:
-        """The linked objects as they would be."""
-        edit = self.edit
-        result = {}
-        for name in ("dramas", "featured_people", "quotes", "up_next_picks"):
-            given = getattr(edit, name)
-            if given is not None:
-                result[name] = list(given)
-            else:
-                result[name] = list(getattr(stored, name).all()) if stored else []
-        people = {p.pk: p for p in result["featured_people"]}
-        for person in edit.add_featured_people:
-            people.setdefault(person.pk, person)
-        result["featured_people"] = list(people.values())
-        if edit.tags is not None:
-            result["tags"] = list(dict.fromkeys(edit.tags))
-        else:
-            result["tags"] = [t.name for t in stored.tags.all()] if stored else []
-        return result
-
-    def snapshot_of(self, wanted: Review, relations: dict, corrections) -> dict:
-        texts = ("title", "slug", "standfirst", "body", "hero_alt", "hero_caption", "hero_credit")
-        return build_snapshot(
-            values={
-                **{key: getattr(wanted, key) for key in texts},
-                "hero_image": wanted.hero_image.name or "",
-                "hero_focus": [wanted.hero_focus_x, wanted.hero_focus_y],
-                "status": wanted.status,
-                "published_at": wanted.published_at,
-                "updated_at": wanted.updated_at,
-            },
-            author=wanted.author if wanted.author_id else None,
-            column=wanted.column if wanted.column_id else None,
-            dramas=relations["dramas"],
-            people=relations["featured_people"],
-            quotes=relations["quotes"],
-            tags=relations["tags"],
-            picks=relations["up_next_picks"],
-            corrections=corrections,
-        )
-
     def dismissals(self, stored: Review | None, wanted: Review) -> list[dict]:
         texts = review_texts(title=wanted.title, standfirst=wanted.standfirst, body=wanted.body)
         current = stored.name_checks_dismissed if stored else []
@@ -343,7 +303,7 @@ class _Edit:
         return self.done(stored, None, changed=False, scheduled_update=update)
 
     def write(
-        self, stored, wanted: Review, relations: dict, corrections, changes, changed
+        self, stored, wanted: Review, links: dict, corrections, changes, changed
     ) -> EditResult:
         wanted.version = (stored.version if stored else 0) + 1
         if self.by is not None:
@@ -365,11 +325,11 @@ class _Edit:
                 if getattr(edit, name) is not None or (
                     name == "featured_people" and edit.add_featured_people
                 ):
-                    getattr(review, name).set(relations[name])
+                    getattr(review, name).set(links[name])
             if edit.tags is not None:
                 current = {t.name for t in review.tags.all()} if stored else set()
-                if current != set(relations["tags"]):
-                    review.tags.set(relations["tags"], clear=True)
+                if current != set(links["tags"]):
+                    review.tags.set(links["tags"], clear=True)
             if edit.corrections is not None:
                 write_corrections(review, corrections, by=self.by)
         if stored is not None and stored.slug != review.slug:

@@ -35,6 +35,19 @@ class EditConflict(Exception):
         self.detail = detail
 
 
+# What a review links to, as an edit and a snapshot name it.
+LINKS = ("dramas", "featured_people", "quotes", "up_next_picks", "tags")
+
+
+def review_links(review: Review | None, name: str) -> list:
+    """What a review links to now (nothing for a new one); tags by name."""
+    if review is None or review.pk is None:
+        return []
+    if name == "tags":
+        return [tag.name for tag in review.tags.all()]
+    return list(getattr(review, name).all())
+
+
 @dataclass
 class CorrectionEdit:
     """One note to readers as it should be: ``pk`` for one that exists."""
@@ -64,6 +77,20 @@ class ReviewEdit:
     published_at: Any = KEEP
     minor: bool = False  # leave “Last updated” alone: a typo fix, or a file that says it
     confirmed_names: Any = ()  # NameWarnings the editor confirmed as intended
+
+    def links_after(self, stored: Review | None) -> dict[str, list]:
+        """What the review would link to (``LINKS``): the lists given, the
+        stored ones for the rest, with the people the body names added."""
+        links = {}
+        for name in LINKS:
+            given = getattr(self, name)
+            links[name] = list(given) if given is not None else review_links(stored, name)
+        people = {person.pk: person for person in links["featured_people"]}
+        for person in self.add_featured_people:
+            people.setdefault(person.pk, person)
+        links["featured_people"] = list(people.values())
+        links["tags"] = list(dict.fromkeys(links["tags"]))
+        return links
 
 
 @dataclass(frozen=True)

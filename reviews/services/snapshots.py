@@ -15,7 +15,7 @@ from people.models import Author, Person
 
 from ..models import Column, Drama, Quote, Review
 from ..times import when
-from .edits import KEEP, ReviewEdit, StoredHero
+from .edits import KEEP, LINKS, ReviewEdit, StoredHero, review_links
 
 # Snapshot keys in the order a person reads a review, with their labels.
 FIELDS = {
@@ -82,24 +82,31 @@ def _noted(correction):
     return (correction.noted_at, correction.pk or 0)
 
 
-def snapshot(review: Review) -> dict:
+def snapshot(review: Review, *, links: dict | None = None, corrections=None) -> dict:
+    """``review``'s snapshot. ``links`` (dramas, featured_people, quotes,
+    up_next_picks, tags) and ``corrections`` are what it would link to
+    after an edit; by default, what it links to now."""
+    if links is None:
+        links = {name: review_links(review, name) for name in LINKS}
+    if corrections is None:
+        corrections = review.corrections.all()
     return build_snapshot(
         values={
             **{key: getattr(review, key) for key in TEXT_FIELDS | {"slug"}},
-            "hero_image": review.hero_image.name,
+            "hero_image": review.hero_image.name or "",
             "hero_focus": [review.hero_focus_x, review.hero_focus_y],
             "status": review.status,
             "published_at": review.published_at,
             "updated_at": review.updated_at,
         },
-        author=review.author,
-        column=review.column,
-        dramas=review.dramas.all(),
-        people=review.featured_people.all(),
-        quotes=review.quotes.all(),
-        tags=review.tags.all(),
-        picks=review.up_next_picks.all(),
-        corrections=review.corrections.all(),
+        author=review.author if review.author_id else None,
+        column=review.column if review.column_id else None,
+        dramas=links["dramas"],
+        people=links["featured_people"],
+        quotes=links["quotes"],
+        tags=links["tags"],
+        picks=links["up_next_picks"],
+        corrections=corrections,
     )
 
 
