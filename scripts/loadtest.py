@@ -2,9 +2,10 @@
 
 Serves the site with gunicorn (production settings, PostgreSQL, Redis,
 whole-page caching on) and for --seconds runs --readers concurrent readers
-(wrk) across the public pages, each pausing --think milliseconds on average
+across the public pages, each pausing --think milliseconds on average
 between pages (0: none, each asks again the moment it has its page, which
-measures the most the site can serve rather than what a reader waits),
+measures the most the site can serve rather than what a reader waits; wrk
+then, scripts/readers.py otherwise, timed from before connecting),
 while --editors editors keep saving reviews
 and moving them between published and draft (the service functions the
 admin uses, in their own processes). Halfway through one gunicorn worker is
@@ -187,13 +188,7 @@ def main() -> int:
             )
             for n in range(args.editors)
         ]
-        readers = subprocess.Popen(
-            ["wrk", "-t2", f"-c{args.readers}", f"-d{args.seconds}s", "-s", str(READER_SCRIPT),
-             readers_url],
-            env={**os.environ, "KDR_PATHS": " ".join(reader_paths()),
-                 "KDR_THINK_MS": str(args.think)},
-            stdout=subprocess.PIPE, text=True,
-        )  # fmt: skip
+        readers = start_readers(readers_url, args)
         time.sleep(args.seconds / 2)
         before = sorted(pid for pid, _ in worker_pids(server.pid))
         victim = random.choice(before)
@@ -218,6 +213,22 @@ def main() -> int:
             varnish.stop()
         shutil.rmtree(work / "static", ignore_errors=True)
     return report(out, before, after, editor_lines, memory, victim)
+
+
+def start_readers(url: str, args) -> subprocess.Popen:
+    """wrk when readers ask again at once; readers.py when they pause (wrk
+    would count part of each pause as waiting: see scripts/readers.py)."""
+    if args.think > 0:
+        command = [str(PYTHON), str(ROOT / "scripts" / "readers.py"), url, *reader_paths(),
+                   f"--readers={args.readers}", f"--seconds={args.seconds}",
+                   f"--think={args.think}"]  # fmt: skip
+        return subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        ["wrk", "-t2", f"-c{args.readers}", f"-d{args.seconds}s", "-s", str(READER_SCRIPT), url],
+        env={**os.environ, "KDR_PATHS": " ".join(reader_paths())},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def worker_pids(master: int):

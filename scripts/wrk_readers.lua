@@ -1,4 +1,6 @@
--- wrk script for scripts/loadtest.py: readers moving between public pages.
+-- wrk script for scripts/loadtest.py: readers moving between public pages,
+-- each asking again the moment it has its page (readers who pause between
+-- pages are scripts/readers.py: wrk would count part of a pause as waiting).
 -- Paths come from the environment (KDR_PATHS, space-separated); 5xx answers
 -- are counted apart from other failures, and answers from a cache (Varnish's
 -- X-Cache: HIT, or the page cache's X-Page-Cache: hit) apart from pages made
@@ -9,9 +11,6 @@ for path in string.gmatch(os.getenv("KDR_PATHS") or "/", "%S+") do
 end
 local threads = {}
 local counter = 0
--- A reader's pause between pages, in milliseconds (KDR_THINK_MS, the mean
--- of a uniform 0..2×mean; 0: none, every connection asks again at once).
-local think = tonumber(os.getenv("KDR_THINK_MS") or "0")
 
 function setup(thread)
   table.insert(threads, thread)
@@ -22,13 +21,6 @@ function init(args)
   hits = 0
   answers = 0
   counter = math.random(#paths)
-end
-
-function delay()
-  if think <= 0 then
-    return 0
-  end
-  return math.random(0, 2 * think)
 end
 
 function request()
