@@ -11,12 +11,15 @@ show. A change invalidates, once it has committed:
   ``list:reviews``, ``list:tags`` and the lists of its column, author,
   tags, dramas and people (they did not show it, so they do not know it);
   a new drama, person, quote… refreshes its index;
-- ``search`` for anything search finds.
+- ``search`` for anything search finds, and ``search:names`` for what a
+  search's names depend on: dramas, characters and people, and which
+  reviews are about them (of any status: the ranking picks the public ones).
 
 A published review edited in place touches only ``review:<id>`` and
 ``search``: lists that show it are made again because they show it, the
-others stay. ``coming_moments`` tells the page cache when a scheduled review
-or update goes out by itself and which keys it touches then.
+others stay, and searches find the same names without looking again.
+``coming_moments`` tells the page cache when a scheduled review or update
+goes out by itself and which keys it touches then.
 """
 
 import hashlib
@@ -59,6 +62,9 @@ TRACKED = {
 LISTING_FIELDS = ("status", "published_at", "column_id", "author_id", "slug")
 # Review's many-to-many relations whose lists a review joins: the key kind.
 JOINED_LISTS = {"dramas": "drama", "featured_people": "person", "tags": "tag"}
+# Review's relations that say what it is about, to a search for a name.
+NAMED = {"dramas", "featured_people"}
+NAMES = "search:names"
 
 
 def review_lists(reviews) -> set[str]:
@@ -142,6 +148,8 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     else:
         reviews, joined = {instance.pk}, set(pk_set or ()) if action == "post_add" else set()
     keys = {f"review:{pk}" for pk in reviews}
+    if relation in NAMED:  # whichever way, whatever the review's status
+        keys |= {NAMES, "search"}
 
     def work_out():
         if kind and joined and Review.objects.approved().filter(pk__in=reviews).exists():
@@ -191,7 +199,7 @@ KEYS_OF = {
     # Nothing shows revisions; a scheduled update changes the coming moments.
     Revision: lambda r: [f"list:revisions:review:{r.review_id}"],
     SlugRedirect: lambda r: [f"review:{r.review_id}", address_key(r.old_slug)],
-    Drama: lambda d: [f"drama:{d.pk}", "list:dramas", "search"],
+    Drama: lambda d: [f"drama:{d.pk}", "list:dramas", "search", NAMES],
     Genre: lambda g: [f"genre:{g.pk}", "list:dramas"],
     Character: lambda c: [
         f"character:{c.pk}",
@@ -199,12 +207,13 @@ KEYS_OF = {
         f"list:characters:person:{c.played_by_id}",
         "list:characters",
         "search",
+        NAMES,
     ],
     Quote: _quote_keys,
     # Which column is featured decides the front page's lead and sections.
     Column: lambda c: [f"column:{c.pk}", "list:columns", "list:front"],
     Tag: lambda t: [f"tag:{t.pk}", "list:tags"],
-    Person: lambda p: [f"person:{p.pk}", "list:people", "search"],
+    Person: lambda p: [f"person:{p.pk}", "list:people", "search", NAMES],
     Author: lambda a: [f"author:{a.pk}", "list:authors"],
     FlatPage: lambda p: [f"flatpage:{p.pk}", "list:pages"],
 }

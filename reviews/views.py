@@ -313,7 +313,8 @@ class SearchView(TemplateView):
     template_name = "reviews/search.html"
 
     def get_context_data(self, **kwargs):
-        depends_on("search")
+        # What it shows depends on "search" and "search:names", as search()
+        # declares: declared here first, every part would depend on both.
         results = search(self.request.GET.get("q"), page=self.request.GET.get("page"))
         return super().get_context_data(
             query=results.query,

@@ -42,6 +42,7 @@ from kdrama_rewind.data.plans import planned_for_their_values
 from people.models import Person
 from people.romanization import romanization_key
 
+from .. import cache_keys
 from ..models import Character, Drama, Review
 from . import postgresql, sqlite, text
 from .postgresql import review_document
@@ -186,9 +187,12 @@ def search(raw_query: str | None, *, page: str | int | None = None) -> SearchRes
         return SearchResults(query)
     # Names change rarely and a trending name is searched again and again:
     # which dramas, people and characters match, and the reviews about them,
-    # are kept until anything changes.
+    # are kept until a name or what a review is about changes (an edit of a
+    # review's words leaves them).
     names, about_ids = remembered(
-        f"search-names:{terms.names}", lambda: _names_and_about(terms.names), depends=["search"]
+        f"search-names:{terms.names}",
+        lambda: _names_and_about(terms.names),
+        depends=[cache_keys.NAMES],
     )
 
     # Kept like the names: a query searched again costs one query, its page.

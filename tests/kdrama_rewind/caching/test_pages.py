@@ -13,7 +13,7 @@ from kdrama_rewind.caching import pages
 from kdrama_rewind.caching.dependencies import SEQUENCE_KEY, Lookup, forget_checked
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
-from reviews.services import publish_review
+from reviews.services import ReviewEdit, edit_review, publish_review
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
 from tests.sample_site import PublicSiteTestCase
@@ -401,6 +401,41 @@ class FragmentCacheTests(PageCacheTestCase):
         with self.assertNumQueries(1):  # the page's reviews: names and ranking are kept
             again = self.get(url)
         self.assertEqual(first.content, again.content)
+
+    def test_an_edit_of_a_review_keeps_the_names_a_search_found(self):
+        url = "/search/?q=shin+se-kyung"
+        self.assertContains(self.get(url), self.shin.get_absolute_url())
+        edit = ReviewEdit(fields={"standfirst": "Looked at again."})
+        self.change(lambda: edit_review(review=self.other, edit=edit, by=None, via="a test"))
+        # The ranking, the coming moments (two, once after any change) and
+        # the page's reviews; the names and the reviews about them are kept.
+        with self.assertNumQueries(4):
+            again = self.get(url)
+        self.assertContains(again, self.shin.get_absolute_url())
+
+    def test_a_new_person_of_the_name_searched_is_found_at_once(self):
+        url = "/search/?q=shin+se-kyung"
+        self.get(url)
+        namesake = Person(name="Shin Se-kyung", slug="shin-se-kyung-2")
+        self.change(namesake.save)
+        response = self.get(url)
+        self.assertContains(response, self.shin.get_absolute_url())
+        self.assertContains(response, namesake.get_absolute_url())
+
+    def test_a_review_linked_to_a_person_is_found_by_their_name_at_once(self):
+        quiet = make_review("Quiet evening notes", author=self.author)
+        draft = make_review("Notes not yet out", published=False, author=self.author)
+        url = "/search/?q=shin+se-kyung"
+        self.assertNotContains(self.get(url), quiet.get_absolute_url())
+        self.change(lambda: quiet.featured_people.add(self.shin))
+        self.assertContains(self.get(url), quiet.get_absolute_url())
+        self.change(lambda: quiet.featured_people.remove(self.shin))
+        self.assertNotContains(self.get(url), quiet.get_absolute_url())
+        # A draft's link counts once it is out.
+        self.change(lambda: draft.featured_people.add(self.shin))
+        self.assertNotContains(self.get(url), draft.get_absolute_url())
+        self.change(lambda: publish_review(review=draft, by=None))
+        self.assertContains(self.get(url), draft.get_absolute_url())
 
     def test_a_preview_neither_keeps_nor_reuses_fragments(self):
         self.client.force_login(make_user(staff=True, perms=["reviews.view_review"]))
