@@ -63,6 +63,8 @@ class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
             not_blank("slug"),
             image_has_alt("photo", describing="the photo"),
         ]
+        # The people index reads its pages from it, not from a sort of everyone.
+        indexes = [models.Index(fields=["name", "id"], name="person_name_order")]
 
     def __str__(self):
         return self.name

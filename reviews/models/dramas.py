@@ -92,6 +92,9 @@ class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
             ),
             image_has_alt("poster", describing="the poster"),
         ]
+        # The dramas index and the quotes index (ordered by drama first) read
+        # their first page from it, not from a sort of every drama or quote.
+        indexes = [models.Index(fields=["title", "id"], name="drama_title_order")]
 
     def __str__(self):
         return f"{self.title} ({self.year})"

@@ -66,6 +66,20 @@ class PublishedQuerySetTests(TestCase):
     def test_upcoming_lists_approved_reviews_still_ahead(self):
         self.assertCountEqual(Review.objects.upcoming(), [self.scheduled, self.published_future])
 
+    def test_a_tag_is_in_use_while_any_review_it_is_on_is_public(self):
+        for review in Review.objects.all():
+            review.tags.add(f"On {review.title}")
+        self.draft.tags.add("On Live")  # a newer draft besides the live review
+        self.draft.tags.add("Only drafts")
+        self.in_review.tags.add("Only drafts")
+        in_use = Tag.objects.in_use()
+        self.assertCountEqual(
+            in_use.values_list("name", flat=True), ["On Live", "On Scheduled, time has come"]
+        )
+        self.assertEqual(in_use.count(), 2)
+        with clock_at(self.scheduled.published_at):
+            self.assertIn("On Scheduled", Tag.objects.in_use().values_list("name", flat=True))
+
     def test_state_label_reads_as_an_editor_thinks(self):
         self.assertEqual(self.scheduled.state_label, "Scheduled")
         self.assertEqual(self.scheduled_past.state_label, "Live")

@@ -7,6 +7,7 @@ from unittest import skipUnless
 
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reviews.models import Drama, Review
 from tests.reviews import test_views
@@ -84,3 +85,23 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                 plan = self.plan(queryset)
                 self.assertIn("Index", plan)
                 self.assertNotIn("Seq Scan on reviews_review ", plan + " ")
+
+    def test_the_indexes_of_quotes_people_and_tags_read_an_index_not_every_row(self):
+        # (page, what picks its costly query, the table it must not read whole)
+        cases = [
+            ("/quotes/", 'FROM "reviews_quote"', "reviews_quote"),  # ordered by drama title
+            ("/people/", 'FROM "people_person"', "people_person"),  # by name
+            ("/tags/", "COUNT(", "reviews_taggedreview"),  # counting the tags in use
+        ]
+        for url, marker, table in cases:
+            with self.subTest(page=url), CaptureQueriesContext(connection) as queries:
+                self.assertEqual(self.client.get(url).status_code, 200)
+                sql = next(
+                    q["sql"]
+                    for q in queries
+                    if marker in q["sql"] and ("LIMIT" in q["sql"] or marker == "COUNT(")
+                )
+                with connection.cursor() as cursor:
+                    cursor.execute(f"EXPLAIN {sql}")
+                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                self.assertNotIn(f"Seq Scan on {table} ", plan + " ")
