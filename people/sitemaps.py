@@ -1,13 +1,13 @@
-from django.contrib.sitemaps import Sitemap
-
 from kdrama_rewind.caching.dependencies import depends_on
+from kdrama_rewind.web.sitemaps import DatedSitemap
 
 from .models import Author, Person
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(DatedSitemap):
     changefreq = "monthly"
     limit = 5000
+    dated_by = "modified_at"
 
     def items(self):
         depends_on("list:people")
@@ -17,8 +17,9 @@ class PersonSitemap(Sitemap):
         return person.modified_at
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(DatedSitemap):
     changefreq = "weekly"
+    dated_by = "modified_at"
 
     def items(self):
         depends_on("list:authors")

@@ -2,17 +2,20 @@ from datetime import timedelta
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import depends_on
+from kdrama_rewind.web.sitemaps import DatedSitemap
 
-from .models import Character, Column, Drama, Review, Tag
+from .models import Character, Column, Drama, Review, Tag, TaggedReview
 
 
-class ReviewSitemap(Sitemap):
+class ReviewSitemap(DatedSitemap):
     changefreq = "weekly"
     limit = 5000
+    dated_by = Coalesce("updated_at", "published_at")  # Review.last_updated
 
     def items(self):
         depends_on("list:reviews")
@@ -22,9 +25,10 @@ class ReviewSitemap(Sitemap):
         return review.last_updated
 
 
-class DramaSitemap(Sitemap):
+class DramaSitemap(DatedSitemap):
     changefreq = "monthly"
     limit = 5000
+    dated_by = "modified_at"
 
     def items(self):
         depends_on("list:dramas")
@@ -34,12 +38,13 @@ class DramaSitemap(Sitemap):
         return drama.modified_at
 
 
-class CharacterSitemap(Sitemap):
+class CharacterSitemap(DatedSitemap):
     """Characters' pages, dated by their drama's last change (a character
     is edited with its drama)."""
 
     changefreq = "monthly"
     limit = 5000
+    dated_by = "drama__modified_at"
 
     def items(self):
         depends_on("list:characters")
@@ -82,6 +87,12 @@ class TagSitemap(Sitemap):
 
     def lastmod(self, tag):
         return tag.last_published
+
+    def get_latest_lastmod(self):
+        """The newest public review on any tag: the newest of the tags' dates."""
+        tagged = TaggedReview.objects.filter(content_object=OuterRef("pk"))
+        newest = Review.objects.published().filter(Exists(tagged)).newest_first()
+        return newest.values_list("published_at", flat=True).first()
 
 
 class PageSitemap(Sitemap):

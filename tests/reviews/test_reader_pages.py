@@ -3,6 +3,7 @@ pages, a review's dates and byline, the navigation, and what search engines
 read about characters, dramas, authors and the site."""
 
 from datetime import datetime, timedelta
+from xml.etree import ElementTree
 
 from django.contrib.flatpages.models import FlatPage
 from django.test import TestCase
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from tests.factories import image_upload, make_author, make_column, make_review, make_user
 from tests.markup import json_ld
-from tests.sample_site import PublicSiteTestCase, sitemap_entries
+from tests.sample_site import SITEMAP_NS, PublicSiteTestCase, sitemap_entries
 
 
 class FrontPageSectionTests(PublicSiteTestCase):
@@ -233,6 +234,37 @@ class StructuredDataTests(PublicSiteTestCase):
         for character in [self.seon_gyeom, self.mi_joo]:
             with self.subTest(character=character.name):
                 self.assertIn(f"http://testserver{character.get_absolute_url()}", urls)
+
+
+class SitemapIndexTests(PublicSiteTestCase):
+    def test_each_section_is_dated_by_its_newest_entry(self):
+        self.grow()
+        now = timezone.now()
+        make_review(
+            "Updated most lately",
+            author=self.author,
+            tags=["Late"],
+            published_at=now - timedelta(days=9),
+            updated_at=now - timedelta(minutes=3),
+        )
+        index = ElementTree.fromstring(self.client.get("/sitemap.xml").content)
+        sections = list(index.iter(f"{SITEMAP_NS}sitemap"))
+        self.assertGreaterEqual(len(sections), 8)
+        for section in sections:
+            address = section.findtext(f"{SITEMAP_NS}loc")
+            with self.subTest(section=address):
+                page = ElementTree.fromstring(self.client.get(address).content)
+                # Entries give the day; the index the moment.
+                dates = [
+                    datetime.fromisoformat(url.findtext(f"{SITEMAP_NS}lastmod")).date()
+                    for url in page.iter(f"{SITEMAP_NS}url")
+                    if url.findtext(f"{SITEMAP_NS}lastmod")
+                ]
+                dated = section.findtext(f"{SITEMAP_NS}lastmod")
+                if not dates:
+                    self.assertIsNone(dated)
+                    continue
+                self.assertEqual(datetime.fromisoformat(dated).date(), max(dates))
 
 
 class NavigationTests(PublicSiteTestCase):
