@@ -295,6 +295,9 @@ class Review(AutoSlugMixin, ChecksInOneQuery, models.Model):
             models.Index(
                 fields=["-published_at", "-id"], condition=APPROVED, name="review_live_newest"
             ),
+            # The admin's list of every review, newest first (its default
+            # order): read from here instead of sorting the archive.
+            models.Index(fields=["-published_at", "-id"], name="review_newest"),
             models.Index(
                 fields=["column", "-published_at", "-id"],
                 condition=APPROVED,

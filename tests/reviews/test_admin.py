@@ -1,4 +1,5 @@
 from datetime import timedelta
+from unittest import mock
 
 from django.contrib.admin.models import LogEntry
 from django.core.files.storage import default_storage
@@ -6,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.utils import timezone
 
+from reviews.admin.reviews import RecentDramaFilter
 from reviews.models import Column, Drama, Genre, Review, Tag
 from tests.admin_smoke import AdminSmokeMixin
 from tests.factories import (
@@ -149,6 +151,28 @@ class ChangelistQueryCountTests(TestCase):
         # session, user, count, filtered count, page with review counts
         self.assert_flat("/admin/reviews/column/", 5)
         self.assert_flat("/admin/reviews/tag/", 5)
+
+    def test_the_drama_filter_offers_the_dramas_of_the_newest_reviews_and_the_one_chosen(self):
+        now = timezone.now()
+        old = make_drama("Long ago")
+        make_review("Old review", dramas=[old], published_at=now - timedelta(days=400))
+        newer = [make_drama(f"Lately {n}") for n in range(3)]
+        for n, drama in enumerate(newer):
+            make_review(f"New review {n}", dramas=[drama], published_at=now - timedelta(days=n))
+
+        def offered(url):
+            response = self.client.get(url)
+            drama_filter = next(
+                f for f in response.context["cl"].filter_specs if f.title == "dramas"
+            )
+            return [title for _, title in drama_filter.lookup_choices], response
+
+        with mock.patch.object(RecentDramaFilter, "RECENT", 3):
+            titles, _ = offered("/admin/reviews/review/")
+            self.assertEqual(titles, [str(drama) for drama in newer])
+            titles, response = offered(f"/admin/reviews/review/?dramas__id__exact={old.pk}")
+        self.assertIn(str(old), titles)
+        self.assertEqual([r.title for r in response.context["cl"].result_list], ["Old review"])
 
     def test_quote_autocomplete(self):
         self.grow(5)
