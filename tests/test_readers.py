@@ -49,7 +49,8 @@ class ReadersTests(SimpleTestCase):
         figures = self.figures(["/"], think_ms=100)
         # Each reader asks about every 100 ms: about 15 pages each.
         self.assertGreater(figures["requests"], 30)
-        self.assertLess(figures["p95"], 50_000)  # microseconds, well under the pauses
+        # Microseconds: counted pauses (0-200 ms) would put p95 near 190 ms.
+        self.assertLess(figures["p95"], 90_000)
 
     def test_the_wait_for_a_slow_page_is_counted_whole(self):
         figures = self.figures(["/slow"], think_ms=10)
