@@ -67,7 +67,8 @@ class RecentDramaFilter(admin.RelatedFieldListFilter):
     """By drama: the dramas of the newest ``RECENT`` reviews, and the one
     chosen. Every drama with a review, thousands in a large archive, made a
     list nobody could use and took half a second to draw at 100,000
-    reviews; any drama can still be chosen from its own page or by address."""
+    reviews; any other drama can still be chosen by address
+    (``?dramas__id__exact=<id>``)."""
 
     RECENT = 200
 
