@@ -43,6 +43,8 @@ PAGES = [
     ("column archive", "/columns/k-drama-rewind/"),
     ("all reviews", "/reviews/"),
     ("people index", "/people/"),
+    ("quotes index", "/quotes/"),
+    ("tags index", "/tags/"),
     ("search", "/search/?q=shin+sekyung"),
     ("search, a word", "/search/?q=winter+garden"),
     ("feed", "/feeds/reviews/"),
