@@ -288,6 +288,9 @@ class QuoteListView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
     def list_keys(self):
         return ["list:quotes"]
 
+    def list_count(self) -> int:
+        return Quote.objects.total()
+
 
 class SocialCardView(View):
     """A public review's social card, drawn on first request and kept. While

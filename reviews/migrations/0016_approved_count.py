@@ -11,9 +11,10 @@ migration that replaces the function. SQLite counts instead: nothing here.
 
 from django.db import migrations
 
+from kdrama_rewind.data.postgresql_only import run_on_postgresql
+
 APPROVED = "('scheduled', 'published')"
 
-# One statement each: a statement sent with server-side binding is one command.
 INSTALL = [
     """CREATE TABLE reviews_approved_count (
     id integer PRIMARY KEY CHECK (id = 1),
@@ -69,20 +70,11 @@ UNINSTALL = [
 ]
 
 
-def run(statements):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reviews", "0015_focus_message_formats"),
     ]
 
     operations = [
-        migrations.RunPython(run(INSTALL), run(UNINSTALL)),
+        run_on_postgresql(INSTALL, UNINSTALL),
     ]

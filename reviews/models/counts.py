@@ -1,4 +1,5 @@
-"""How many reviews are live, without counting the archive at each request.
+"""How many reviews are live, and how many quotes there are, without
+counting the archive at each request.
 
 Counting every live review is a scan of the archive: 11 ms a request at
 100,000 reviews, for the front page's and the index's "Page 1 of N". On
@@ -16,7 +17,11 @@ The table is not a model, so nothing copies it with the reviews (a
 disagree with the triggers. Without its row (after a ``TRUNCATE``) the next
 count makes it again while writers wait.
 
-Elsewhere (SQLite, the one-machine set-up) the reviews are counted.
+The quotes are kept the same way (``reviews_quote_count``, migration
+reviews 0020): counting 200,000 of them took 10.6 ms for the quotes index's
+page numbers.
+
+Elsewhere (SQLite, the one-machine set-up) the reviews and quotes are counted.
 """
 
 from django.db import connections, router, transaction
@@ -24,6 +29,7 @@ from django.db.models import Count, IntegerField
 from django.db.models.expressions import RawSQL
 
 TABLE = "reviews_approved_count"
+QUOTES_TABLE = "reviews_quote_count"
 
 
 def live_reviews(Review, using: str) -> int:
@@ -37,14 +43,31 @@ def live_reviews(Review, using: str) -> int:
 
 
 def recount(Review) -> int:
-    """Count the approved reviews again and keep the number, writers held
-    off meanwhile so that none is missed; the live ones are returned."""
-    using = router.db_for_write(Review)
+    """Count the approved reviews again and keep the number; the live ones
+    are returned."""
+    _keep(Review, TABLE, "approved", lambda reviews: reviews.approved().count())
+    return Review.objects.using(router.db_for_write(Review)).published().count()
+
+
+def every_quote(Quote, using: str) -> int:
+    """How many of ``Quote`` (the model) there are."""
+    if connections[using].vendor != "postgresql":
+        return Quote.objects.using(using).count()
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT quotes FROM {QUOTES_TABLE}")
+        row = cursor.fetchone()
+    return row[0] if row else _keep(Quote, QUOTES_TABLE, "quotes", lambda quotes: quotes.count())
+
+
+def _keep(model, table: str, column: str, count) -> int:
+    """Count ``model``'s rows again (``count`` of its queryset) and keep the
+    number in ``table``, writers held off meanwhile so that none is missed."""
+    using = router.db_for_write(model)
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {Review._meta.db_table} IN SHARE MODE")
-        approved = Review.objects.using(using).approved().count()
+        cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE MODE")
+        number = count(model.objects.using(using))
         cursor.execute(
-            f"INSERT INTO {TABLE} (id, approved) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
-            [approved],
+            f"INSERT INTO {table} (id, {column}) VALUES (1, %s) ON CONFLICT (id) DO NOTHING",
+            [number],
         )
-        return Review.objects.using(using).published().count()
+        return number

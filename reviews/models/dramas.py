@@ -8,6 +8,8 @@ from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Person
 from people.romanization import SearchNamesMixin
 
+from .counts import every_quote
+
 
 class Genre(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -176,11 +178,22 @@ class Character(SearchNamesMixin, models.Model):
         return [n for n in [self.name, self.hangul_name, *self.alias_list] if n]
 
 
+class QuoteQuerySet(models.QuerySet):
+    def total(self) -> int:
+        """How many quotes there are: ``count()`` of every quote, without
+        counting the table on PostgreSQL (``counts``)."""
+        if self.query.has_filters():
+            raise TypeError("total() counts every quote: call it on Quote.objects")
+        return every_quote(self.model, self.db)
+
+
 class Quote(models.Model):
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="quotes")
     text = models.TextField(help_text="The words as the character says them.")
     episode = models.PositiveSmallIntegerField(null=True, blank=True)
     context = models.TextField(blank=True, help_text="Optional: the scene, for readers.")
+
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["episode", "id"]

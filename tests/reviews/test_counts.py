@@ -1,5 +1,6 @@
-"""How many reviews are live: the same number as counting them, whatever
-wrote the reviews and whatever the time; on PostgreSQL without a scan."""
+"""How many reviews are live, and how many quotes there are: the same
+numbers as counting them, whatever wrote the rows and whatever the time; on
+PostgreSQL without a scan."""
 
 import io
 import tempfile
@@ -12,17 +13,17 @@ from django.db import connection, transaction
 from django.test import TestCase, TransactionTestCase
 from django.utils import timezone
 
-from reviews.models import Review
+from reviews.models import Quote, Review
 from reviews.services import ReviewEdit, edit_review, publish_review
 from reviews.services.workflow import unpublish_review
-from tests.factories import make_review, make_user
+from tests.factories import make_character, make_drama, make_quote, make_review, make_user
 
 
-def kept() -> list[int]:
+def kept(table="reviews_approved_count") -> list[int]:
     """The number PostgreSQL keeps, as the rows of its table."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT approved FROM reviews_approved_count")
-        return [approved for (approved,) in cursor.fetchall()]
+        cursor.execute(f"SELECT * FROM {table}")
+        return [number for (_, number) in cursor.fetchall()]
 
 
 class LiveCountTests(TestCase):
@@ -75,6 +76,33 @@ class LiveCountTests(TestCase):
         self.assertContains(page, "Page 1 of 2")
 
 
+class QuoteTotalTests(TestCase):
+    def test_follows_every_way_a_quote_is_written(self):
+        drama = make_drama("Run On")
+        first, second = make_character(drama, "Ki Seon-gyeom"), make_character(drama, "Oh Mi-joo")
+        self.assertEqual(Quote.objects.total(), 0)
+        make_quote(first, "One.")
+        Quote.objects.bulk_create([Quote(character=second, text=f"Line {n}.") for n in range(4)])
+        self.assertEqual(Quote.objects.total(), 5)
+        Quote.objects.filter(character=first).update(text="Edited.")
+        self.assertEqual(Quote.objects.total(), 5)
+        second.delete()  # its quotes go with it
+        self.assertEqual(Quote.objects.total(), 1)
+        Quote.objects.all().delete()
+        self.assertEqual(Quote.objects.total(), 0)
+
+    def test_only_for_every_quote(self):
+        with self.assertRaises(TypeError):
+            Quote.objects.filter(episode=1).total()
+
+    def test_the_quotes_index_says_how_many_pages_there_are(self):
+        character = make_character(make_drama("Run On"), "Ki Seon-gyeom")
+        Quote.objects.bulk_create(
+            [Quote(character=character, text=f"Line {n}.") for n in range(51)]
+        )
+        self.assertContains(self.client.get("/quotes/"), "Page 1 of 2")
+
+
 @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL keeps the count itself")
 class KeptCountTests(TestCase):
     def test_reading_the_count_scans_nothing(self):
@@ -89,6 +117,12 @@ class KeptCountTests(TestCase):
         Review.objects.update(status=Review.Status.DRAFT)
         self.assertEqual(kept(), [0])
         self.assertEqual(Review.objects.live_count(), 0)
+
+    def test_reading_the_quotes_count_scans_nothing(self):
+        make_quote(make_character(make_drama("Run On"), "Ki Seon-gyeom"), "One.")
+        self.assertEqual(kept("reviews_quote_count"), [1])
+        with self.assertNumQueries(1):
+            self.assertEqual(Quote.objects.total(), 1)
 
     def test_a_rolled_back_change_leaves_the_count_as_it_was(self):
         review = make_review("Live")
@@ -112,6 +146,19 @@ class CountAfterTruncateTests(TransactionTestCase):
         self.assertEqual(kept(), [1])
         make_review("Another")
         self.assertEqual(Review.objects.live_count(), 2)
+
+    def test_emptied_quotes_are_counted_again(self):
+        character = make_character(make_drama("Run On"), "Ki Seon-gyeom")
+        make_quote(character, "One.")
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE reviews_drama CASCADE")  # the quotes go too
+        self.assertEqual(kept("reviews_quote_count"), [])
+        character = make_character(make_drama("Misaeng"), "Jang Geu-rae")
+        make_quote(character, "Two.")
+        self.assertEqual(Quote.objects.total(), 1)  # counted again and kept
+        self.assertEqual(kept("reviews_quote_count"), [1])
+        make_quote(character, "Three.")
+        self.assertEqual(Quote.objects.total(), 2)
 
     def test_reviews_loaded_from_a_dump_are_counted_once(self):
         make_review("Live")
