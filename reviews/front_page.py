@@ -7,6 +7,7 @@ archive or the number of columns, and kept like a fragment (``remembered``)."""
 
 from dataclasses import dataclass
 
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import ListView
@@ -65,12 +66,16 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     @staticmethod
     def find_featured() -> "ColumnSection":
-        column = Column.objects.filter(is_featured=True).only("name", "slug").first()
-        if column is None:
-            return ColumnSection(None, [])
-        # The index on (column, published_at) finds them without reading the archive.
-        reviews = list(column.reviews.published().cards(known="column")[: 1 + FEATURED_MORE])
-        return ColumnSection(column, reviews)
+        # One query: the featured column found first (a subquery), then its
+        # newest by the index on (column, published_at), not picked out of
+        # the newest reviews of every column.
+        featured = Column.objects.filter(is_featured=True).values("pk")[:1]
+        reviews = list(
+            Review.objects.published()
+            .filter(column=Subquery(featured))
+            .cards()[: 1 + FEATURED_MORE]
+        )
+        return ColumnSection(reviews[0].column if reviews else None, reviews)
 
     @staticmethod
     def find_column_sections() -> list["ColumnSection"]:
