@@ -442,6 +442,17 @@ class RankingTests(TestCase):
             found = self.reviews("Run On")
         self.assertEqual(found[0], self.headline)
 
+    @needs_postgresql  # SQLite reads a quoted phrase as its words
+    def test_an_old_headline_holding_the_words_still_obeys_the_rest_of_the_query(self):
+        for i in range(4):
+            make_review(f"Filler {i}", body="They run on and on, slowly.")
+        with mock.patch("reviews.search.text.RANKED_MATCHES", 3):
+            self.assertIn(self.headline, self.reviews("slowly run"))
+            # Every word is in the headline, but not as the phrase asked
+            # for, and a word left out is in it.
+            self.assertNotIn(self.headline, self.reviews('"slowly run"'))
+            self.assertNotIn(self.headline, self.reviews("run -quiet"))
+
 
 class BadInputTests(SearchSite):
     QUERIES = [
