@@ -12,6 +12,11 @@ def run_on_postgresql(install: list[str], uninstall: list[str]) -> migrations.Ru
     def run(statements):
         def operation(apps, schema_editor):
             if schema_editor.connection.vendor == "postgresql":
+                # Filling a column of a large archive takes as long as it
+                # takes: the time limit set for pages (settings,
+                # DJANGO_DB_STATEMENT_TIMEOUT_MS) is lifted until the
+                # migration's transaction ends.
+                schema_editor.execute("SET LOCAL statement_timeout = 0")
                 for statement in statements:
                     schema_editor.execute(statement)
 

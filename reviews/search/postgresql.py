@@ -3,7 +3,9 @@
 Reviews: web-search syntax over a stored, GIN-indexed document (migration
 reviews 0005: title A, standfirst B, ``search_text`` C; ``search_text`` is
 stored when a review is saved, ``reviews.services.derived``), only the
-newest ``RANKED_MATCHES`` matches ranked. Names: the trigram index finds
+newest ``RANKED_MATCHES`` matches ranked. A quoted phrase is looked up first
+by its pairs of neighbouring words (migration reviews 0021), so only the
+reviews holding them have their document read for it. Names: the trigram index finds
 those at the project's threshold (``scored_name_groups``).
 """
 
@@ -19,7 +21,17 @@ from django.contrib.postgres.search import (
     TrigramStrictWordSimilarity,
 )
 from django.db import connections, router, transaction
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    Expression,
+    F,
+    Q,
+    QuerySet,
+    TextField,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -28,7 +40,7 @@ from kdrama_rewind.data.statements import AnyOf, Slot, Statement
 
 from ..models import Review
 from . import text
-from .text import NAME_MARGIN, NAME_THRESHOLD, NAMES_PER_GROUP, TIERS, WORD, Terms
+from .text import NAME_MARGIN, NAME_THRESHOLD, NAMES_PER_GROUP, STOP_WORDS, TIERS, WORD, Terms
 
 SEARCH_CONFIG = "english"
 
@@ -121,11 +133,13 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     # Plain words only (no "phrase", no -word, no punctuation inside one): a
     # headline holding every wanted word matches the query itself.
     only_words = all(WORD.fullmatch(token) for token in words.split())
+    phrases = required_phrases(words)
     shape = (
         bool(terms.wanted),
         bool(terms.phrase),
         bool(about_ids),
         only_words,
+        bool(phrases),
         text.RANKED_MATCHES,
     )
     rows = RANKING.rows(
@@ -133,6 +147,7 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
         using=router.db_for_read(Review),
         now=timezone.now(),
         words=words,
+        phrases=phrases,
         every_word=" & ".join(terms.wanted),
         phrase=" ".join(terms.phrase),
         about=about_ids,
@@ -141,13 +156,17 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
 
 
 def reviews_matching(
-    wanted: bool, phrase: bool, about: bool, only_words: bool, limit: int
+    wanted: bool, phrase: bool, about: bool, only_words: bool, phrases: bool, limit: int
 ) -> QuerySet:
     """The ranking query of one shape, its values in slots (``RANKING``)."""
     tsquery = SearchQuery(Slot("words", TextField()), search_type="websearch", config=SEARCH_CONFIG)
     about_q = Q(AnyOf(F("pk"), Slot("about"))) if about else Q(pk__in=[])
     # Without a word to look for, "-drama" alone would match everything else.
     match = Q(document=tsquery) if wanted else Q(pk__in=[])
+    if wanted and phrases:
+        # Only the reviews holding each phrase's pairs of words have their
+        # document read for the phrase (migration reviews 0021).
+        match &= Q(HoldsPairs(Slot("phrases")))
     public = Review.objects.published(at=Slot("now", DateTimeField())).alias(
         document=review_document()
     )
@@ -192,6 +211,49 @@ def reviews_matching(
 
 # Built and compiled once per shape: building it cost ten times running it.
 RANKING = Statement(reviews_matching)
+
+# A phrase in web-search syntax, with the minus sign that leaves it out.
+QUOTED = re.compile(r'(-?)"([^"]*)"')
+
+
+def required_phrases(words: str) -> list[str]:
+    """The quoted phrases every match holds, as web-search syntax reads
+    ``words`` (a quote left open runs to the end): none where OR offers a
+    choice, and not those left out with a minus sign."""
+    if words.count('"') % 2:
+        words += '"'
+    if "or" in QUOTED.sub(" ", words).lower().split():
+        return []
+    return [
+        phrase
+        for minus, phrase in QUOTED.findall(words)
+        # A phrase of one word (common ones aside) has no pair to look up.
+        if not minus and len([w for w in WORD.findall(phrase.lower()) if w not in STOP_WORDS]) > 1
+    ]
+
+
+class HoldsPairs(Expression):
+    """Whether a review holds every pair of neighbouring words of the
+    ``phrases`` (a list of strings): a condition the pairs' index answers.
+    The column's name alone, as for the document: no other table in a
+    review query has it."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, phrases: Expression):
+        super().__init__()
+        self.phrases = phrases
+
+    def get_source_expressions(self):
+        return [self.phrases]
+
+    def set_source_expressions(self, exprs):
+        (self.phrases,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.phrases)
+        return f"search_pairs @> review_phrase_pairs({sql}::text[])", params
 
 
 def tier(phrase: bool, about: Q) -> Case:

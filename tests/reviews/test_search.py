@@ -30,6 +30,7 @@ from reviews.search import (
     strict_word_similarity,
     terms_pattern,
 )
+from reviews.search import postgresql as postgresql_search
 from reviews.search import sqlite as sqlite_search
 from reviews.services import ReviewEdit, edit_review
 from tests.factories import make_author, make_character, make_drama, make_person, make_review
@@ -452,6 +453,67 @@ class RankingTests(TestCase):
             # for, and a word left out is in it.
             self.assertNotIn(self.headline, self.reviews('"slowly run"'))
             self.assertNotIn(self.headline, self.reviews("run -quiet"))
+
+
+@needs_postgresql
+class PhraseTests(TestCase):
+    """A quoted phrase: its words next to each other, in order, looked up by
+    the pairs of neighbouring words each review keeps (migration 0021)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        author = make_author("Mina Park")
+        bodies = {
+            "phrase": "The winter garden opens at dawn.",
+            "reversed": "A garden, winter or not.",
+            "apart": "Winter came early to the old garden.",
+            "with a common word": "Nothing grows in a garden of winter.",
+            "with another word": "The garden office winter party.",
+        }
+        cls.found = {
+            name: make_review(f"Review {name}", body=body, author=author)
+            for name, body in bodies.items()
+        }
+
+    def names(self, query):
+        by_pk = {review.pk: name for name, review in self.found.items()}
+        return sorted(by_pk[review.pk] for review in search(query).reviews)
+
+    def test_only_the_words_next_to_each_other_in_order(self):
+        self.assertEqual(self.names('"winter garden"'), ["phrase"])
+        self.assertEqual(self.names('"garden winter"'), ["reversed"])
+        self.assertEqual(self.names('"winter garden'), ["phrase"])  # left open
+        self.assertEqual(self.names('"winter garden" dawn'), ["phrase"])
+        self.assertEqual(
+            self.names('garden -"winter garden"'),
+            ["apart", "reversed", "with a common word", "with another word"],
+        )
+
+    def test_a_common_word_inside_stands_for_any_common_word_only(self):
+        # "of" is not looked for (neither is "in"); "office" is a word.
+        self.assertEqual(self.names('"garden of winter"'), ["with a common word"])
+
+    def test_the_pairs_follow_an_edited_body(self):
+        review = self.found["apart"]
+        edit = ReviewEdit(fields={"body": "Snow on the winter garden."})
+        edit_review(review=review, edit=edit, by=None, via="test")
+        self.assertEqual(self.names('"winter garden"'), ["apart", "phrase"])
+
+
+class RequiredPhrasesTests(SimpleTestCase):
+    def test_the_phrases_every_match_holds(self):
+        cases = {
+            '"winter garden"': ["winter garden"],
+            '"winter garden" "old river"': ["winter garden", "old river"],
+            '"winter garden': ["winter garden"],  # left open: to the end
+            'snow -"winter garden"': [],  # left out
+            '"winter garden" or snow': [],  # one of a choice
+            '"the winter"': [],  # one word to look for: no pair
+            "winter garden": [],
+        }
+        for query, phrases in cases.items():
+            with self.subTest(query=query):
+                self.assertEqual(postgresql_search.required_phrases(query), phrases)
 
 
 class BadInputTests(SearchSite):

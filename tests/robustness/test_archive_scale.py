@@ -105,3 +105,14 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                     cursor.execute(f"EXPLAIN {sql}")
                     plan = "\n".join(row[0] for row in cursor.fetchall())
                 self.assertNotIn(f"Seq Scan on {table} ", plan + " ")
+
+    def test_a_quoted_phrase_reads_the_pairs_index_not_every_document(self):
+        # Both words are in most of the archive; next to each other in few.
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/search/", {"q": '"winter garden"'})
+        self.assertEqual(response.status_code, 200)
+        ranking = next(q["sql"] for q in queries if "search_pairs" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {ranking}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("review_search_pairs", plan)
