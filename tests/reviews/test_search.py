@@ -429,6 +429,16 @@ class RankingTests(TestCase):
         self.assertEqual(self.reviews("run-on")[:2], [self.headline, self.in_body])
         self.assertEqual(self.reviews("RUN ON")[:2], [self.headline, self.in_body])
 
+    def test_an_edited_text_is_ranked_by_its_new_words(self):
+        edit = ReviewEdit(fields={"body": "The evening has to run on and on."})
+        edit_review(review=self.running, edit=edit, by=None, via="test")
+        # Now holding "run on" as written: with the other exact match, above
+        # the review about the drama (it was last, matching only a stem).
+        found = self.reviews("Run On")
+        self.assertEqual(found[0], self.headline)
+        self.assertEqual(set(found[1:3]), {self.in_body, self.running})
+        self.assertEqual(found[3:], [self.about, self.runs_on])
+
     def test_every_word_of_the_headline_in_another_order_counts_as_a_headline_match(self):
         self.assertEqual(self.reviews("slowly run")[0], self.headline)
 
