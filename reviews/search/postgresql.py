@@ -5,8 +5,8 @@ reviews 0005: title A, standfirst B, ``search_text`` C; ``search_text`` is
 stored when a review is saved, ``reviews.services.derived``), only the
 newest ``RANKED_MATCHES`` matches ranked. A quoted phrase is looked up first
 by its pairs of neighbouring words (migration reviews 0021), so only the
-reviews holding them have their document read for it. Names: the trigram index finds
-those at the project's threshold (``scored_name_groups``).
+reviews holding them have their document read for it. Names: the trigram
+index finds those at the project's threshold (``scored_name_groups``).
 """
 
 import re
@@ -212,23 +212,25 @@ def reviews_matching(
 # Built and compiled once per shape: building it cost ten times running it.
 RANKING = Statement(reviews_matching)
 
-# A phrase in web-search syntax, with the minus sign that leaves it out.
-QUOTED = re.compile(r'(-?)"([^"]*)"')
+# A phrase in web-search syntax.
+QUOTED = re.compile(r'"([^"]*)"')
 
 
 def required_phrases(words: str) -> list[str]:
     """The quoted phrases every match holds, as web-search syntax reads
     ``words`` (a quote left open runs to the end): none where OR offers a
-    choice, and not those left out with a minus sign."""
+    choice, and none with a minus sign before it, however spaced ("-", "- ",
+    "word-": some leave the phrase out, and only those without are sure)."""
     if words.count('"') % 2:
         words += '"'
     if "or" in QUOTED.sub(" ", words).lower().split():
         return []
     return [
-        phrase
-        for minus, phrase in QUOTED.findall(words)
+        found.group(1)
+        for found in QUOTED.finditer(words)
+        if not words[: found.start()].rstrip().endswith("-")
         # A phrase of one word (common ones aside) has no pair to look up.
-        if not minus and len([w for w in WORD.findall(phrase.lower()) if w not in STOP_WORDS]) > 1
+        and len([w for w in WORD.findall(found.group(1).lower()) if w not in STOP_WORDS]) > 1
     ]
 
 

@@ -495,6 +495,9 @@ class PhraseTests(TestCase):
         self.assertEqual(self.names('"winter garden'), ["phrase"])  # left open
         self.assertEqual(self.names('"winter garden" dawn'), ["phrase"])
         self.assertEqual(
+            self.names('garden - "winter garden"'), self.names('garden -"winter garden"')
+        )
+        self.assertEqual(
             self.names('garden -"winter garden"'),
             ["apart", "reversed", "with a common word", "with another word"],
         )
@@ -517,6 +520,9 @@ class RequiredPhrasesTests(SimpleTestCase):
             '"winter garden" "old river"': ["winter garden", "old river"],
             '"winter garden': ["winter garden"],  # left open: to the end
             'snow -"winter garden"': [],  # left out
+            'snow - "winter garden"': [],  # left out too
+            'snow-"winter garden"': [],  # not left out, but not sure either
+            '"winter garden" -snow': ["winter garden"],
             '"winter garden" or snow': [],  # one of a choice
             '"the winter"': [],  # one word to look for: no pair
             "winter garden": [],
