@@ -19,7 +19,7 @@ up to date when either changes.
 the renderer or the ranking.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -37,6 +37,14 @@ from ..up_next import Signal
 from .up_next import refresh_up_next, refresh_up_next_around, signals_of
 
 BATCH = 200
+# At most this much stored text (characters of ``search_text``) is written by
+# one statement. PostgreSQL derives the search columns from it as it writes
+# (migrations 0005, 0021, 0022): a text of 200,000 characters, the longest
+# body allowed, took 111 ms to write. 200 of those in one statement would
+# take about 22 s, near the statement time limit
+# (DJANGO_DB_STATEMENT_TIMEOUT_MS, 30 s by default) and past it on a slower
+# machine; 2,000,000 characters take about 1.1 s.
+TEXT_PER_STATEMENT = 2_000_000
 DERIVED_FIELDS = ["body_html", "placed_quotes", "word_count", "search_text", "page_facts"]
 
 
@@ -73,8 +81,24 @@ def refresh_bodies(*, review_ids: Iterable[int], apps=django_apps) -> int:
         review.page_facts = facts[review.pk]
     # Migration 0012's historical review has no stored facts yet (0014 fills them).
     fields = [name for name in DERIVED_FIELDS if hasattr(Review, name)]
-    Review.objects.bulk_update(reviews, fields, batch_size=BATCH)
+    for written in _by_text_size(reviews):
+        Review.objects.bulk_update(written, fields)
     return len(reviews)
+
+
+def _by_text_size(reviews: list) -> Iterator[list]:
+    """``reviews`` in groups of at most ``BATCH`` and, past the first of a
+    group, at most ``TEXT_PER_STATEMENT`` characters of stored text."""
+    group, size = [], 0
+    for review in reviews:
+        length = len(review.search_text)
+        if group and (len(group) == BATCH or size + length > TEXT_PER_STATEMENT):
+            yield group
+            group, size = [], 0
+        group.append(review)
+        size += length
+    if group:
+        yield group
 
 
 def refresh_facts(*, review_ids: Iterable[int], apps=django_apps) -> int:

@@ -2,15 +2,16 @@ import io
 from unittest import mock
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from people.models import Person
 from reviews.models import Correction, Review, Tag, UpNextEntry
 from reviews.page_facts import collect
 from reviews.rendering import render_body
 from reviews.services import ReviewEdit, add_correction, edit_review
-from reviews.services.derived import refresh_up_next_around
+from reviews.services.derived import refresh_bodies, refresh_up_next_around
 from tests.factories import (
     make_character,
     make_drama,
@@ -67,6 +68,21 @@ class DemoBodiesTests(TestCase):
         self.assertEqual(again, lists)
         self.assertIn(f"Bodies: {len(expected)} reviews.", out.getvalue())
         self.assertIn("[##############################]", out.getvalue())  # the progress bar
+
+
+class LongTextsTests(TestCase):
+    def test_long_texts_are_written_a_few_at_a_time_and_all_of_them(self):
+        reviews = [make_review(f"Review {n}", body="word " * 400) for n in range(5)]
+        Review.objects.update(search_text="", body_html="")
+        with (
+            mock.patch("reviews.services.derived.TEXT_PER_STATEMENT", 4_000),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            refresh_bodies(review_ids=[review.pk for review in reviews])
+        updates = [q for q in queries if q["sql"].startswith('UPDATE "reviews_review"')]
+        self.assertEqual(len(updates), 3)  # about 2,000 characters each: two a statement
+        for review in Review.objects.filter(pk__in=[r.pk for r in reviews]):
+            self.assertEqual(review.search_text.split(), ["word"] * 400)
 
 
 class FollowsWhatItLinksToTests(TestCase):
