@@ -7,11 +7,14 @@ skipped, unless ``KDR_REQUIRE_BROWSER=1`` (as in CI), when they fail.
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connections
+from django.test.testcases import LiveServerThread
 
 from tests.e2e.reader_site import make_reader_site
 from tests.factories import make_role_user
@@ -29,6 +32,28 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time. On SQLite the test
+    database is one in-memory connection that the server's threads share,
+    and two requests at once broke it (a select2 search still running while
+    the form was saved: "bad parameter or other API misuse", then 403)."""
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_sqlite():
+    if connections["default"].vendor == "sqlite":
+        LiveServerThread.server_class = OneRequestAtATime
 
 
 def _unavailable(reason: str):
