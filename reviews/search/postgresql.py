@@ -5,8 +5,10 @@ reviews 0005: title A, standfirst B, ``search_text`` C; ``search_text`` is
 stored when a review is saved, ``reviews.services.derived``), only the
 newest ``RANKED_MATCHES`` matches ranked. A quoted phrase is looked up first
 by its pairs of neighbouring words (migration reviews 0021), so only the
-reviews holding them have their document read for it. Names: the trigram
-index finds those at the project's threshold (``scored_name_groups``).
+reviews holding them have their document read for it. What ranking reads
+of each candidate is stored in its row (migration reviews 0023): the
+document, and the headline's words stemmed and as written. Names: the
+trigram index finds those at the project's threshold (``scored_name_groups``).
 """
 
 import re
@@ -15,7 +17,6 @@ from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
     SearchVectorExact,
     SearchVectorField,
     TrigramStrictWordSimilarity,
@@ -114,9 +115,16 @@ def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object,
 def review_document() -> RawSQL:
     """A review's weighted words: title A, standfirst B, search_text C. A
     column PostgreSQL computes and indexes (migration reviews 0005) rather
-    than a model field, so that no other query loads it; no other table in
-    a review query has a column of that name."""
-    return RawSQL("search_document", (), output_field=SearchVectorField())
+    than a model field, so that no other query loads it."""
+    return stored_words("search_document")
+
+
+def stored_words(column: str) -> RawSQL:
+    """One of the review's word columns PostgreSQL computes when a row is
+    written (the document, the headline's words, the words as written;
+    migrations reviews 0005, 0022, 0023), named alone: no other table in a
+    review query has a column of those names."""
+    return RawSQL(column, (), output_field=SearchVectorField())
 
 
 # A hyphen inside a word ("run-on", "Se-kyung"): read as a space, so the
@@ -182,15 +190,13 @@ def reviews_matching(
     candidates = newest
     if wanted:
         # The wanted words are letters and digits only (WORD), so joined by
-        # "&" they are safe as raw syntax. The title's own index (migration
-        # reviews 0013) finds them however old: the document's index cannot
-        # tell title words apart.
+        # "&" they are safe as raw syntax. The title's own stored words and
+        # their index (migration reviews 0023) find them however old: the
+        # document's index cannot tell title words apart.
         headline = SearchQuery(
             Slot("every_word", TextField()), search_type="raw", config=SEARCH_CONFIG
         )
-        titled = public.alias(title_words=SearchVector("title", config=SEARCH_CONFIG)).filter(
-            title_words=headline
-        )
+        titled = public.alias(title_words=stored_words("search_title")).filter(title_words=headline)
         if not only_words:
             # "A phrase" or -a word: the headline's words are not enough.
             # (Asked always, PostgreSQL intersected the title's matches with
@@ -269,10 +275,11 @@ def tier(phrase: bool, about: Q) -> Case:
     exact = SearchQuery(words, search_type="phrase", config="simple")
     stems = SearchQuery(words, search_type="phrase", config=SEARCH_CONFIG)
     every_word = SearchQuery(words, search_type="plain", config="simple")
-    headline = SearchVector("title", config="simple")
-    # The standfirst's and text's words as written, stored (migration
-    # reviews 0022): parsed here, they cost 107 ms for one common word.
-    text = RawSQL("search_exact", (), output_field=SearchVectorField())
+    # The headline's, standfirst's and text's words as written, stored
+    # (migrations reviews 0022, 0023): parsed here, the texts cost 107 ms
+    # for one common word, the headline 12 ms for two.
+    headline = stored_words("search_title_exact")
+    text = stored_words("search_exact")
     return Case(
         When(SearchVectorExact(headline, exact), then=TIERS["headline phrase"]),
         When(SearchVectorExact(headline, every_word), then=TIERS["exact"]),

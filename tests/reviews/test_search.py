@@ -363,6 +363,38 @@ class ReviewSearchTests(SearchSite):
         self.assertIn("Bitmap Index Scan on review_search_document", found.order_by().explain())
 
     @needs_postgresql
+    def test_the_headline_words_are_stored_kept_current_and_indexed(self):
+        self.headline.title = "Dolphins and gimbap"
+        self.headline.save()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT search_title::text, search_title_exact::text FROM reviews_review "
+                "WHERE id = %s",
+                [self.headline.pk],
+            )
+            stems, as_written = cursor.fetchone()
+            cursor.execute("SET LOCAL enable_seqscan = off")  # the table is tiny
+        self.assertEqual(stems, "'dolphin':1 'gimbap':3")
+        self.assertEqual(as_written, "'and':2 'dolphins':1 'gimbap':3")
+        found = Review.objects.alias(words=postgresql_search.stored_words("search_title")).filter(
+            words=SearchQuery("dolphins", config="english")
+        )
+        self.assertEqual(list(found), [self.headline])
+        self.assertIn("Bitmap Index Scan on review_search_title", found.order_by().explain())
+
+    @needs_postgresql
+    def test_what_search_reads_of_every_candidate_is_kept_in_the_row(self):
+        # Not moved out to the table's overflow storage, where each read of
+        # a candidate's document was a lookup of its own (migration 0023).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT attname, attstorage FROM pg_attribute "
+                "WHERE attrelid = 'reviews_review'::regclass "
+                "AND attname IN ('search_document', 'search_pairs') ORDER BY attname"
+            )
+            self.assertEqual(cursor.fetchall(), [("search_document", "m"), ("search_pairs", "m")])
+
+    @needs_postgresql
     def test_python_trigrams_agree_with_pg_trgm(self):
         pairs = [
             ("Shin Si-kyung", self.shin.search_names),
@@ -438,6 +470,16 @@ class RankingTests(TestCase):
         self.assertEqual(found[0], self.headline)
         self.assertEqual(set(found[1:3]), {self.in_body, self.running})
         self.assertEqual(found[3:], [self.about, self.runs_on])
+
+    def test_an_edited_headline_is_ranked_by_its_new_words(self):
+        edit = ReviewEdit(fields={"title": "Run on, and on: lunch hours"})
+        edit_review(review=self.runs_on, edit=edit, by=None, via="test")
+        found = self.reviews("Run On")
+        # Both headlines hold the phrase now; the newer first.
+        self.assertEqual(found[:2], [self.runs_on, self.headline])
+        edit = ReviewEdit(fields={"title": "Slowly"})
+        edit_review(review=self.headline, edit=edit, by=None, via="test")
+        self.assertEqual(self.reviews("Run On")[:2], [self.runs_on, self.in_body])
 
     def test_every_word_of_the_headline_in_another_order_counts_as_a_headline_match(self):
         self.assertEqual(self.reviews("slowly run")[0], self.headline)
