@@ -241,6 +241,17 @@ class NameRelevanceTests(SearchSite):
             self.assertEqual(results.characters[0].played_by, self.hyun)
         self.assertFindsFirst("Oh Mi-ju", self.mi_joo)
 
+    def test_a_character_no_one_plays_is_found_with_its_drama(self):
+        extra = make_character(self.run_on, "Seo Dan-ah")
+        results = search("Seo Dan-ah")
+        self.assertEqual(results.characters, [extra])
+        with self.assertNumQueries(0):
+            self.assertIsNone(results.characters[0].played_by)
+            self.assertEqual(results.characters[0].drama.title, self.run_on.title)
+        response = self.client.get("/search/", {"q": "Seo Dan-ah"})
+        self.assertContains(response, f'href="{extra.get_absolute_url()}"')
+        self.assertNotContains(response, "played by")
+
     def test_a_surname_finds_everyone_of_that_name_and_no_one_else(self):
         self.assertEqual(search("Kim").people, [self.kim_dm, self.kim])
 
