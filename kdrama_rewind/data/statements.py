@@ -12,13 +12,19 @@ a value that changes between runs must be a slot. A statement is built twice
 to be kept, and refused if the two differ outside their slots: that catches
 the current time ``published()`` adds by itself (a kept statement takes
 ``now`` as a slot: ``Review.objects.published(at=Slot(...))``).
+
+A statement's rows are tuples; :class:`Loaded` makes them into the model
+instances (with their related objects) a queryset would have made, so a page
+reading a kept statement shows the same objects as before.
 """
 
-from collections.abc import Callable, Hashable
+import functools
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import BooleanField, Expression, QuerySet
+from django.db.models import BooleanField, Expression, Model, QuerySet
 
 
 class Slot(Expression):
@@ -96,3 +102,98 @@ class Statement:
 def _comparable(compiled: tuple[str, list]) -> tuple[str, list]:
     sql, params = compiled
     return sql, [("slot", p.name) if isinstance(p, Slot) else p for p in params]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a queryset loads, as columns a kept statement can read
+    (``values_list(*loaded.columns())``) and make into the same instances
+    (:meth:`instance`): the model's fields its ``only()`` names, in the
+    model's order, and each related object's (``select_related()``, named
+    ``relation__field`` in ``only()``)."""
+
+    model: type[Model]
+    own: tuple[str, ...]
+    related: tuple[tuple[str, tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, queryset: QuerySet) -> "Loaded":
+        named, deferred = queryset.query.deferred_loading
+        if deferred or not named:
+            raise ValueError("a queryset read by a kept statement names its fields with only()")
+        model, related = queryset.model, {}
+        for name in named:
+            if "__" in name:
+                relation, field = name.split("__", 1)
+                if "__" in field:
+                    raise ValueError(f"{name}: one relation deep at most")
+                related.setdefault(relation, set()).add(field)
+        own = {name for name in named if "__" not in name}
+        own |= {model._meta.get_field(relation).attname for relation in related}
+        joined = []
+        for relation, fields in sorted(related.items()):
+            other = model._meta.get_field(relation).related_model
+            # ``from_db`` takes the values in the model's order of fields.
+            ordered = [f.attname for f in other._meta.concrete_fields if f.name in fields]
+            joined.append((relation, tuple(ordered)))
+        return cls(model, _in_model_order(model, own), tuple(joined))
+
+    def columns(self) -> list[str]:
+        joined = [f"{relation}__{field}" for relation, fields in self.related for field in fields]
+        return [*self.own, *joined]
+
+    def instance(self, using: str, row: Sequence) -> Model:
+        """The instance the row's first ``len(columns())`` values make,
+        converted as the ORM converts them (SQLite's times made aware)."""
+        row = [
+            _converted(value, converters, using)
+            for value, converters in zip(row, _converters(self, using), strict=False)
+        ]
+        obj = self.model.from_db(using, self.own, row[: len(self.own)])
+        position = len(self.own)
+        for relation, fields in self.related:
+            field = self.model._meta.get_field(relation)
+            values = row[position : position + len(fields)]
+            position += len(fields)
+            other = None
+            if (pk := getattr(obj, field.attname)) is not None:
+                model = field.related_model
+                other = model.from_db(using, [model._meta.pk.attname, *fields], [pk, *values])
+            setattr(obj, relation, other)
+        return obj
+
+
+@functools.cache
+def _converters(loaded: Loaded, using: str) -> list[tuple]:
+    """Each column's converters from the database's value to the field's,
+    as the ORM applies them."""
+    connection = connections[using]
+    fields = [loaded.model._meta.get_field(name) for name in loaded.own]
+    for relation, names in loaded.related:
+        other = loaded.model._meta.get_field(relation).related_model
+        fields += [other._meta.get_field(name) for name in names]
+    found = []
+    for field in fields:
+        column = field.cached_col
+        found.append(
+            (
+                column,
+                [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)],
+            )
+        )
+    return found
+
+
+def _converted(value, converters: tuple, using: str):
+    column, functions = converters
+    for convert in functions:
+        value = convert(value, column, connections[using])
+    return value
+
+
+def _in_model_order(model, attnames: set[str]) -> tuple[str, ...]:
+    return tuple(
+        f.attname
+        for f in model._meta.concrete_fields
+        if f.primary_key or f.attname in attnames or f.name in attnames
+    )

@@ -12,7 +12,6 @@ trigram index finds those at the project's threshold (``scored_name_groups``).
 """
 
 import re
-from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import (
@@ -38,7 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from kdrama_rewind.data.statements import AnyOf, Slot, Statement
+from kdrama_rewind.data.statements import AnyOf, Loaded, Slot, Statement
 
 from ..models import Review
 from . import text
@@ -103,82 +102,26 @@ def scored_names(queryset: QuerySet, query: str, key: str) -> list[tuple[object,
     there is a romanization key): building the query cost more than running
     it (1.3 ms of building for the characters with their dramas and actors,
     0.6 ms of running), and each search asks for three groups."""
-    shape = _NameShape.of(queryset, has_key=bool(key and key != query))
-    rows = NAMES.rows((shape,), using=queryset.db, query=query, key=key)
-    return [shape.instance(queryset.db, row) for row in rows]
+    if queryset.query.has_filters():
+        raise ValueError("a group of names searched is a whole table")
+    loaded = Loaded.of(queryset)
+    shape = (loaded, bool(key and key != query))
+    rows = NAMES.rows(shape, using=queryset.db, query=query, key=key)
+    return [(loaded.instance(queryset.db, row), row[-1]) for row in rows]
 
 
-@dataclass(frozen=True)
-class _NameShape:
-    """What the names statement of one group reads: the model's own fields
-    a result shows (the group's ``only()``), in the model's order, and those
-    of each related object it shows (its ``select_related()``)."""
-
-    model: type
-    own: tuple[str, ...]
-    related: tuple[tuple[str, tuple[str, ...]], ...]
-    has_key: bool
-
-    @classmethod
-    def of(cls, queryset: QuerySet, *, has_key: bool) -> "_NameShape":
-        if queryset.query.has_filters():
-            raise ValueError("a group of names searched is a whole table")
-        shown, deferred = queryset.query.deferred_loading
-        if deferred:
-            raise ValueError("a group of names says what it shows with only()")
-        model, related = queryset.model, {}
-        for name in sorted(shown):
-            if "__" in name:
-                relation, field = name.split("__", 1)
-                related.setdefault(relation, []).append(field)
-        own = {name for name in shown if "__" not in name}
-        own |= {model._meta.get_field(relation).attname for relation in related}
-        ordered = tuple(
-            f.attname for f in model._meta.concrete_fields if f.primary_key or f.attname in own
-        )
-        joined = []
-        for relation, fields in related.items():
-            other = model._meta.get_field(relation).related_model
-            # ``from_db`` takes values in the model's order of fields.
-            fields = [f.attname for f in other._meta.concrete_fields if f.attname in fields]
-            joined.append((relation, tuple(fields)))
-        return cls(model, ordered, tuple(joined), has_key)
-
-    def columns(self) -> list[str]:
-        joined = [f"{relation}__{field}" for relation, fields in self.related for field in fields]
-        return [*self.own, *joined]
-
-    def instance(self, using: str, row: tuple) -> tuple[object, float]:
-        """The result and its score, made from one row of the statement."""
-        *values, score = row
-        obj = self.model.from_db(using, self.own, values[: len(self.own)])
-        position = len(self.own)
-        for relation, fields in self.related:
-            field = self.model._meta.get_field(relation)
-            shown = values[position : position + len(fields)]
-            position += len(fields)
-            pk = getattr(obj, field.attname)
-            other = None
-            if pk is not None:
-                other_model = field.related_model
-                names = [other_model._meta.pk.attname, *fields]
-                other = other_model.from_db(using, names, [pk, *shown])
-            setattr(obj, relation, other)
-        return obj, score
-
-
-def _names_matching(shape: _NameShape) -> QuerySet:
+def _names_matching(loaded: Loaded, has_key: bool) -> QuerySet:
     query, key = Slot("query", TextField()), Slot("key", TextField())
     similar = TrigramStrictWordSimilar(F("search_names"), query)
     score = TrigramStrictWordSimilarity(query, "search_names")
-    if shape.has_key:
+    if has_key:
         similar |= TrigramStrictWordSimilar(F("search_names"), key)
         score = Greatest(score, TrigramStrictWordSimilarity(key, "search_names"))
     return (
-        shape.model.objects.filter(similar)
+        loaded.model.objects.filter(similar)
         .annotate(score=score)
-        .order_by("-score", *shape.model._meta.ordering)
-        .values_list(*shape.columns(), "score")[:NAMES_PER_GROUP]
+        .order_by("-score", *loaded.model._meta.ordering)
+        .values_list(*loaded.columns(), "score")[:NAMES_PER_GROUP]
     )
 
 

@@ -11,10 +11,10 @@ from django.db.models import DateTimeField, F, TextField
 from django.test import TestCase
 from django.utils import timezone
 
-from kdrama_rewind.data.statements import AnyOf, Slot, Statement
+from kdrama_rewind.data.statements import AnyOf, Loaded, Slot, Statement
 from reviews.models import Review
 from reviews.search import postgresql, search
-from tests.factories import make_review
+from tests.factories import make_column, make_review
 
 
 def titles_live_at(starts_with: bool):
@@ -89,3 +89,45 @@ class SearchRankingStatementTests(TestCase):
         self.assertEqual([r.title for r in winter.reviews], ["Winter Garden"])
         self.assertEqual([r.title for r in summer.reviews], ["Summer Scent"])
         self.assertEqual(built.call_count, 2)  # for the first search, compared
+
+
+class LoadedTests(TestCase):
+    """A kept statement's rows made into the instances the queryset makes."""
+
+    def cards(self):
+        loaded = Loaded.of(Review.objects.cards())
+        statement = Statement(lambda: Review.objects.order_by("pk").values_list(*loaded.columns()))
+        with self.assertNumQueries(1):
+            rows = statement.rows(())
+        return [loaded.instance("default", row) for row in rows]
+
+    def test_the_same_reviews_with_their_author_and_column(self):
+        column = make_column("Weekend Watch")
+        with_column = make_review("In a column", column=column)
+        alone = make_review("In no column", hero_alt="")
+        made = self.cards()
+        self.assertEqual([r.pk for r in made], [with_column.pk, alone.pk])
+        expected = list(Review.objects.cards().order_by("pk"))
+        with self.assertNumQueries(0):
+            for kept, queried in zip(made, expected, strict=True):
+                for name in ("title", "slug", "standfirst", "hero_alt", "published_at"):
+                    self.assertEqual(getattr(kept, name), getattr(queried, name))
+                self.assertEqual(kept.author.name, queried.author.name)
+                self.assertEqual(kept.author.slug, queried.author.slug)
+            self.assertEqual(made[0].column.name, "Weekend Watch")
+            self.assertIsNone(made[1].column)
+            # Times as the ORM gives them: aware, on SQLite too.
+            self.assertTrue(timezone.is_aware(made[0].published_at))
+
+    def test_what_it_did_not_load_is_loaded_when_asked(self):
+        review = make_review("Deferred", body="The whole body.")
+        (made,) = self.cards()
+        self.assertEqual(made.pk, review.pk)
+        with self.assertNumQueries(1):
+            self.assertEqual(made.body, "The whole body.")
+
+    def test_a_queryset_that_names_no_fields_is_refused(self):
+        with self.assertRaisesMessage(ValueError, "only()"):
+            Loaded.of(Review.objects.all())
+        with self.assertRaisesMessage(ValueError, "only()"):
+            Loaded.of(Review.objects.defer("body"))
