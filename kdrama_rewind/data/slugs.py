@@ -30,9 +30,13 @@ class AutoSlugMixin:
     slug_source = "name"
 
     def save(self, *args, **kwargs):
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
+    def fill_slug(self) -> None:
+        """Fill an empty slug now, as saving would (for what shows it first)."""
         if not self.slug:
             self.slug = self.unique_slug(slug_for(getattr(self, self.slug_source)) or "untitled")
-        super().save(*args, **kwargs)
 
     def unique_slug(self, base: str) -> str:
         limit = self._meta.get_field("slug").max_length

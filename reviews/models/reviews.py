@@ -60,6 +60,11 @@ CARD_FIELDS = (
     "author__slug",
     "column__name",
     "column__slug",
+    # Stored when the review is saved (``reviews.cards``): a list reads them
+    # rather than drawing each card; the fields above draw one without.
+    "card_html",
+    "card_html_in_column",
+    "card_drawn_from",
 )
 
 # The status half of ReviewQuerySet.published, for partial indexes.
@@ -277,6 +282,30 @@ class Review(AutoSlugMixin, ChecksInOneQuery, models.Model):
         help_text="What the page shows of the review's dramas, featured people, tags, pull "
         "quotes and corrections, as they were when it or one of them was last saved "
         "(reviews.page_facts).",
+    )
+    card_html = models.TextField(
+        "card",
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The review as a card in a list, with its column's name (reviews.cards). "
+        "Filled on save.",
+    )
+    card_html_in_column = models.TextField(
+        "card in its column's list",
+        blank=True,
+        default="",
+        editable=False,
+        help_text="The card in its column's own list (reviews.cards). Filled on save.",
+    )
+    card_drawn_from = models.CharField(
+        "what the cards were drawn from",
+        max_length=32,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="A digest of what the stored cards show: a list draws a card afresh where "
+        "the review's no longer gives it (reviews.cards.drawn_from).",
     )
 
     objects = ReviewQuerySet.as_manager()

@@ -10,13 +10,17 @@ up to date when either changes.
   is saved (:func:`connect`, in the same transaction as that save: a
   failure rolls both back, so a stored body never disagrees with what it
   names).
+- The review as a card in lists (``reviews.cards``): drawn when an edit
+  changes what a card shows (:func:`edit_drawing`, before the edit writes),
+  and for every review of an author or column whose name changes, or of a
+  column deleted (:func:`connect`).
 - Its “Up Next” list and the lists it appears in
   (``reviews.services.up_next``): made again when the review's status,
   publish time, dramas, people, tags, column or pinned picks change, and
   when a name a reason shows is changed.
 
 ``manage.py regenerate_reviews`` makes everything again, after a change to
-the renderer or the ranking.
+the renderer, the cards or the ranking.
 """
 
 from collections.abc import Callable, Iterable, Iterator
@@ -26,11 +30,12 @@ from dataclasses import dataclass, replace
 
 from django.apps import apps as django_apps
 from django.db.models import Prefetch, Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from people.models import Person
+from people.models import Author, Person
 
-from ..models import Character, Correction, Drama, Quote, Review, Tag, TaggedReview
+from ..cards import CARD_FIELDS, stored_cards
+from ..models import Character, Column, Correction, Drama, Quote, Review, Tag, TaggedReview
 from ..page_facts import collect
 from ..rendering import render_body
 from ..up_next import Signal
@@ -158,6 +163,48 @@ RANKED_BY = frozenset(
 )
 
 
+# What an edit must change (snapshot keys) for the review's cards to be
+# drawn again.
+DRAWN_FROM = frozenset(
+    {
+        "title",
+        "slug",
+        "standfirst",
+        "hero_image",
+        "hero_alt",
+        "hero_focus",
+        "author",
+        "column",
+        "published_at",
+    }
+)
+
+
+def edit_drawing(review: Review, changed: set[str] | None) -> None:
+    """Before an edit writes the review: its cards drawn again, if the edit
+    changes what they show, to be written with it."""
+    if _touches(changed, DRAWN_FROM):
+        draw_into(review)
+
+
+def draw_into(review: Review) -> Review:
+    """Set the review's stored cards (unsaved). A new review's slug is made
+    first: its cards link to it."""
+    review.fill_slug()
+    for name, html in stored_cards(review).items():
+        setattr(review, name, html)
+    return review
+
+
+def refresh_cards(*, review_ids: Iterable[int]) -> int:
+    """Draw and store the cards of these reviews; returns how many."""
+    reviews = list(Review.objects.filter(pk__in=list(review_ids)).cards().order_by("pk"))
+    for review in reviews:
+        draw_into(review)
+    Review.objects.bulk_update(reviews, CARD_FIELDS, batch_size=BATCH)
+    return len(reviews)
+
+
 def edit_started(stored: Review | None, changed: set[str] | None) -> Ranking | None:
     """Before an edit writes: what ranks the review as stored, if the edit
     can change it. ``changed``: the snapshot keys the edit changes (None: a
@@ -190,7 +237,7 @@ def _touches(changed: set[str] | None, keys: frozenset[str]) -> bool:
 def refresh_review(review: Review) -> None:
     """Everything derived from one review, as if it had just been saved
     through the editing service (for data written another way)."""
-    Review.objects.bulk_update([render_into(review)], DERIVED_FIELDS)
+    Review.objects.bulk_update([draw_into(render_into(review))], [*DERIVED_FIELDS, *CARD_FIELDS])
     refresh_up_next_around(review=review)
 
 
@@ -303,6 +350,41 @@ _tagging_changed = _facts_changed(lambda link: link.content_object_id)
 _correction_changed = _facts_changed(lambda correction: correction.review_id)
 
 
+# ------------------------------------------- names a card shows
+
+
+def _name_changing(sender, instance, raw=False, **kwargs):
+    """Before an author or column is saved: whether its name changes."""
+    if raw or instance.pk is None:
+        instance._card_name_changed = False
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+    instance._card_name_changed = before is not None and before != instance.name
+
+
+def _name_changed(sender, instance, created, raw=False, **kwargs):
+    if not created and not raw and getattr(instance, "_card_name_changed", False):
+        _redraw_cards_of(sender, instance.pk)
+
+
+def _column_deleting(sender, instance, **kwargs):
+    # Its reviews are left without a column (SET_NULL) by an UPDATE that
+    # sends no signal of theirs.
+    instance._card_reviews = list(instance.reviews.values_list("pk", flat=True))
+
+
+def _column_deleted(sender, instance, **kwargs):
+    for start in range(0, len(ids := getattr(instance, "_card_reviews", [])), BATCH):
+        refresh_cards(review_ids=ids[start : start + BATCH])
+
+
+def _redraw_cards_of(model, pk: int) -> None:
+    relation = "author" if model is Author else "column"
+    ids = list(Review.objects.filter(**{relation: pk}).order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        refresh_cards(review_ids=ids[start : start + BATCH])
+
+
 def connect() -> None:
     """Follow saves and deletions of what reviews show (from
     ``ReviewsConfig.ready``: ``people`` cannot call into ``reviews``), and
@@ -315,6 +397,12 @@ def connect() -> None:
         post_delete.connect(_deleted, sender=model, dispatch_uid=uid)
     for through in (Review.dramas.through, Review.featured_people.through, Review.quotes.through):
         m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"derived-{through}")
+    for model in (Author, Column):
+        uid = f"cards-{model.__name__}"
+        pre_save.connect(_name_changing, sender=model, dispatch_uid=uid)
+        post_save.connect(_name_changed, sender=model, dispatch_uid=uid)
+    pre_delete.connect(_column_deleting, sender=Column, dispatch_uid="cards-Column")
+    post_delete.connect(_column_deleted, sender=Column, dispatch_uid="cards-Column")
     for model, receiver in ((TaggedReview, _tagging_changed), (Correction, _correction_changed)):
         uid = f"derived-{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=uid)
@@ -327,6 +415,15 @@ def regenerate_bodies(
     """Every review's stored body and facts, ``BATCH`` at a time; ``progress``
     hears how many are done (of how many) after each batch."""
     return _every_review(refresh_bodies, progress=progress, apps=apps)
+
+
+def regenerate_cards(*, progress: Callable[[int, int], None] = lambda done, total: None) -> int:
+    """Every review's stored cards, ``BATCH`` at a time."""
+    return _every_review(
+        lambda review_ids, apps: refresh_cards(review_ids=review_ids),
+        progress=progress,
+        apps=django_apps,
+    )
 
 
 def regenerate_facts(

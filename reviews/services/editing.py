@@ -317,6 +317,7 @@ class _Edit:
             # (an image stored before crops existed, or one a race removed).
             make_crops(wanted, self.written)
         ranking = derived.edit_started(stored, changed)
+        derived.edit_drawing(wanted, changed)
         wanted.save()
         review = wanted
         edit = self.edit

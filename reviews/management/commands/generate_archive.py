@@ -22,7 +22,7 @@ from kdrama_rewind.media.images import RenditionImageFieldFile
 from people.models import Author, Person
 from people.romanization import search_names
 from reviews.models import Character, Column, Drama, Quote, Review, Tag, TaggedReview
-from reviews.services.derived import refresh_bodies
+from reviews.services.derived import refresh_bodies, refresh_cards
 from reviews.services.up_next import refresh_up_next
 
 PREFIX = "synthetic-"
@@ -288,6 +288,7 @@ class Command(BaseCommand):
         pks = [review.pk for review in reviews]
         for label, refresh, size in (
             ("bodies", refresh_bodies, 200),
+            ("cards", refresh_cards, 200),
             ("up next", refresh_up_next, 500),
         ):
             progress = Progress(self.stdout, label, len(pks))

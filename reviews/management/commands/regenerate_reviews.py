@@ -1,29 +1,38 @@
 """Make every review's derived data again: after a change to the body
-renderer (Markdown, sanitizing, mention links, pull quotes) or to the
-“Up Next” ranking. Batches keep memory flat at any archive size."""
+renderer (Markdown, sanitizing, mention links, pull quotes), to the cards
+(``reviews.cards``: their drawing, the media storage's address, the time
+zone) or to the “Up Next” ranking. Batches keep memory flat at any archive
+size."""
 
 from django.core.management.base import BaseCommand
 
-from reviews.services.derived import regenerate_bodies
+from reviews.services.derived import regenerate_bodies, regenerate_cards
 from reviews.services.up_next import rebuild_up_next
 
 from .generate_archive import Progress
 
 
 class Command(BaseCommand):
-    help = "Render every review's body again and rebuild every “Up Next” list."
+    help = (
+        "Render every review's body again, draw every card again and rebuild every “Up Next” list."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--bodies", action="store_true", help="Only the bodies (HTML, word count, search)."
         )
+        parser.add_argument(
+            "--cards", action="store_true", help="Only the cards lists show (reviews.cards)."
+        )
         parser.add_argument("--up-next", action="store_true", help="Only the “Up Next” lists.")
 
     def handle(self, *args, **options):
-        both = not options["bodies"] and not options["up_next"]
-        if both or options["bodies"]:
+        every = not any(options[name] for name in ("bodies", "cards", "up_next"))
+        if every or options["bodies"]:
             self.run("bodies", regenerate_bodies)
-        if both or options["up_next"]:
+        if every or options["cards"]:
+            self.run("cards", regenerate_cards)
+        if every or options["up_next"]:
             self.run("up next", rebuild_up_next)
 
     def run(self, label, regenerate):
