@@ -98,14 +98,25 @@ def drawn_from(review) -> str:
         published.astimezone(UTC).isoformat() if published else None,
         review.author.name,
         column.name if column is not None else None,
-        # Where the images and the page are served, and in which time zone.
+        *_served(),
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+def _served() -> tuple:
+    """Where a card's images and page are served, and in which time zone
+    (the media storage's address, never its keys)."""
+    storage = settings.STORAGES.get("default", {})
+    options = storage.get("OPTIONS", {})
+    return (
+        storage.get("BACKEND"),
+        options.get("custom_domain"),
+        options.get("url_protocol"),
         settings.MEDIA_URL,
-        repr(settings.STORAGES.get("default")),
         get_script_prefix(),
         settings.TIME_ZONE,
         settings.LANGUAGE_CODE,
     )
-    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
 
 
 def at_level(html: str, level: int) -> str:
