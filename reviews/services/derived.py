@@ -374,13 +374,17 @@ def _column_deleting(sender, instance, **kwargs):
 
 
 def _column_deleted(sender, instance, **kwargs):
-    for start in range(0, len(ids := getattr(instance, "_card_reviews", [])), BATCH):
-        refresh_cards(review_ids=ids[start : start + BATCH])
+    _redraw(getattr(instance, "_card_reviews", []))
 
 
 def _redraw_cards_of(model, pk: int) -> None:
     relation = "author" if model is Author else "column"
-    ids = list(Review.objects.filter(**{relation: pk}).order_by("pk").values_list("pk", flat=True))
+    _redraw(Review.objects.filter(**{relation: pk}).order_by("pk").values_list("pk", flat=True))
+
+
+def _redraw(review_ids) -> None:
+    """Draw these reviews' cards again, ``BATCH`` at a time."""
+    ids = list(review_ids)
     for start in range(0, len(ids), BATCH):
         refresh_cards(review_ids=ids[start : start + BATCH])
 
