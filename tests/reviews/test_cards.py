@@ -72,6 +72,14 @@ class StoredCardsTests(TestCase):
             via="a test",
         )
 
+    def edit_hero(self):
+        edit_review(
+            review=Review.objects.get(pk=self.review.pk),
+            edit=ReviewEdit(fields={"hero_alt": "Two runners at dusk"}, hero=image_upload()),
+            by=self.editor,
+            via="a test",
+        )
+
     def test_lists_show_the_stored_card(self):
         # A stored card that a fresh drawing would not give, with the digest
         # of what the review shows: the list shows it as stored.
@@ -105,12 +113,7 @@ class StoredCardsTests(TestCase):
                 self.assertContains(self.client.get("/reviews/"), shown)
 
     def test_a_new_hero_and_its_focal_point(self):
-        edit_review(
-            review=Review.objects.get(pk=self.review.pk),
-            edit=ReviewEdit(fields={"hero_alt": "Two runners at dusk"}, hero=image_upload()),
-            by=self.editor,
-            via="a test",
-        )
+        self.edit_hero()
         review = self.assertFresh(self.review.pk)
         self.assertIn(".wide-50-50.", review.card_html)
         self.edit(hero_focus_x=10, hero_focus_y=40)
@@ -145,12 +148,7 @@ class StoredCardsTests(TestCase):
         self.assertContains(self.client.get("/reviews/"), "Renamed By Hand ·")
 
     def test_moving_the_media_storage_draws_cards_afresh(self):
-        edit_review(
-            review=Review.objects.get(pk=self.review.pk),
-            edit=ReviewEdit(fields={"hero_alt": "Two runners at dusk"}, hero=image_upload()),
-            by=self.editor,
-            via="a test",
-        )
+        self.edit_hero()
         with override_settings(MEDIA_URL="https://media.example.org/"):
             page = self.client.get("/reviews/").content.decode()
         self.assertIn('src="https://media.example.org/crops/', page)
