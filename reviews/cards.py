@@ -10,7 +10,8 @@ with the column's name taken off the start of the headline), both with a
 level-2 heading; :func:`card_html` gives another level by changing the
 heading's tag. They are drawn again when an edit changes what they show
 (``reviews.services.derived``), when the author's or the column's name
-changes or the column is deleted, and for every review by
+changes or the column is deleted (the newest reviews at once, the rest by a
+task), and for every review by
 ``manage.py regenerate_reviews --cards`` (after a change here).
 
 Stored cards are never trusted blindly: each review keeps, beside its cards,

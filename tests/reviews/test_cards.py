@@ -3,9 +3,12 @@ show the stored card where it was drawn from what the review shows now, and
 a fresh drawing where it was not, whatever wrote the review."""
 
 import io
+from datetime import timedelta
+from unittest import mock
 
 from django.core.management import call_command
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from reviews.cards import CARD_FIELDS, at_level, draw_card, drawn_from
 from reviews.models import Review
@@ -129,6 +132,31 @@ class StoredCardsTests(TestCase):
         self.column.save()
         self.assertIn("Weekend Rewatch</p>", self.assertFresh(self.review.pk).card_html)
         self.assertContains(self.client.get("/reviews/"), "Weekend Rewatch</p>")
+
+    def test_many_reviews_are_drawn_partly_at_once_and_the_rest_by_tasks(self):
+        now = timezone.now()
+        older = [
+            make_review(f"Older {i}", author=self.author, published_at=now - timedelta(days=i + 2))
+            for i in range(3)
+        ]
+        with (
+            mock.patch("reviews.services.derived.AT_ONCE", 1),
+            mock.patch("reviews.services.derived.TASK_BATCH", 2),
+            self.captureOnCommitCallbacks() as queued,
+        ):
+            self.author.name = "Mina Park-Lee"
+            self.author.save()
+        self.assertIn("Mina Park-Lee ·", self.assertFresh(self.review.pk).card_html)  # the newest
+        waiting = card_of(older[0].pk)
+        self.assertNotEqual(waiting.card_drawn_from, drawn_from(waiting))
+        # Until the tasks run, lists draw those cards with the new name.
+        page = self.client.get("/reviews/")
+        self.assertContains(page, "Mina Park-Lee ·", count=4)
+        self.assertNotContains(page, "Mina Park ·")
+        for run in queued:  # the tasks (and the cache's own), after the commit
+            run()
+        for review in older:
+            self.assertIn("Mina Park-Lee ·", self.assertFresh(review.pk).card_html)
 
     def test_deleting_the_column_draws_its_reviews_without_it(self):
         self.column.delete()
