@@ -18,7 +18,7 @@ Stored cards are never trusted blindly: each review keeps, beside its cards,
 a digest of what they were drawn from (:func:`drawn_from`: the fields and
 names a card shows, where media and pages are served, the time zone, and
 ``DRAWING``). A list computes it again from the row it reads anyway (about
-4 µs a card) and draws the card afresh where it differs, so a review written
+9 µs a card) and draws the card afresh where it differs, so a review written
 another way (a plain ``save()``, SQL by hand), a renamed author whose
 reviews are not yet drawn again, or a moved media storage shows what a
 fresh drawing shows. A card with a reason (Up Next) is always drawn."""

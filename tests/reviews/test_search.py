@@ -351,17 +351,22 @@ class ReviewSearchTests(SearchSite):
         self.assertEqual(self.reviews('"quiet heart"'), [self.headline])
         self.assertEqual(self.reviews('"heart quiet"'), [])
 
-    @needs_postgresql
-    def test_the_stored_document_is_weighted_kept_current_and_indexed(self):
+    def retitled_and_read(self, *columns: str) -> tuple:
+        """Give the headline review a new headline, and read ``columns`` as
+        PostgreSQL stored them; then plan without sequential scans (the
+        table is tiny)."""
         self.headline.title = "Dolphins and gimbap"
         self.headline.save()
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT search_document::text FROM reviews_review WHERE id = %s",
-                [self.headline.pk],
-            )
-            document = cursor.fetchone()[0]
-            cursor.execute("SET LOCAL enable_seqscan = off")  # the table is tiny
+            listed = ", ".join(f"{column}::text" for column in columns)
+            cursor.execute(f"SELECT {listed} FROM reviews_review WHERE id = %s", [self.headline.pk])
+            stored = cursor.fetchone()
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return stored
+
+    @needs_postgresql
+    def test_the_stored_document_is_weighted_kept_current_and_indexed(self):
+        (document,) = self.retitled_and_read("search_document")
         self.assertRegex(document, r"'dolphin':\d+A")  # headline
         self.assertRegex(document, r"'heart':\d+B")  # standfirst
         self.assertRegex(document, r"'work':\d+C")  # body
@@ -375,16 +380,7 @@ class ReviewSearchTests(SearchSite):
 
     @needs_postgresql
     def test_the_headline_words_are_stored_kept_current_and_indexed(self):
-        self.headline.title = "Dolphins and gimbap"
-        self.headline.save()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT search_title::text, search_title_exact::text FROM reviews_review "
-                "WHERE id = %s",
-                [self.headline.pk],
-            )
-            stems, as_written = cursor.fetchone()
-            cursor.execute("SET LOCAL enable_seqscan = off")  # the table is tiny
+        stems, as_written = self.retitled_and_read("search_title", "search_title_exact")
         self.assertEqual(stems, "'dolphin':1 'gimbap':3")
         self.assertEqual(as_written, "'and':2 'dolphins':1 'gimbap':3")
         found = Review.objects.alias(words=postgresql_search.stored_words("search_title")).filter(
