@@ -15,14 +15,14 @@ import functools
 from dataclasses import dataclass
 
 from django.db import router
-from django.db.models import DateTimeField, IntegerField, Subquery
+from django.db.models import DateTimeField, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import ListView
 
 from kdrama_rewind.caching.pages import PublicFragmentsMixin, remembered
-from kdrama_rewind.data.statements import Loaded, Slot, Statement
+from kdrama_rewind.data.statements import Loaded, Slot, Statement, numbered, numbered_values
 from kdrama_rewind.web.pagination import ForgivingPaginationMixin
 from kdrama_rewind.web.structured_data import website_graph
 
@@ -99,7 +99,7 @@ class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
                 ids.append(pk)
         picked = dict(list(picked.items())[:COLUMN_SECTIONS])
         wanted = [pk for ids in picked.values() for pk in ids]
-        found = _cards(CARDS_OF, (len(wanted),), **_slots("id", wanted)) if wanted else []
+        found = _cards(CARDS_OF, (len(wanted),), **numbered_values("id", wanted)) if wanted else []
         cards = {review.pk: review for review in found}
         sections = []
         for ids in picked.values():
@@ -128,7 +128,7 @@ class FirstPageOfLatest:
         if isinstance(key, slice) and not key.start and key.step is None and key.stop:
             if key.stop <= LATEST_FROM_STATEMENT:
                 shape = (len(self.shown), key.stop)
-                return _cards(LATEST, shape, **_slots("shown", self.shown))
+                return _cards(LATEST, shape, **numbered_values("shown", self.shown))
         return self.reviews[key]
 
 
@@ -153,10 +153,6 @@ def _live():
     return Review.objects.published(at=Slot("now", DateTimeField()))
 
 
-def _ids(name: str, count: int) -> list[Slot]:
-    return [Slot(f"{name}{i}", IntegerField()) for i in range(count)]
-
-
 def _featured_cards():
     featured = Column.objects.filter(is_featured=True).values("pk")[:1]
     return (
@@ -177,13 +173,13 @@ def _recent_in_columns():
 
 
 def _cards_of(count: int):
-    return _live().filter(pk__in=_ids("id", count)).values_list(*_card_columns().columns())
+    return _live().filter(pk__in=numbered("id", count)).values_list(*_card_columns().columns())
 
 
 def _latest_cards(shown: int, size: int):
     reviews = _live()
     if shown:
-        reviews = reviews.exclude(pk__in=_ids("shown", shown))
+        reviews = reviews.exclude(pk__in=numbered("shown", shown))
     return reviews.newest_first().values_list(*_card_columns().columns())[:size]
 
 
@@ -203,10 +199,6 @@ def _cards(statement: Statement, shape: tuple = (), **ids: int) -> list[Review]:
     using, loaded = _reading(), _card_columns()
     rows = statement.rows(shape, using=using, now=timezone.now(), **ids)
     return [loaded.instance(using, row) for row in rows]
-
-
-def _slots(name: str, ids: list[int]) -> dict[str, int]:
-    return {f"{name}{i}": pk for i, pk in enumerate(ids)}
 
 
 @dataclass(frozen=True)

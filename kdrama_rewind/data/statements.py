@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import BooleanField, Expression, Model, QuerySet
+from django.db.models import BooleanField, Expression, IntegerField, Model, QuerySet
 
 
 class Slot(Expression):
@@ -39,6 +39,17 @@ class Slot(Expression):
 
     def as_sql(self, compiler, connection):
         return "%s", [self]
+
+
+def numbered(name: str, count: int) -> list[Slot]:
+    """``count`` integer slots, ``name0``…: a list of ids of a known length
+    (``pk__in`` takes a placeholder per item), its length part of the shape."""
+    return [Slot(f"{name}{i}", IntegerField()) for i in range(count)]
+
+
+def numbered_values(name: str, values: Sequence) -> dict[str, object]:
+    """The values of :func:`numbered` slots, by their names."""
+    return {f"{name}{i}": value for i, value in enumerate(values)}
 
 
 class AnyOf(Expression):

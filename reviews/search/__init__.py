@@ -32,13 +32,17 @@ the text readers may see outside the page: a body's spoilers are not in its
 everything and add only <mark>.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, router
+from django.db.models import DateTimeField, QuerySet
+from django.utils import timezone
 
 from kdrama_rewind.caching.pages import remembered
 from kdrama_rewind.data.plans import planned_for_their_values
+from kdrama_rewind.data.statements import Loaded, Slot, Statement, numbered, numbered_values
 from people.models import Person
 from people.romanization import romanization_key
 
@@ -106,16 +110,38 @@ def _name_groups(query: str) -> dict[str, list]:
 def _about(dramas: list[Drama], people: list[Person]) -> list[int]:
     """The reviews about the dramas and people found, as ids: one query, and
     a list the review query can combine with the full-text index."""
+    if not dramas and not people:
+        return []
+    shape = (len(dramas), len(people))
+    ids = {
+        **numbered_values("drama", [drama.pk for drama in dramas]),
+        **numbered_values("person", [person.pk for person in people]),
+    }
+    rows = ABOUT.rows(shape, using=router.db_for_read(Review), **ids)
+    return sorted(pk for (pk,) in rows)
+
+
+def _reviews_about(dramas: int, people: int) -> QuerySet:
+    """The ids of the reviews about ``dramas`` dramas and ``people`` people
+    (``ABOUT``), each id a slot."""
     about = []
     if dramas:
-        about.append(Review.dramas.through.objects.filter(drama__in=dramas).values("review_id"))
+        through = Review.dramas.through
+        about.append(
+            through.objects.filter(drama__pk__in=numbered("drama", dramas)).values("review_id")
+        )
     if people:
         through = Review.featured_people.through
-        about.append(through.objects.filter(person__in=people).values("review_id"))
-    if not about:
-        return []
+        about.append(
+            through.objects.filter(person__pk__in=numbered("person", people)).values("review_id")
+        )
     first, *others = about
-    return sorted(first.union(*others).values_list("review_id", flat=True))
+    return first.union(*others).values_list("review_id")
+
+
+# Kept, like the names: building it cost more than running it (at most
+# ``NAMES_PER_GROUP`` of each, so a few dozen shapes).
+ABOUT = Statement(_reviews_about)
 
 
 def _names_and_about(query: str) -> tuple[dict[str, list], list[int]]:
@@ -164,16 +190,32 @@ SEARCH_RESULT_FIELDS = (
 )
 
 
+@functools.cache
+def _result_columns() -> Loaded:
+    return Loaded.of(Review.objects.select_related("author", "column").only(*SEARCH_RESULT_FIELDS))
+
+
+def _results_of(count: int) -> QuerySet:
+    """The public reviews of ``count`` ids (``RESULTS_OF``), as a result shows them."""
+    public = Review.objects.published(at=Slot("now", DateTimeField()))
+    return public.filter(pk__in=numbered("id", count)).values_list(*_result_columns().columns())
+
+
+# Kept: building the query cost more than running it (a page of ids).
+RESULTS_OF = Statement(_results_of)
+
+
 def _page(ranked: list[int], page) -> Page:
     page_obj = Paginator(ranked, REVIEWS_PER_PAGE).get_page(page)
-    found = (
-        Review.objects.published()
-        .select_related("author", "column")
-        # What a result shows: its headline, a snippet, the byline and date.
-        .only(*SEARCH_RESULT_FIELDS)
-        .in_bulk(page_obj.object_list)
-    )
-    page_obj.object_list = [found[pk] for pk in page_obj.object_list if pk in found]
+    ids = list(page_obj.object_list)
+    found = {}
+    if ids:
+        using, loaded = router.db_for_read(Review), _result_columns()
+        rows = RESULTS_OF.rows(
+            (len(ids),), using=using, now=timezone.now(), **numbered_values("id", ids)
+        )
+        found = {review.pk: review for review in (loaded.instance(using, row) for row in rows)}
+    page_obj.object_list = [found[pk] for pk in ids if pk in found]
     return page_obj
 
 
