@@ -11,7 +11,6 @@ queries took about 3 ms a request, more than running them, and the page
 reads the same rows into the same reviews (with their author and column)
 as the querysets did."""
 
-import functools
 from dataclasses import dataclass
 
 from django.db import router
@@ -22,11 +21,12 @@ from django.utils.functional import cached_property
 from django.views.generic import ListView
 
 from kdrama_rewind.caching.pages import PublicFragmentsMixin, remembered
-from kdrama_rewind.data.statements import Loaded, Slot, Statement, numbered, numbered_values
+from kdrama_rewind.data.statements import Slot, Statement, numbered, numbered_values
 from kdrama_rewind.web.pagination import ForgivingPaginationMixin
 from kdrama_rewind.web.structured_data import website_graph
 
 from .models import Column, Review
+from .models.reviews import card_columns
 
 
 class FrontPageView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
@@ -144,11 +144,6 @@ COLUMN_SECTION_WINDOW = 40
 LATEST_FROM_STATEMENT = 2 * FrontPageView.paginate_by
 
 
-@functools.cache
-def _card_columns() -> Loaded:
-    return Loaded.of(Review.objects.cards())
-
-
 def _live():
     return Review.objects.published(at=Slot("now", DateTimeField()))
 
@@ -159,7 +154,7 @@ def _featured_cards():
         _live()
         .filter(column=Subquery(featured))
         .newest_first()
-        .values_list(*_card_columns().columns())[: 1 + FEATURED_MORE]
+        .values_list(*card_columns().columns())[: 1 + FEATURED_MORE]
     )
 
 
@@ -173,14 +168,14 @@ def _recent_in_columns():
 
 
 def _cards_of(count: int):
-    return _live().filter(pk__in=numbered("id", count)).values_list(*_card_columns().columns())
+    return _live().filter(pk__in=numbered("id", count)).values_list(*card_columns().columns())
 
 
 def _latest_cards(shown: int, size: int):
     reviews = _live()
     if shown:
         reviews = reviews.exclude(pk__in=numbered("shown", shown))
-    return reviews.newest_first().values_list(*_card_columns().columns())[:size]
+    return reviews.newest_first().values_list(*card_columns().columns())[:size]
 
 
 FEATURED = Statement(_featured_cards)
@@ -196,7 +191,7 @@ def _reading() -> str:
 def _cards(statement: Statement, shape: tuple = (), **ids: int) -> list[Review]:
     """The reviews ``statement`` finds now, made as ``cards()`` makes them;
     ``ids`` fill its id slots (``id0``…, ``shown0``…)."""
-    using, loaded = _reading(), _card_columns()
+    using, loaded = _reading(), card_columns()
     rows = statement.rows(shape, using=using, now=timezone.now(), **ids)
     return [loaded.instance(using, row) for row in rows]
 

@@ -19,11 +19,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import router
+from django.db.models import DateTimeField, IntegerField
 from django.utils import timezone
 
+from kdrama_rewind.data.statements import Slot, Statement
+
 from .models import Review, UpNextEntry
-from .models.reviews import CARD_FIELDS
-from .status import live_q
+from .models.reviews import card_columns
 
 Kind = UpNextEntry.Kind
 WEIGHTS = {Kind.DRAMA: 8, Kind.PERSON: 4, Kind.TAG: 2, Kind.COLUMN: 1}
@@ -93,18 +96,29 @@ def rank(
     return kept
 
 
+def _live_candidates(limit: int):
+    """The review's first ``limit`` stored candidates that are live now, as
+    cards, with how each was found (``LIVE_CANDIDATES``)."""
+    return (
+        Review.objects.published(at=Slot("now", DateTimeField()))
+        .filter(offered_in__review=Slot("review", IntegerField()))
+        .order_by("offered_in__position")
+        .values_list(*card_columns().columns(), "offered_in__kind", "offered_in__reason")[:limit]
+    )
+
+
+# Kept: building the query (the candidates with their authors and columns)
+# cost more than running it.
+LIVE_CANDIDATES = Statement(_live_candidates)
+
+
 def up_next_for(review: Review, *, limit: int = SHOWN) -> list[UpNextPick]:
     """Up to ``limit`` of the review's stored candidates that are live now:
     one query, which reads only what their cards show."""
-    entries = (
-        # Review.objects.published(), on the candidate joined for its card.
-        UpNextEntry.objects.filter(live_q(timezone.now(), "candidate__"), review_id=review.pk)
-        .select_related("candidate__author", "candidate__column")
-        .only("kind", "reason", "candidate", *(f"candidate__{name}" for name in CARD_FIELDS))
-        .order_by("position")[:limit]
-    )
+    using, loaded = router.db_for_read(Review), card_columns()
+    rows = LIVE_CANDIDATES.rows((limit,), using=using, now=timezone.now(), review=review.pk)
     column = review.column.name if review.column_id else ""
     return [
-        UpNextPick(e.candidate, f"More {column}" if e.kind == Kind.COLUMN else e.reason)
-        for e in entries
+        UpNextPick(loaded.instance(using, row), f"More {column}" if kind == Kind.COLUMN else reason)
+        for *row, kind, reason in rows
     ]

@@ -24,7 +24,7 @@ from .models import (
     Tag,
 )
 from .page_facts import Shown
-from .review_page import ReviewPage
+from .review_page import NOT_ON_THE_PAGE, ReviewPage, public_review
 from .search import search
 from .sitemaps import news_items
 from .social import card_digest, card_url, ensure_card
@@ -46,11 +46,7 @@ class ReviewDetailView(DetailView):
 
     def get_queryset(self):
         # The page shows the body as stored on save, never the Markdown.
-        return (
-            self.visible_reviews()
-            .select_related("author", "column")
-            .defer("body", "search_text", "name_checks_dismissed")
-        )
+        return self.visible_reviews().select_related("author", "column").defer(*NOT_ON_THE_PAGE)
 
     def get_object(self, queryset=None):
         if self.request.user.has_perm("reviews.view_review"):
@@ -64,8 +60,7 @@ class ReviewDetailView(DetailView):
 
     def public_review(self, slug: str) -> Review | None:
         depends_on(address_key(slug))
-        # The slug is unique: the query needs no ordering.
-        review = next(iter(self.get_queryset().filter(slug=slug).order_by()[:1]), None)
+        review = public_review(slug)
         if review is not None:
             # Its stored body and facts name these: a change to any of them
             # stores them again, and the review kept here is stale too.

@@ -1,3 +1,4 @@
+import functools
 import math
 from datetime import datetime
 
@@ -11,6 +12,7 @@ from taggit.managers import TaggableManager
 
 from kdrama_rewind.data.constraints import ChecksInOneQuery, image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin
+from kdrama_rewind.data.statements import Loaded
 from kdrama_rewind.media.images import RenditionImageField
 from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
@@ -434,3 +436,10 @@ class Review(AutoSlugMixin, ChecksInOneQuery, models.Model):
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.word_count / settings.READING_WORDS_PER_MINUTE))
+
+
+@functools.cache
+def card_columns() -> Loaded:
+    """What ``cards()`` reads, as the columns a kept statement reads and makes
+    into the same reviews (``kdrama_rewind.data.statements``)."""
+    return Loaded.of(Review.objects.cards())
