@@ -78,10 +78,14 @@ class AnyOf(Expression):
 
 class Statement:
     """``build(*shape)`` returns the queryset of one shape, with slots for
-    its values; :meth:`rows` runs it with ``values`` for the slots."""
+    its values; :meth:`rows` runs it with ``values`` for the slots. With
+    ``around``, the queryset's SQL is run in its place there (``{query}``):
+    for what the ORM cannot say, such as one number less a count of rows."""
 
-    def __init__(self, build: Callable[..., QuerySet]):
-        self.build = build
+    def __init__(self, build: Callable[..., QuerySet], *, around: str = "{query}"):
+        if around.count("{query}") != 1:
+            raise ValueError("around holds the query once, as {query}")
+        self.build, self.around = build, around
         self.kept: dict[tuple, tuple[str, list]] = {}
 
     def compiled(self, shape: tuple[Hashable, ...], using: str) -> tuple[str, list]:
@@ -100,7 +104,7 @@ class Statement:
 
     def _compile(self, shape, using) -> tuple[str, list]:
         sql, params = self.build(*shape).query.get_compiler(using=using).as_sql()
-        return sql, list(params)
+        return self.around.replace("{query}", sql), list(params)
 
     def rows(self, shape: tuple[Hashable, ...], *, using: str = "default", **values) -> list:
         sql, params = self.compiled(shape, using)

@@ -25,8 +25,10 @@ Elsewhere (SQLite, the one-machine set-up) the reviews and quotes are counted.
 """
 
 from django.db import connections, router, transaction
-from django.db.models import Count, IntegerField
-from django.db.models.expressions import RawSQL
+from django.db.models import DateTimeField
+from django.utils import timezone
+
+from kdrama_rewind.data.statements import Slot, Statement
 
 TABLE = "reviews_approved_count"
 QUOTES_TABLE = "reviews_quote_count"
@@ -36,10 +38,21 @@ def live_reviews(Review, using: str) -> int:
     """How many of ``Review`` (the model) are live now."""
     if connections[using].vendor != "postgresql":
         return Review.objects.using(using).published().count()
-    # One statement, one snapshot: the kept number and the reviews ahead agree.
-    kept = RawSQL(f"(SELECT approved FROM {TABLE})", (), output_field=IntegerField())
-    live = Review.objects.using(using).upcoming().aggregate(live=kept - Count("pk"))["live"]
+    ((live,),) = LIVE.rows((Review,), using=using, now=timezone.now())
     return live if live is not None else recount(Review)
+
+
+def _upcoming(Review):
+    return Review.objects.upcoming(at=Slot("now", DateTimeField())).order_by().values("pk")
+
+
+# One statement, one snapshot: the kept number and the reviews ahead agree.
+# Kept: every list's page numbers ask for it, and the ORM took 0.9 ms to
+# build it where PostgreSQL answers in a few hundredths.
+LIVE = Statement(
+    _upcoming,
+    around=f"SELECT (SELECT approved FROM {TABLE}) - (SELECT count(*) FROM ({{query}}) upcoming)",
+)
 
 
 def recount(Review) -> int:

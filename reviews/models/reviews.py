@@ -93,9 +93,10 @@ class ReviewQuerySet(models.QuerySet):
         will see without an editor doing anything more."""
         return self.filter(APPROVED)
 
-    def upcoming(self):
-        """Approved reviews whose publish time is still ahead."""
-        return self.filter(state_q(State.SCHEDULED, timezone.now()))
+    def upcoming(self, at=None):
+        """Approved reviews whose publish time is still ahead (of ``at``, a
+        kept statement's slot, as for ``published()``)."""
+        return self.filter(state_q(State.SCHEDULED, timezone.now() if at is None else at))
 
     def next_publish_at(self) -> datetime | None:
         """When the next of these approved reviews goes live by itself."""

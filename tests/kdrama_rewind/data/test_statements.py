@@ -62,6 +62,20 @@ class StatementTests(TestCase):
         with self.assertRaises(KeyError):
             self.titles(True, now=timezone.now())
 
+    def test_around_runs_the_query_inside_sql_of_its_own(self):
+        now = timezone.now()
+        make_review("Winter Garden")
+        make_review("Winter Sonata")
+        make_review("Winter Later", published_at=now + timedelta(days=1))
+        counted = Statement(titles_live_at, around="SELECT 10 - (SELECT count(*) FROM ({query}) t)")
+        self.assertEqual(counted.rows((True,), now=now, start="Winter"), [(8,)])
+        later = now + timedelta(days=2)
+        self.assertEqual(counted.rows((True,), now=later, start="Winter"), [(7,)])
+
+    def test_around_without_the_query_is_refused(self):
+        with self.assertRaisesMessage(ValueError, "{query}"):
+            Statement(titles_live_at, around="SELECT 1")
+
 
 @unittest.skipUnless(connection.vendor == "postgresql", "ANY(array) is PostgreSQL's")
 class AnyOfTests(TestCase):
