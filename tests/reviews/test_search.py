@@ -483,6 +483,18 @@ class RankingTests(TestCase):
             [self.headline, self.in_body, self.about, self.runs_on, self.running],
         )
 
+    def test_a_name_of_common_words_finds_the_reviews_about_it(self):
+        # "Her" is too common a word to look for in the texts: the reviews
+        # about the drama it names are the results, newest first, and a
+        # scheduled one only once its time has come.
+        her = make_drama("Her")
+        now = timezone.now()
+        older = make_review("Small rooms", dramas=[her], published_at=now - timedelta(days=2))
+        newer = make_review("A letter, late", dramas=[her], published_at=now - timedelta(days=1))
+        ahead = now + timedelta(hours=1)
+        make_review("Not yet", dramas=[her], status=Review.Status.SCHEDULED, published_at=ahead)
+        self.assertEqual(self.reviews("her"), [newer, older])
+
     def test_case_and_punctuation_do_not_matter_to_an_exact_match(self):
         self.assertEqual(self.reviews("run-on")[:2], [self.headline, self.in_body])
         self.assertEqual(self.reviews("RUN ON")[:2], [self.headline, self.in_body])
