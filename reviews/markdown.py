@@ -79,7 +79,17 @@ def sanitize_html(markup: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    return sanitize_html(_markdown.render(text or ""))
+    text = text or ""
+    try:
+        rendered = _markdown.render(text)
+    except IndexError:
+        # The spoiler plugin (mdit-py-plugins 0.7) reads past the end of a
+        # text whose last line is an empty quoted one ("> :::spoiler\n> "),
+        # where saving the review failed; ended with a newline, as a file
+        # is, it does not. Only those texts: a newline more changes how
+        # others render (an unclosed code block gains a line).
+        rendered = _markdown.render(text + "\n")
+    return sanitize_html(rendered)
 
 
 def plain_text(markup: str) -> str:

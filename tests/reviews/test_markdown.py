@@ -85,6 +85,14 @@ class SpoilerTests(SimpleTestCase):
     def test_a_spoiler_without_a_title_still_says_what_it_is(self):
         self.assertIn("<summary>Spoiler: the plot</summary>", render_markdown(":::spoiler\nx\n:::"))
 
+    def test_a_spoiler_in_a_quote_that_ends_the_text_renders(self):
+        # The last line an empty quoted one: the plugin read past the end.
+        for text in ("> :::spoiler\n> ", "> :::spoiler\n>", "> > :::spoiler\n> > "):
+            with self.subTest(text=text):
+                html = render_markdown(text)
+                self.assertIn('<blockquote>\n<details class="spoiler">', html)
+                self.assertIn("</details>", html)
+
     def test_public_text_leaves_out_every_spoiler_even_an_unclosed_one(self):
         text = self.TEXT + "\n\n:::spoiler\nsecond secret, never closed"
         public = public_text(render_markdown(text))
