@@ -85,9 +85,10 @@ def render_markdown(text: str) -> str:
     except IndexError:
         # The spoiler plugin (mdit-py-plugins 0.7) reads past the end of a
         # text whose last line is an empty quoted one ("> :::spoiler\n> "),
-        # where saving the review failed; ended with a newline, as a file
-        # is, it does not. Only those texts: a newline more changes how
-        # others render (an unclosed code block gains a line).
+        # and such a review could not be saved. Ended with a newline, as a
+        # file is, the text renders. Only those texts get one: a newline
+        # more changes how others render (an unclosed code block gains a
+        # line), and their stored bodies would no longer match.
         rendered = _markdown.render(text + "\n")
     return sanitize_html(rendered)
 

@@ -47,8 +47,9 @@ def _upcoming(Review):
 
 
 # One statement, one snapshot: the kept number and the reviews ahead agree.
-# Kept: every list's page numbers ask for it, and the ORM took 0.9 ms to
-# build it where PostgreSQL answers in a few hundredths.
+# Kept: every list's page numbers ask for it, and the ORM took longer to
+# build it than PostgreSQL takes to answer (0.97 ms in all, 0.22 ms of SQL,
+# at 100,000 reviews).
 LIVE = Statement(
     _upcoming,
     around=f"SELECT (SELECT approved FROM {TABLE}) - (SELECT count(*) FROM ({{query}}) upcoming)",
