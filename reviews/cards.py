@@ -67,18 +67,18 @@ def card_html(review, *, level=None, reason="", in_column=False) -> str:
     return draw_card(review, level=level, reason=reason, in_column=in_column)
 
 
+# The review's fields that keep its cards (``stored_cards``).
+STORED_CARD_FIELDS = ("card_html", "card_html_in_column", "card_drawn_from")
+
+
 def stored_cards(review) -> dict[str, str]:
     """What a review keeps, by field: its two cards, drawn in the site's
     time zone whoever is saving, and what they were drawn from."""
     with timezone.override(timezone.get_default_timezone()):
-        return {
-            "card_html": draw_card(review),
-            "card_html_in_column": draw_card(review, in_column=True),
-            "card_drawn_from": drawn_from(review),
-        }
+        kept = (draw_card(review), draw_card(review, in_column=True), drawn_from(review))
+    return dict(zip(STORED_CARD_FIELDS, kept, strict=True))
 
 
-CARD_FIELDS = ("card_html", "card_html_in_column", "card_drawn_from")
 _HEADING = f'<h{STORED_LEVEL} class="card__title">'
 
 

@@ -16,6 +16,7 @@ from kdrama_rewind.data.statements import Loaded
 from kdrama_rewind.media.images import RenditionImageField
 from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
+from reviews.cards import STORED_CARD_FIELDS
 from reviews.status import (
     APPROVED_STATUSES,
     STATUS_VALUES,
@@ -64,9 +65,7 @@ CARD_FIELDS = (
     "column__slug",
     # Stored when the review is saved (``reviews.cards``): a list reads them
     # rather than drawing each card; the fields above draw one without.
-    "card_html",
-    "card_html_in_column",
-    "card_drawn_from",
+    *STORED_CARD_FIELDS,
 )
 
 # The status half of ReviewQuerySet.published, for partial indexes.

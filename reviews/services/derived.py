@@ -37,7 +37,7 @@ from django.tasks import task
 from kdrama_rewind.tasks import enqueue_on_commit
 from people.models import Author, Person
 
-from ..cards import CARD_FIELDS, stored_cards
+from ..cards import STORED_CARD_FIELDS, stored_cards
 from ..models import Character, Column, Correction, Drama, Quote, Review, Tag, TaggedReview
 from ..page_facts import collect
 from ..rendering import render_body
@@ -204,7 +204,7 @@ def refresh_cards(*, review_ids: Iterable[int]) -> int:
     reviews = list(Review.objects.filter(pk__in=list(review_ids)).cards().order_by("pk"))
     for review in reviews:
         draw_into(review)
-    Review.objects.bulk_update(reviews, CARD_FIELDS, batch_size=BATCH)
+    Review.objects.bulk_update(reviews, STORED_CARD_FIELDS, batch_size=BATCH)
     return len(reviews)
 
 
@@ -240,7 +240,9 @@ def _touches(changed: set[str] | None, keys: frozenset[str]) -> bool:
 def refresh_review(review: Review) -> None:
     """Everything derived from one review, as if it had just been saved
     through the editing service (for data written another way)."""
-    Review.objects.bulk_update([draw_into(render_into(review))], [*DERIVED_FIELDS, *CARD_FIELDS])
+    Review.objects.bulk_update(
+        [draw_into(render_into(review))], [*DERIVED_FIELDS, *STORED_CARD_FIELDS]
+    )
     refresh_up_next_around(review=review)
 
 

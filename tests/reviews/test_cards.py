@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
-from reviews.cards import CARD_FIELDS, at_level, draw_card, drawn_from
+from reviews.cards import STORED_CARD_FIELDS, at_level, draw_card, drawn_from
 from reviews.models import Review
 from reviews.services import ReviewEdit, edit_review
 from tests.factories import image_upload, make_author, make_column, make_review, make_user
@@ -40,11 +40,15 @@ class DemoCardsTests(TestCase):
                     )
 
     def test_regenerating_draws_every_card_again(self):
-        expected = {r.pk: [getattr(r, f) for f in CARD_FIELDS] for r in Review.objects.cards()}
+        def stored():
+            reviews = Review.objects.cards()
+            return {r.pk: [getattr(r, f) for f in STORED_CARD_FIELDS] for r in reviews}
+
+        expected = stored()
         Review.objects.update(card_html="", card_html_in_column="", card_drawn_from="")
         out = io.StringIO()
         call_command("regenerate_reviews", "--cards", stdout=out)
-        again = {r.pk: [getattr(r, f) for f in CARD_FIELDS] for r in Review.objects.cards()}
+        again = stored()
         self.assertEqual(again, expected)
         self.assertIn(f"Cards: {len(expected)} reviews.", out.getvalue())
         self.assertNotIn("Bodies:", out.getvalue())
