@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import depends_on
+from kdrama_rewind.web.pagination import RememberedCountPaginator
 from kdrama_rewind.web.sitemaps import DatedSitemap
 
 from .models import Character, Column, Drama, Review, Tag, TaggedReview
@@ -23,6 +24,19 @@ class ReviewSitemap(DatedSitemap):
 
     def lastmod(self, review):
         return review.last_updated
+
+    @property
+    def paginator(self):
+        """Counted as the lists count the live reviews (``live_count``, kept
+        on PostgreSQL: counting them read the archive, 14 ms at 100,000),
+        and a deep page found by its ids first, as the lists find theirs."""
+        return RememberedCountPaginator(
+            self._items(),
+            self.limit,
+            count_key="sitemap:reviews",
+            depends=["list:reviews"],
+            counted=Review.objects.live_count,
+        )
 
 
 class DramaSitemap(DatedSitemap):

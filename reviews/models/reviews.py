@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
@@ -329,6 +330,13 @@ class Review(AutoSlugMixin, ChecksInOneQuery, models.Model):
             # The admin's list of every review, newest first (its default
             # order): read from here instead of sorting the archive.
             models.Index(fields=["-published_at", "-id"], name="review_newest"),
+            # The sitemap index dates the reviews by the newest change to a
+            # live one (``last_updated``): read from here, not from every row.
+            models.Index(
+                Coalesce("updated_at", "published_at").desc(),
+                condition=APPROVED,
+                name="review_live_lastmod",
+            ),
             models.Index(
                 fields=["column", "-published_at", "-id"],
                 condition=APPROVED,

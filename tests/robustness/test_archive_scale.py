@@ -116,3 +116,16 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             cursor.execute(f"EXPLAIN {ranking}")
             plan = "\n".join(row[0] for row in cursor.fetchall())
         self.assertIn("review_search_pairs", plan)
+
+    def test_the_sitemap_index_dates_and_counts_the_reviews_without_reading_them_all(self):
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
+        statements = [q["sql"] for q in queries]
+        newest = next(sql for sql in statements if "MAX(COALESCE(" in sql)
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {newest}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("review_live_lastmod", plan)
+        # The number of live reviews is the kept one (reviews.models.counts).
+        counted = [s for s in statements if 'COUNT(*) AS "__count" FROM "reviews_review"' in s]
+        self.assertEqual(counted, [])
