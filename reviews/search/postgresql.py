@@ -151,15 +151,19 @@ INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     """The ids of the reviews matching, best first: at most
     ``text.RANKED_MATCHES``, and one more if there are more."""
-    if not terms.wanted and not about_ids:
-        return []  # "-drama" alone: nothing to look for
     words = INNER_HYPHEN.sub(" ", query)
+    using = router.db_for_read(Review)
+    # "garden -gardens" can match nothing, but PostgreSQL would read every
+    # review to find that out: only the reviews about the names are left.
+    wanted = bool(terms.wanted) and not (terms.unwanted and leaves_out_what_it_asks(words, using))
+    if not wanted and not about_ids:
+        return []  # "-drama" alone: nothing to look for
     # Plain words only (no "phrase", no -word, no punctuation inside one): a
     # headline holding every wanted word matches the query itself.
     only_words = all(WORD.fullmatch(token) for token in words.split())
     phrases = required_phrases(words)
     shape = (
-        bool(terms.wanted),
+        wanted,
         bool(terms.phrase),
         bool(about_ids),
         only_words,
@@ -168,7 +172,7 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     )
     rows = RANKING.rows(
         shape,
-        using=router.db_for_read(Review),
+        using=using,
         now=timezone.now(),
         words=words,
         phrases=phrases,
@@ -177,6 +181,48 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
         about=about_ids,
     )
     return [pk for pk, *_ in rows]
+
+
+def leaves_out_what_it_asks(words: str, using: str) -> bool:
+    """Whether the query, as PostgreSQL reads it, asks for a word and leaves
+    it out: "garden -garden", "gardens -garden" (one stem), '"winter
+    garden" -garden'. Nothing matches such a query. Where it has a choice
+    (OR), one side may match, and it is not asked."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, words]
+        )
+        (parsed,) = cursor.fetchone()
+    return contradicts(parsed)
+
+
+# A stemmed word in a query's text form: 'garden', 'it''s'.
+LEXEME = re.compile(r"'((?:[^']|'')*)'")
+
+
+def contradicts(tsquery: str) -> bool:
+    """Whether a query in PostgreSQL's text form (``'winter' <-> 'garden' &
+    !'garden'``) requires a part and its negation: a word left out that a
+    required word or phrase holds, or a phrase left out that is required.
+    A query with a choice (``|`` outside the words) never contradicts: one
+    side may match."""
+    if "|" in LEXEME.sub("", tsquery):
+        return False
+    required, left_out = set(), set()
+    # A stemmed word holds no space, so " & " only ever joins two parts.
+    for part in tsquery.split(" & "):
+        body = part.strip()
+        syntax = LEXEME.sub("", body)
+        if syntax.count("(") != syntax.count(")"):
+            return False  # an "&" inside parentheses: not read here
+        nots = len(body) - len(body.lstrip("!"))
+        body = body.lstrip("!").strip()
+        if body.startswith("(") and body.endswith(")"):
+            body = body[1:-1].strip()
+        (left_out if nots % 2 else required).add(body)
+    words = {word for body in required for word in LEXEME.findall(body)}
+    alone = {found.group(1) for body in left_out if (found := LEXEME.fullmatch(body))}
+    return bool(left_out & required or alone & words)
 
 
 def reviews_matching(

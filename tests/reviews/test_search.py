@@ -14,6 +14,7 @@ from unittest import mock, skipUnless
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from people.romanization import romanization_key, search_names
@@ -495,6 +496,16 @@ class RankingTests(TestCase):
         make_review("Not yet", dramas=[her], status=Review.Status.SCHEDULED, published_at=ahead)
         self.assertEqual(self.reviews("her"), [newer, older])
 
+    def test_a_query_that_leaves_out_what_it_asks_for_finds_only_the_names(self):
+        # "-run" leaves out every review "run" would find: what is left are
+        # the reviews about the drama the words name.
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.reviews("Run On -run"), [self.about])
+        if ON_POSTGRESQL:
+            # No statement tests the reviews' words: nothing could match.
+            searched = [q["sql"] for q in queries if "@@ (websearch_to_tsquery(" in q["sql"]]
+            self.assertEqual(searched, [])
+
     def test_case_and_punctuation_do_not_matter_to_an_exact_match(self):
         self.assertEqual(self.reviews("run-on")[:2], [self.headline, self.in_body])
         self.assertEqual(self.reviews("RUN ON")[:2], [self.headline, self.in_body])
@@ -610,6 +621,32 @@ class RequiredPhrasesTests(SimpleTestCase):
         for query, phrases in cases.items():
             with self.subTest(query=query):
                 self.assertEqual(postgresql_search.required_phrases(query), phrases)
+
+
+class ContradictionTests(SimpleTestCase):
+    """Queries (in PostgreSQL's text form) that nothing can match."""
+
+    def test_a_part_required_and_left_out(self):
+        cases = {
+            "'garden' & !'garden'": True,  # "garden -garden", "gardens -garden"
+            "'winter' <-> 'garden' & !'garden'": True,  # the phrase holds it
+            "!'winter' & 'winter'": True,  # in either order
+            "'x' <-> 'y' & !( 'x' <-> 'y' )": True,  # a phrase and the same left out
+            "'a-b' <-> 'b' & !'b'": True,
+            "'winter' & !'garden'": False,
+            "!!'garden' & 'garden'": False,  # left out twice: required
+            "'x' & !( 'garden' <-> 'winter' ) & !'garden'": False,  # nothing requires garden
+            "'x' & !( 'garden' <-> 'winter' ) & 'winter'": False,  # winter without garden
+            "'winter' <-> 'garden' & !( 'garden' <-> 'winter' )": False,
+            "'winter' | 'garden' & !'garden'": False,  # a choice: winter may match
+            "'it''s' & !'it''s'": True,
+            "'it''s' & !'it'": False,
+            "'a|b' & !'a'": False,  # "|" inside a word is no choice, and no contradiction
+            "": False,
+        }
+        for tsquery, expected in cases.items():
+            with self.subTest(tsquery=tsquery):
+                self.assertIs(postgresql_search.contradicts(tsquery), expected)
 
 
 class BadInputTests(SearchSite):
