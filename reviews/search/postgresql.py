@@ -153,9 +153,10 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     ``text.RANKED_MATCHES``, and one more if there are more."""
     words = INNER_HYPHEN.sub(" ", query)
     using = router.db_for_read(Review)
-    # "garden -gardens" can match nothing, but PostgreSQL would read every
-    # review to find that out: only the reviews about the names are left.
-    wanted = bool(terms.wanted) and not (terms.unwanted and leaves_out_what_it_asks(words, using))
+    # "garden -gardens" (or "garden - gardens") can match nothing, but
+    # PostgreSQL would read every review to find that out: only the reviews
+    # about the names are left.
+    wanted = bool(terms.wanted) and not ("-" in words and leaves_out_what_it_asks(words, using))
     if not wanted and not about_ids:
         return []  # "-drama" alone: nothing to look for
     # Plain words only (no "phrase", no -word, no punctuation inside one): a
