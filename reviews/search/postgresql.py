@@ -12,6 +12,7 @@ trigram index finds those at the project's threshold (``scored_name_groups``).
 """
 
 import re
+from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import (
@@ -37,7 +38,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from kdrama_rewind.data.statements import AnyOf, Loaded, Slot, Statement
+from kdrama_rewind.data.statements import AnyOf, Loaded, Slot, Statement, numbered_values
 
 from ..models import Review
 from . import text
@@ -153,22 +154,29 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     ``text.RANKED_MATCHES``, and one more if there are more."""
     words = INNER_HYPHEN.sub(" ", query)
     using = router.db_for_read(Review)
+    alternatives = alternatives_of(words)
+    choices = phrase_choices(alternatives)
+    # How PostgreSQL reads the query, where it matters: one short statement.
+    read = None
+    if "-" in words or choices:
+        read = as_read(words, alternatives if len(choices) > 1 else [], using)
     # "garden -gardens" (or "garden - gardens") can match nothing, but
     # PostgreSQL would read every review to find that out: only the reviews
     # about the names are left.
-    wanted = bool(terms.wanted) and not ("-" in words and leaves_out_what_it_asks(words, using))
+    wanted = bool(terms.wanted) and not ("-" in words and contradicts(read.query))
     if not wanted and not about_ids:
         return []  # "-drama" alone: nothing to look for
+    if choices and not read.agrees():
+        choices = []  # PostgreSQL reads the choices otherwise: no pairs to require
     # Plain words only (no "phrase", no -word, no punctuation inside one): a
     # headline holding every wanted word matches the query itself.
     only_words = all(WORD.fullmatch(token) for token in words.split())
-    phrases = required_phrases(words)
     shape = (
         wanted,
         bool(terms.phrase),
         bool(about_ids),
         only_words,
-        bool(phrases),
+        len(choices),
         text.RANKED_MATCHES,
     )
     rows = RANKING.rows(
@@ -176,38 +184,63 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
         using=using,
         now=timezone.now(),
         words=words,
-        phrases=phrases,
         every_word=" & ".join(terms.wanted),
         phrase=" ".join(terms.phrase),
         about=about_ids,
+        **numbered_values("phrases", choices),
     )
     return [pk for pk, *_ in rows]
 
 
-def leaves_out_what_it_asks(words: str, using: str) -> bool:
-    """Whether the query, as PostgreSQL reads it, asks for a word and leaves
-    it out: "garden -garden", "gardens -garden" (one stem), '"winter
-    garden" -garden'. Nothing matches such a query. Where it has a choice
-    (OR), one side may match, and it is not asked."""
+@dataclass
+class Reading:
+    """A query as PostgreSQL reads it, in its text form (``'winter' <->
+    'garden' & !'snow'``), and each of its ``alternatives`` read alone."""
+
+    query: str
+    alternatives: list[str]
+
+    def agrees(self) -> bool:
+        """Whether PostgreSQL reads the choices as ``alternatives_of`` split
+        them: no choice where there is one alternative; with several, the
+        query is exactly them joined by OR, and none offers a choice of its
+        own. Then each alternative's phrases are required of its matches."""
+        if not self.alternatives:
+            return not offers_a_choice(self.query)
+        if any(offers_a_choice(alternative) for alternative in self.alternatives):
+            return False
+        return self.query == " | ".join(self.alternatives)
+
+
+def as_read(words: str, alternatives: list[str], using: str) -> Reading:
+    """How PostgreSQL reads ``words`` and each of ``alternatives``, in one
+    statement."""
+    parts = [words, *alternatives]
+    read = ", ".join(["websearch_to_tsquery(%s::regconfig, %s)::text"] * len(parts))
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [SEARCH_CONFIG, words]
+            f"SELECT {read}", [value for part in parts for value in (SEARCH_CONFIG, part)]
         )
-        (parsed,) = cursor.fetchone()
-    return contradicts(parsed)
+        query, *each = cursor.fetchone()
+    return Reading(query, each)
 
 
 # A stemmed word in a query's text form: 'garden', 'it''s'.
 LEXEME = re.compile(r"'((?:[^']|'')*)'")
 
 
+def offers_a_choice(tsquery: str) -> bool:
+    """Whether a query in PostgreSQL's text form has an OR (``|`` outside
+    the words)."""
+    return "|" in LEXEME.sub("", tsquery)
+
+
 def contradicts(tsquery: str) -> bool:
     """Whether a query in PostgreSQL's text form (``'winter' <-> 'garden' &
     !'garden'``) requires a part and its negation: a word left out that a
     required word or phrase holds, or a phrase left out that is required.
-    A query with a choice (``|`` outside the words) never contradicts: one
-    side may match."""
-    if "|" in LEXEME.sub("", tsquery):
+    A query with a choice never contradicts: one side may match."""
+    if offers_a_choice(tsquery):
         return False
     required, left_out = set(), set()
     # A stemmed word holds no space, so " & " only ever joins two parts.
@@ -227,7 +260,7 @@ def contradicts(tsquery: str) -> bool:
 
 
 def reviews_matching(
-    wanted: bool, phrase: bool, about: bool, only_words: bool, phrases: bool, limit: int
+    wanted: bool, phrase: bool, about: bool, only_words: bool, choices: int, limit: int
 ) -> QuerySet:
     """The ranking query of one shape, its values in slots (``RANKING``):
     rows of the id first, then what orders them."""
@@ -235,10 +268,14 @@ def reviews_matching(
     about_q = Q(AnyOf(F("pk"), Slot("about"))) if about else Q(pk__in=[])
     # Without a word to look for, "-drama" alone would match everything else.
     match = Q(document=tsquery) if wanted else Q(pk__in=[])
-    if wanted and phrases:
-        # Only the reviews holding each phrase's pairs of words have their
-        # document read for the phrase (migration reviews 0021).
-        match &= Q(HoldsPairs(Slot("phrases")))
+    if wanted and choices:
+        # Only the reviews holding each phrase's pairs of words (of one of
+        # the choices) have their document read for the phrases (migration
+        # reviews 0021).
+        holds = Q()
+        for i in range(choices):
+            holds |= Q(HoldsPairs(Slot(f"phrases{i}")))
+        match &= holds
     public = Review.objects.published(at=Slot("now", DateTimeField())).alias(
         document=review_document()
     )
@@ -285,6 +322,31 @@ RANKING = Statement(reviews_matching)
 
 # A phrase in web-search syntax.
 QUOTED = re.compile(r'"([^"]*)"')
+
+
+# OR standing alone, as web-search syntax reads a choice.
+BARE_OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
+
+
+def alternatives_of(words: str) -> list[str]:
+    """``words`` split where OR stands alone outside quotes (a quote left
+    open runs to the end), empty parts left out. PostgreSQL reads other
+    spellings as a choice too ("or,", "(or)"): ``Reading.agrees`` checks
+    that it reads them as split here."""
+    if words.count('"') % 2:
+        words += '"'
+    masked = QUOTED.sub(lambda found: "x" * len(found.group()), words)
+    cuts = [0, *(at for found in BARE_OR.finditer(masked) for at in found.span()), len(words)]
+    parts = [words[start:end].strip() for start, end in zip(cuts[::2], cuts[1::2], strict=True)]
+    return [part for part in parts if part]
+
+
+def phrase_choices(alternatives: list[str]) -> list[list[str]]:
+    """For each alternative, the quoted phrases its matches hold: a match of
+    the query holds every phrase of one list. None where an alternative
+    holds no phrase of two words or more: then no pairs narrow the search."""
+    choices = [required_phrases(alternative) for alternative in alternatives]
+    return choices if choices and all(choices) else []
 
 
 def required_phrases(words: str) -> list[str]:

@@ -599,6 +599,23 @@ class PhraseTests(TestCase):
             ["apart", "reversed", "with a common word", "with another word"],
         )
 
+    def test_a_choice_of_phrases_finds_each(self):
+        self.assertEqual(self.names('"winter garden" or "garden winter"'), ["phrase", "reversed"])
+        self.assertEqual(
+            self.names('"winter garden" OR "garden of winter"'), ["phrase", "with a common word"]
+        )
+
+    @needs_postgresql
+    def test_a_choice_however_postgresql_reads_one(self):
+        # Web-search syntax reads these as OR too: no phrase is required of
+        # every match, so none is looked up as required.
+        for query in [
+            '"winter garden" or, "garden winter"',
+            '"winter garden" (or) "garden winter"',
+        ]:
+            with self.subTest(query=query):
+                self.assertEqual(self.names(query), ["phrase", "reversed"])
+
     def test_a_common_word_inside_stands_for_any_common_word_only(self):
         # "of" is not looked for (neither is "in"); "office" is a word.
         self.assertEqual(self.names('"garden of winter"'), ["with a common word"])
@@ -608,6 +625,31 @@ class PhraseTests(TestCase):
         edit = ReviewEdit(fields={"body": "Snow on the winter garden."})
         edit_review(review=review, edit=edit, by=None, via="test")
         self.assertEqual(self.names('"winter garden"'), ["apart", "phrase"])
+
+
+class PhraseChoicesTests(SimpleTestCase):
+    def test_the_phrases_each_choice_requires(self):
+        cases = {
+            '"winter garden" or "old river"': [["winter garden"], ["old river"]],
+            '"winter garden" OR "old river" or "snow day"': [
+                ["winter garden"],
+                ["old river"],
+                ["snow day"],
+            ],
+            '"winter garden" or or "old river"': [["winter garden"], ["old river"]],
+            'or "winter garden"': [["winter garden"]],
+            '"winter or garden" or "old river"': [["winter or garden"], ["old river"]],
+            '"winter garden" "old river"': [["winter garden", "old river"]],
+            '"winter garden" or snow': [],  # snow alone requires no phrase
+            '"winter garden" or -"old river"': [],  # a choice that leaves out
+            '"the winter" or "old river"': [],  # one word to look for: no pair
+            '"winter garden" or "old river': [["winter garden"], ["old river"]],  # left open
+            "winter garden": [],
+        }
+        for query, choices in cases.items():
+            with self.subTest(query=query):
+                alternatives = postgresql_search.alternatives_of(query)
+                self.assertEqual(postgresql_search.phrase_choices(alternatives), choices)
 
 
 class RequiredPhrasesTests(SimpleTestCase):
