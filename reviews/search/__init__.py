@@ -24,7 +24,8 @@ with pg_trgm; on SQLite the same measure is computed in Python, so the
 default set-up finds the same names.
 
 The package: ``text`` (reading queries, highlighting), one module per
-database (``postgresql``, ``sqlite``), and here what both share.
+database (``postgresql``, ``sqlite``), ``reading`` (what PostgreSQL's search
+makes of a query's phrases and choices), and here what both share.
 
 Only public reviews are searched (``Review.objects.published()``), and only
 the text readers may see outside the page: a body's spoilers are not in its

@@ -7,12 +7,14 @@ newest ``RANKED_MATCHES`` matches ranked. A quoted phrase is looked up first
 by its pairs of neighbouring words (migration reviews 0021), so only the
 reviews holding them have their document read for it. What ranking reads
 of each candidate is stored in its row (migration reviews 0023): the
-document, and the headline's words stemmed and as written. Names: the
+document, and the headline's words stemmed and as written. What the
+query's shape lets a search skip or look up first (its phrases, the choices
+OR offers, a word both required and left out) is read in ``reading``, from
+the query and from how PostgreSQL reads it (``as_read``). Names: the
 trigram index finds those at the project's threshold (``scored_name_groups``).
 """
 
 import re
-from dataclasses import dataclass
 
 from django.contrib.postgres.lookups import TrigramStrictWordSimilar
 from django.contrib.postgres.search import (
@@ -42,7 +44,8 @@ from kdrama_rewind.data.statements import AnyOf, Loaded, Slot, Statement, number
 
 from ..models import Review
 from . import text
-from .text import NAME_MARGIN, NAME_THRESHOLD, NAMES_PER_GROUP, STOP_WORDS, TIERS, WORD, Terms
+from .reading import Reading, alternatives_of, contradicts, phrase_choices
+from .text import NAME_MARGIN, NAME_THRESHOLD, NAMES_PER_GROUP, TIERS, WORD, Terms
 
 SEARCH_CONFIG = "english"
 
@@ -192,26 +195,6 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     return [pk for pk, *_ in rows]
 
 
-@dataclass
-class Reading:
-    """A query as PostgreSQL reads it, in its text form (``'winter' <->
-    'garden' & !'snow'``), and each of its ``alternatives`` read alone."""
-
-    query: str
-    alternatives: list[str]
-
-    def agrees(self) -> bool:
-        """Whether PostgreSQL reads the choices as ``alternatives_of`` split
-        them: no choice where there is one alternative; with several, the
-        query is exactly them joined by OR, and none offers a choice of its
-        own. Then each alternative's phrases are required of its matches."""
-        if not self.alternatives:
-            return not offers_a_choice(self.query)
-        if any(offers_a_choice(alternative) for alternative in self.alternatives):
-            return False
-        return self.query == " | ".join(self.alternatives)
-
-
 def as_read(words: str, alternatives: list[str], using: str) -> Reading:
     """How PostgreSQL reads ``words`` and each of ``alternatives``, in one
     statement."""
@@ -223,40 +206,6 @@ def as_read(words: str, alternatives: list[str], using: str) -> Reading:
         )
         query, *each = cursor.fetchone()
     return Reading(query, each)
-
-
-# A stemmed word in a query's text form: 'garden', 'it''s'.
-LEXEME = re.compile(r"'((?:[^']|'')*)'")
-
-
-def offers_a_choice(tsquery: str) -> bool:
-    """Whether a query in PostgreSQL's text form has an OR (``|`` outside
-    the words)."""
-    return "|" in LEXEME.sub("", tsquery)
-
-
-def contradicts(tsquery: str) -> bool:
-    """Whether a query in PostgreSQL's text form (``'winter' <-> 'garden' &
-    !'garden'``) requires a part and its negation: a word left out that a
-    required word or phrase holds, or a phrase left out that is required.
-    A query with a choice never contradicts: one side may match."""
-    if offers_a_choice(tsquery):
-        return False
-    required, left_out = set(), set()
-    # A stemmed word holds no space, so " & " only ever joins two parts.
-    for part in tsquery.split(" & "):
-        body = part.strip()
-        syntax = LEXEME.sub("", body)
-        if syntax.count("(") != syntax.count(")"):
-            return False  # an "&" inside parentheses: not read here
-        nots = len(body) - len(body.lstrip("!"))
-        body = body.lstrip("!").strip()
-        if body.startswith("(") and body.endswith(")"):
-            body = body[1:-1].strip()
-        (left_out if nots % 2 else required).add(body)
-    words = {word for body in required for word in LEXEME.findall(body)}
-    alone = {found.group(1) for body in left_out if (found := LEXEME.fullmatch(body))}
-    return bool(left_out & required or alone & words)
 
 
 def reviews_matching(
@@ -319,52 +268,6 @@ def reviews_matching(
 
 # Built and compiled once per shape: building it cost ten times running it.
 RANKING = Statement(reviews_matching)
-
-# A phrase in web-search syntax.
-QUOTED = re.compile(r'"([^"]*)"')
-
-
-# OR standing alone, as web-search syntax reads a choice.
-BARE_OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
-
-
-def alternatives_of(words: str) -> list[str]:
-    """``words`` split where OR stands alone outside quotes (a quote left
-    open runs to the end), empty parts left out. PostgreSQL reads other
-    spellings as a choice too ("or,", "(or)"): ``Reading.agrees`` checks
-    that it reads them as split here."""
-    if words.count('"') % 2:
-        words += '"'
-    masked = QUOTED.sub(lambda found: "x" * len(found.group()), words)
-    cuts = [0, *(at for found in BARE_OR.finditer(masked) for at in found.span()), len(words)]
-    parts = [words[start:end].strip() for start, end in zip(cuts[::2], cuts[1::2], strict=True)]
-    return [part for part in parts if part]
-
-
-def phrase_choices(alternatives: list[str]) -> list[list[str]]:
-    """For each alternative, the quoted phrases its matches hold: a match of
-    the query holds every phrase of one list. None where an alternative
-    holds no phrase of two words or more: then no pairs narrow the search."""
-    choices = [required_phrases(alternative) for alternative in alternatives]
-    return choices if choices and all(choices) else []
-
-
-def required_phrases(words: str) -> list[str]:
-    """The quoted phrases every match holds, as web-search syntax reads
-    ``words`` (a quote left open runs to the end): none where OR offers a
-    choice, and none with a minus sign before it, however spaced ("-", "- ",
-    "word-": some leave the phrase out, and only those without are sure)."""
-    if words.count('"') % 2:
-        words += '"'
-    if "or" in QUOTED.sub(" ", words).lower().split():
-        return []
-    return [
-        found.group(1)
-        for found in QUOTED.finditer(words)
-        if not words[: found.start()].rstrip().endswith("-")
-        # A phrase of one word (common ones aside) has no pair to look up.
-        and len([w for w in WORD.findall(found.group(1).lower()) if w not in STOP_WORDS]) > 1
-    ]
 
 
 class HoldsPairs(Expression):

@@ -32,6 +32,7 @@ from reviews.search import (
     terms_pattern,
 )
 from reviews.search import postgresql as postgresql_search
+from reviews.search import reading as query_reading
 from reviews.search import sqlite as sqlite_search
 from reviews.services import ReviewEdit, edit_review
 from tests.factories import make_author, make_character, make_drama, make_person, make_review
@@ -648,8 +649,8 @@ class PhraseChoicesTests(SimpleTestCase):
         }
         for query, choices in cases.items():
             with self.subTest(query=query):
-                alternatives = postgresql_search.alternatives_of(query)
-                self.assertEqual(postgresql_search.phrase_choices(alternatives), choices)
+                alternatives = query_reading.alternatives_of(query)
+                self.assertEqual(query_reading.phrase_choices(alternatives), choices)
 
 
 class RequiredPhrasesTests(SimpleTestCase):
@@ -668,7 +669,7 @@ class RequiredPhrasesTests(SimpleTestCase):
         }
         for query, phrases in cases.items():
             with self.subTest(query=query):
-                self.assertEqual(postgresql_search.required_phrases(query), phrases)
+                self.assertEqual(query_reading.required_phrases(query), phrases)
 
 
 class ContradictionTests(SimpleTestCase):
@@ -694,7 +695,7 @@ class ContradictionTests(SimpleTestCase):
         }
         for tsquery, expected in cases.items():
             with self.subTest(tsquery=tsquery):
-                self.assertIs(postgresql_search.contradicts(tsquery), expected)
+                self.assertIs(query_reading.contradicts(tsquery), expected)
 
 
 class BadInputTests(SearchSite):

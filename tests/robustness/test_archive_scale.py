@@ -61,9 +61,13 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
     def plan(self, queryset) -> str:
+        return self.plan_of(*queryset.query.sql_with_params())
+
+    @staticmethod
+    def plan_of(sql: str, params=()) -> str:
+        """PostgreSQL's plan for ``sql`` (as run, or with ``params``)."""
         with connection.cursor() as cursor:
-            sql, params = queryset.query.sql_with_params()
-            cursor.execute(f"EXPLAIN {sql}", params)
+            cursor.execute(f"EXPLAIN {sql}", params or None)
             return "\n".join(row[0] for row in cursor.fetchall())
 
     def test_the_newest_public_reviews_come_from_an_index(self):
@@ -101,9 +105,7 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                     for q in queries
                     if marker in q["sql"] and ("LIMIT" in q["sql"] or marker == "COUNT(")
                 )
-                with connection.cursor() as cursor:
-                    cursor.execute(f"EXPLAIN {sql}")
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                plan = self.plan_of(sql)
                 self.assertNotIn(f"Seq Scan on {table} ", plan + " ")
 
     def test_a_quoted_phrase_reads_the_pairs_index_not_every_document(self):
@@ -113,9 +115,7 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                 response = self.client.get("/search/", {"q": query})
                 self.assertEqual(response.status_code, 200)
                 ranking = next(q["sql"] for q in queries if "search_pairs" in q["sql"])
-                with connection.cursor() as cursor:
-                    cursor.execute(f"EXPLAIN {ranking}")
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
+                plan = self.plan_of(ranking)
                 self.assertIn("review_search_pairs", plan)
 
     def test_the_sitemap_index_dates_and_counts_the_reviews_without_reading_them_all(self):
@@ -123,9 +123,7 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
         statements = [q["sql"] for q in queries]
         newest = next(sql for sql in statements if "MAX(COALESCE(" in sql)
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN {newest}")
-            plan = "\n".join(row[0] for row in cursor.fetchall())
+        plan = self.plan_of(newest)
         self.assertIn("review_live_lastmod", plan)
         # The number of live reviews is the kept one (reviews.models.counts).
         counted = [s for s in statements if 'COUNT(*) AS "__count" FROM "reviews_review"' in s]
