@@ -118,6 +118,27 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                 plan = self.plan_of(ranking)
                 self.assertIn("review_search_pairs", plan)
 
+    def test_a_words_search_sorts_the_reviews_titled_with_them_without_their_documents(self):
+        # Every synthetic headline is five of a few dozen words: "winter
+        # garden" heads about one review in seventy, more than are ranked.
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get("/search/", {"q": "winter garden"}).status_code, 200)
+        ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {ranking}")
+            (plan,) = cursor.fetchone()[0]
+        sorts, nodes = [], [plan["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            nodes += node.get("Plans", [])
+            if node["Node Type"] == "Sort":
+                sorts.append(node)
+        self.assertTrue(sorts)
+        for sort in sorts:
+            with self.subTest(sort=sort["Sort Key"]):
+                # Ids, dates, tiers and ranks; a document is about a kilobyte.
+                self.assertLess(sort["Plan Width"], 100)
+
     def test_the_sitemap_index_dates_and_counts_the_reviews_without_reading_them_all(self):
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.client.get("/sitemap.xml").status_code, 200)
