@@ -18,6 +18,12 @@ from .text import STOP_WORDS, WORD
 QUOTED = re.compile(r'"([^"]*)"')
 
 
+def closed(words: str) -> str:
+    """``words`` with a quote left open closed at the end, where web-search
+    syntax ends the phrase."""
+    return words + '"' if words.count('"') % 2 else words
+
+
 # OR standing alone, as web-search syntax reads a choice.
 BARE_OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
 
@@ -27,8 +33,7 @@ def alternatives_of(words: str) -> list[str]:
     open runs to the end), empty parts left out. PostgreSQL reads other
     spellings as a choice too ("or,", "(or)"): ``Reading.agrees`` checks
     that it reads them as split here."""
-    if words.count('"') % 2:
-        words += '"'
+    words = closed(words)
     masked = QUOTED.sub(lambda found: "x" * len(found.group()), words)
     cuts = [0, *(at for found in BARE_OR.finditer(masked) for at in found.span()), len(words)]
     parts = [words[start:end].strip() for start, end in zip(cuts[::2], cuts[1::2], strict=True)]
@@ -48,8 +53,7 @@ def required_phrases(words: str) -> list[str]:
     ``words`` (a quote left open runs to the end): none where OR offers a
     choice, and none with a minus sign before it, however spaced ("-", "- ",
     "word-": some leave the phrase out, and only those without are sure)."""
-    if words.count('"') % 2:
-        words += '"'
+    words = closed(words)
     if "or" in QUOTED.sub(" ", words).lower().split():
         return []
     return [
