@@ -169,8 +169,13 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
     wanted = bool(terms.wanted) and not ("-" in words and contradicts(read.query))
     if not wanted and not about_ids:
         return []  # "-drama" alone: nothing to look for
-    if choices and not read.agrees():
-        choices = []  # PostgreSQL reads the choices otherwise: no pairs to require
+    # What finds each choice's matches in an index, where each has something:
+    # the phrases of some, the words of the others. Counted, not listed in
+    # order, in the statement's shape (an OR's order changes nothing), so
+    # the shapes kept stay few however a query orders its choices.
+    lookups = read.lookups(choices, alternatives) if choices else []
+    phrased = [phrases for phrases, _ in lookups if phrases]
+    by_words = [alternative for phrases, alternative in lookups if not phrases]
     # Plain words only (no "phrase", no -word, no punctuation inside one): a
     # headline holding every wanted word matches the query itself.
     only_words = all(WORD.fullmatch(token) for token in words.split())
@@ -179,7 +184,7 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
         bool(terms.phrase),
         bool(about_ids),
         only_words,
-        len(choices),
+        (len(phrased), len(by_words)),
         text.RANKED_MATCHES,
     )
     rows = RANKING.rows(
@@ -190,7 +195,8 @@ def ranked(query: str, terms: Terms, about_ids: list[int]) -> list[int]:
         every_word=" & ".join(terms.wanted),
         phrase=" ".join(terms.phrase),
         about=about_ids,
-        **numbered_values("phrases", choices),
+        **numbered_values("phrases", phrased),
+        **numbered_values("alternative", by_words),
     )
     return [pk for (pk,) in rows]
 
@@ -209,21 +215,35 @@ def as_read(words: str, alternatives: list[str], using: str) -> Reading:
 
 
 def reviews_matching(
-    wanted: bool, phrase: bool, about: bool, only_words: bool, choices: int, limit: int
+    wanted: bool,
+    phrase: bool,
+    about: bool,
+    only_words: bool,
+    choices: tuple[int, int],
+    limit: int,
 ) -> QuerySet:
     """The ranking query of one shape, its values in slots (``RANKING``):
-    rows of the id, the date, the tier and the rank, in that order."""
+    rows of the id, the date, the tier and the rank, in that order.
+    ``choices``: how many of the query's choices are looked up by their
+    phrases, and how many by their words."""
     tsquery = SearchQuery(Slot("words", TextField()), search_type="websearch", config=SEARCH_CONFIG)
     about_q = Q(AnyOf(F("pk"), Slot("about"))) if about else Q(pk__in=[])
     # Without a word to look for, "-drama" alone would match everything else.
     match = Q(document=tsquery) if wanted else Q(pk__in=[])
-    if wanted and choices:
+    phrased, by_words = choices
+    if wanted and (phrased or by_words):
         # Only the reviews holding each phrase's pairs of words (of one of
         # the choices) have their document read for the phrases (migration
-        # reviews 0021).
+        # reviews 0021); a choice without a phrase ("winter garden" or snow)
+        # is found by its own words in the document's index. (Left to the
+        # query as a whole, PostgreSQL read every review newest first for a
+        # rare word: 400 ms at 100,000 reviews.)
         holds = Q()
-        for i in range(choices):
+        for i in range(phrased):
             holds |= Q(HoldsPairs(Slot(f"phrases{i}")))
+        for i in range(by_words):
+            alone = Slot(f"alternative{i}", TextField())
+            holds |= Q(document=SearchQuery(alone, search_type="websearch", config=SEARCH_CONFIG))
         match &= holds
     public = Review.objects.published(at=Slot("now", DateTimeField())).alias(
         document=review_document()

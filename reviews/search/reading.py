@@ -42,10 +42,12 @@ def alternatives_of(words: str) -> list[str]:
 
 def phrase_choices(alternatives: list[str]) -> list[list[str]]:
     """For each alternative, the quoted phrases its matches hold: a match of
-    the query holds every phrase of one list. None where an alternative
-    holds no phrase of two words or more: then no pairs narrow the search."""
+    the query holds every phrase of one list, or matches an alternative
+    whose list is empty by that alternative's words alone. None where no
+    alternative holds a phrase of two words or more: then no pairs narrow
+    the search."""
     choices = [required_phrases(alternative) for alternative in alternatives]
-    return choices if choices and all(choices) else []
+    return choices if any(choices) else []
 
 
 def required_phrases(words: str) -> list[str]:
@@ -99,6 +101,23 @@ def contradicts(tsquery: str) -> bool:
     return bool(left_out & required or alone & words)
 
 
+def looks_for_a_word(tsquery: str) -> bool:
+    """Whether every match of a query in PostgreSQL's text form, without a
+    choice, holds one of its words or phrases (``'snow' & !'ice'``): then
+    the document's index finds them. Not so for a query that only leaves
+    out (``!'snow'`` matches nearly every review) or holds no word at all."""
+    if not tsquery or offers_a_choice(tsquery):
+        return False
+    for part in tsquery.split(" & "):
+        body = part.strip()
+        syntax = LEXEME.sub("", body)
+        if syntax.count("(") != syntax.count(")"):
+            return False  # an "&" inside parentheses: not read here
+        if (len(body) - len(body.lstrip("!"))) % 2 == 0:
+            return True
+    return False
+
+
 @dataclass
 class Reading:
     """A query as PostgreSQL reads it, in its text form (``'winter' <->
@@ -116,4 +135,30 @@ class Reading:
             return not offers_a_choice(self.query)
         if any(offers_a_choice(alternative) for alternative in self.alternatives):
             return False
-        return self.query == " | ".join(self.alternatives)
+        # A choice of common words only ("or the") is no choice: PostgreSQL
+        # leaves it out.
+        return self.query == " | ".join(filter(None, self.alternatives))
+
+    def lookups(
+        self, choices: list[list[str]], alternatives: list[str]
+    ) -> list[tuple[list[str], str]]:
+        """How the indexes find the matches of each choice PostgreSQL keeps
+        (``choices``, the phrases of each of ``alternatives``): by its
+        phrases' pairs or, where it has none, by its own words (its
+        alternative, as typed). None where PostgreSQL reads the choices
+        otherwise, or where one of them only leaves words out: then the
+        query as a whole is all there is to look up."""
+        if not self.agrees():
+            return []
+        if not self.alternatives:  # one alternative, not read apart
+            return list(zip(choices, alternatives, strict=True))
+        kept = [
+            (phrases, alternative, read)
+            for phrases, alternative, read in zip(
+                choices, alternatives, self.alternatives, strict=True
+            )
+            if read
+        ]
+        if not all(phrases or looks_for_a_word(read) for phrases, _, read in kept):
+            return []
+        return [(phrases, alternative) for phrases, alternative, _ in kept]

@@ -606,6 +606,19 @@ class PhraseTests(TestCase):
             self.names('"winter garden" OR "garden of winter"'), ["phrase", "with a common word"]
         )
 
+    def test_a_choice_of_a_phrase_or_words_finds_each(self):
+        # The phrase is looked up by its pairs, the other choice by its words.
+        self.assertEqual(self.names('"winter garden" or office'), ["phrase", "with another word"])
+        self.assertEqual(self.names('"winter garden" or office -party'), ["phrase"])
+        self.assertEqual(self.names('early or "winter garden"'), ["apart", "phrase"])
+        # Common words alone are no choice: PostgreSQL leaves them out.
+        self.assertEqual(self.names('"winter garden" or the'), ["phrase"])
+        # A choice that only leaves a word out is not looked up by its words.
+        self.assertEqual(
+            self.names('"winter garden" or -dawn'),
+            ["apart", "phrase", "reversed", "with a common word", "with another word"],
+        )
+
     @needs_postgresql
     def test_a_choice_however_postgresql_reads_one(self):
         # Web-search syntax reads these as OR too: no phrase is required of
@@ -641,9 +654,12 @@ class PhraseChoicesTests(SimpleTestCase):
             'or "winter garden"': [["winter garden"]],
             '"winter or garden" or "old river"': [["winter or garden"], ["old river"]],
             '"winter garden" "old river"': [["winter garden", "old river"]],
-            '"winter garden" or snow': [],  # snow alone requires no phrase
-            '"winter garden" or -"old river"': [],  # a choice that leaves out
-            '"the winter" or "old river"': [],  # one word to look for: no pair
+            # A choice with no phrase is looked up by its words: snow.
+            '"winter garden" or snow': [["winter garden"], []],
+            '"winter garden" or -"old river"': [["winter garden"], []],
+            '"the winter" or "old river"': [[], ["old river"]],  # one word: no pair
+            '"the winter" or snow': [],  # no phrase in any choice: no pairs
+            "winter or snow": [],
             '"winter garden" or "old river': [["winter garden"], ["old river"]],  # left open
             "winter garden": [],
         }
@@ -651,6 +667,67 @@ class PhraseChoicesTests(SimpleTestCase):
             with self.subTest(query=query):
                 alternatives = query_reading.alternatives_of(query)
                 self.assertEqual(query_reading.phrase_choices(alternatives), choices)
+
+
+class ChoiceLookupsTests(SimpleTestCase):
+    """What finds each choice's matches in an index, from how PostgreSQL
+    reads the query and each choice (``Reading.lookups``)."""
+
+    def lookups(self, query, read, each):
+        alternatives = query_reading.alternatives_of(query)
+        choices = query_reading.phrase_choices(alternatives)
+        return query_reading.Reading(read, each).lookups(choices, alternatives)
+
+    def test_a_phrase_by_its_pairs_and_a_word_by_itself(self):
+        self.assertEqual(
+            self.lookups(
+                '"winter garden" or snow',
+                "'winter' <-> 'garden' | 'snow'",
+                ["'winter' <-> 'garden'", "'snow'"],
+            ),
+            [(["winter garden"], '"winter garden"'), ([], "snow")],
+        )
+
+    def test_a_choice_of_common_words_only_is_left_out_as_postgresql_leaves_it(self):
+        self.assertEqual(
+            self.lookups(
+                '"winter garden" or the', "'winter' <-> 'garden'", ["'winter' <-> 'garden'", ""]
+            ),
+            [(["winter garden"], '"winter garden"')],
+        )
+
+    def test_none_where_a_choice_only_leaves_out(self):
+        self.assertEqual(
+            self.lookups(
+                '"winter garden" or -snow',
+                "'winter' <-> 'garden' | !'snow'",
+                ["'winter' <-> 'garden'", "!'snow'"],
+            ),
+            [],
+        )
+
+    def test_none_where_postgresql_reads_the_choices_otherwise(self):
+        # "or," is a choice to PostgreSQL but not split here.
+        self.assertEqual(
+            self.lookups('"winter garden" or "old river"', "'winter' <-> 'garden'", ["'a'", "'b'"]),
+            [],
+        )
+
+    def test_what_every_match_of_a_choice_holds(self):
+        cases = {
+            "'snow'": True,
+            "'snow' & !'ice'": True,
+            "!'ice' & 'snow'": True,
+            "'winter' <-> 'garden'": True,
+            "!'snow'": False,
+            "!( 'old' <-> 'river' )": False,
+            "!!'snow'": True,
+            "'snow' | 'ice'": False,  # a choice of its own
+            "": False,
+        }
+        for tsquery, expected in cases.items():
+            with self.subTest(tsquery=tsquery):
+                self.assertIs(query_reading.looks_for_a_word(tsquery), expected)
 
 
 class RequiredPhrasesTests(SimpleTestCase):

@@ -110,13 +110,20 @@ class GeneratedArchiveTests(PublicSiteTestCase):
 
     def test_a_quoted_phrase_reads_the_pairs_index_not_every_document(self):
         # Both words are in most of the archive; next to each other in few.
-        for query in ['"winter garden"', '"winter garden" or "garden winter"']:
+        # A choice without a phrase is looked up by its own words: "snow" is
+        # in no synthetic review, and read newest first with the phrase, the
+        # whole archive was (400 ms at 100,000 reviews).
+        searches = [
+            '"winter garden"',
+            '"winter garden" or "garden winter"',
+            '"winter garden" or snow',
+        ]
+        for query in searches:
             with self.subTest(query=query), CaptureQueriesContext(connection) as queries:
                 response = self.client.get("/search/", {"q": query})
                 self.assertEqual(response.status_code, 200)
-                ranking = next(q["sql"] for q in queries if "search_pairs" in q["sql"])
-                plan = self.plan_of(ranking)
-                self.assertIn("review_search_pairs", plan)
+                ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"])
+                self.assertIn("review_search_pairs", self.plan_of(ranking))
 
     def test_a_words_search_sorts_the_reviews_titled_with_them_without_their_documents(self):
         # Every synthetic headline is five of a few dozen words, so "winter

@@ -104,6 +104,18 @@ class SearchRankingStatementTests(TestCase):
         self.assertEqual([r.title for r in summer.reviews], ["Summer Scent"])
         self.assertEqual(built.call_count, 2)  # for the first search, compared
 
+    def test_choices_in_another_order_share_one_built_statement(self):
+        make_review("Snow Day")
+        make_review("Winter Garden")
+        postgresql.RANKING.kept.clear()
+        build = postgresql.reviews_matching
+        with mock.patch.object(postgresql.RANKING, "build", wraps=build) as built:
+            one = search('"winter garden" or snow')
+            other = search('snow or "winter garden"')
+        self.assertEqual(sorted(r.title for r in one.reviews), ["Snow Day", "Winter Garden"])
+        self.assertEqual(sorted(r.title for r in other.reviews), ["Snow Day", "Winter Garden"])
+        self.assertEqual(built.call_count, 2)  # a phrase's choice and a word's, in either order
+
 
 class LoadedTests(TestCase):
     """A kept statement's rows made into the instances the queryset makes."""
