@@ -24,18 +24,20 @@ def closed(words: str) -> str:
     return words + '"' if words.count('"') % 2 else words
 
 
-# OR standing alone, as web-search syntax reads a choice.
-BARE_OR = re.compile(r"(?<!\S)or(?!\S)", re.IGNORECASE)
+# OR as web-search syntax reads a choice: the word after a space, "(" or a
+# quote, before anything but a letter, digit, "_" or "-" ("or", "or,",
+# "(or)", '"a b"or"c d"'; not "snow,or," or "or-snow").
+OR = re.compile(r'(?:^|(?<=[\s("]))or(?![\w-])', re.IGNORECASE)
 
 
 def alternatives_of(words: str) -> list[str]:
-    """``words`` split where OR stands alone outside quotes (a quote left
-    open runs to the end), empty parts left out. PostgreSQL reads other
-    spellings as a choice too ("or,", "(or)"): ``Reading.agrees`` checks
-    that it reads them as split here."""
+    """``words`` split where web-search syntax reads OR outside quotes (a
+    quote left open runs to the end), empty parts left out.
+    ``Reading.agrees`` checks that PostgreSQL reads the choices as split
+    here."""
     words = closed(words)
-    masked = QUOTED.sub(lambda found: "x" * len(found.group()), words)
-    cuts = [0, *(at for found in BARE_OR.finditer(masked) for at in found.span()), len(words)]
+    masked = QUOTED.sub(lambda found: '"' + "x" * (len(found.group()) - 2) + '"', words)
+    cuts = [0, *(at for found in OR.finditer(masked) for at in found.span()), len(words)]
     parts = [words[start:end].strip() for start, end in zip(cuts[::2], cuts[1::2], strict=True)]
     return [part for part in parts if part]
 

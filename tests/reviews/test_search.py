@@ -661,6 +661,12 @@ class PhraseChoicesTests(SimpleTestCase):
             '"the winter" or snow': [],  # no phrase in any choice: no pairs
             "winter or snow": [],
             '"winter garden" or "old river': [["winter garden"], ["old river"]],  # left open
+            # Other spellings web-search syntax reads as OR, and two it does not.
+            '"winter garden" or, "old river"': [["winter garden"], ["old river"]],
+            '"winter garden" (or) snow': [["winter garden"], []],
+            '"winter garden"or"old river"': [["winter garden"], ["old river"]],
+            'snow,or,"winter garden"': [["winter garden"]],
+            '"winter garden" ·or· snow': [["winter garden"]],
             "winter garden": [],
         }
         for query, choices in cases.items():

@@ -117,6 +117,7 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             '"winter garden"',
             '"winter garden" or "garden winter"',
             '"winter garden" or snow',
+            '"winter garden" or, snow',  # OR as web-search syntax reads it too
         ]
         for query in searches:
             with self.subTest(query=query), CaptureQueriesContext(connection) as queries:
