@@ -44,8 +44,8 @@ def alternatives_of(words: str) -> list[str]:
 
 def phrase_choices(alternatives: list[str]) -> list[list[str]]:
     """For each alternative, the quoted phrases its matches hold: a match of
-    the query holds every phrase of one list, or matches an alternative
-    whose list is empty by that alternative's words alone. None where no
+    the query holds every phrase of one of the lists, or matches by its
+    words alone an alternative whose list is empty. None where no
     alternative holds a phrase of two words or more: then no pairs narrow
     the search."""
     choices = [required_phrases(alternative) for alternative in alternatives]

@@ -713,7 +713,7 @@ class ChoiceLookupsTests(SimpleTestCase):
         )
 
     def test_none_where_postgresql_reads_the_choices_otherwise(self):
-        # "or," is a choice to PostgreSQL but not split here.
+        # PostgreSQL's choices are not the ones split here.
         self.assertEqual(
             self.lookups('"winter garden" or "old river"', "'winter' <-> 'garden'", ["'a'", "'b'"]),
             [],
