@@ -92,29 +92,27 @@ class AnyOfTests(TestCase):
 
 @unittest.skipUnless(connection.vendor == "postgresql", "the ranking statement is PostgreSQL's")
 class SearchRankingStatementTests(TestCase):
-    def test_searches_for_different_words_share_one_built_statement(self):
-        make_review("Winter Garden")
-        make_review("Summer Scent")
+    def searched(self, *queries):
+        """Each query's reviews found, and how often the ranking statement was built."""
         postgresql.RANKING.kept.clear()
         build = postgresql.reviews_matching
         with mock.patch.object(postgresql.RANKING, "build", wraps=build) as built:
-            winter = search("winter garden")
-            summer = search("summer scent")
-        self.assertEqual([r.title for r in winter.reviews], ["Winter Garden"])
-        self.assertEqual([r.title for r in summer.reviews], ["Summer Scent"])
-        self.assertEqual(built.call_count, 2)  # for the first search, compared
+            found = [sorted(r.title for r in search(query).reviews) for query in queries]
+        return found, built.call_count
+
+    def test_searches_for_different_words_share_one_built_statement(self):
+        make_review("Winter Garden")
+        make_review("Summer Scent")
+        found, builds = self.searched("winter garden", "summer scent")
+        self.assertEqual(found, [["Winter Garden"], ["Summer Scent"]])
+        self.assertEqual(builds, 2)  # for the first search, compared
 
     def test_choices_in_another_order_share_one_built_statement(self):
         make_review("Snow Day")
         make_review("Winter Garden")
-        postgresql.RANKING.kept.clear()
-        build = postgresql.reviews_matching
-        with mock.patch.object(postgresql.RANKING, "build", wraps=build) as built:
-            one = search('"winter garden" or snow')
-            other = search('snow or "winter garden"')
-        self.assertEqual(sorted(r.title for r in one.reviews), ["Snow Day", "Winter Garden"])
-        self.assertEqual(sorted(r.title for r in other.reviews), ["Snow Day", "Winter Garden"])
-        self.assertEqual(built.call_count, 2)  # a phrase's choice and a word's, in either order
+        found, builds = self.searched('"winter garden" or snow', 'snow or "winter garden"')
+        self.assertEqual(found, [["Snow Day", "Winter Garden"]] * 2)
+        self.assertEqual(builds, 2)  # a phrase's choice and a word's, in either order
 
 
 class LoadedTests(TestCase):
