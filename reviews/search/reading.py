@@ -79,25 +79,40 @@ def offers_a_choice(tsquery: str) -> bool:
     return "|" in LEXEME.sub("", tsquery)
 
 
-def contradicts(tsquery: str) -> bool:
-    """Whether a query in PostgreSQL's text form (``'winter' <-> 'garden' &
-    !'garden'``) requires a part and its negation: a word left out that a
-    required word or phrase holds, or a phrase left out that is required.
-    A query with a choice never contradicts: one side may match."""
+def required_parts(tsquery: str) -> list[tuple[bool, str]] | None:
+    """The parts a query in PostgreSQL's text form joins by AND, each with
+    whether it is required (not left out) and its body, without the "!"s
+    and the parentheses around it: ``'winter' & !( 'old' <-> 'river' )``
+    gives ``(True, "'winter'")`` and ``(False, "'old' <-> 'river'")``. None
+    where the query has a choice, or an "&" inside parentheses (not read
+    here)."""
     if offers_a_choice(tsquery):
-        return False
-    required, left_out = set(), set()
+        return None
+    parts = []
     # A stemmed word holds no space, so " & " only ever joins two parts.
     for part in tsquery.split(" & "):
         body = part.strip()
         syntax = LEXEME.sub("", body)
         if syntax.count("(") != syntax.count(")"):
-            return False  # an "&" inside parentheses: not read here
+            return None
         nots = len(body) - len(body.lstrip("!"))
         body = body.lstrip("!").strip()
         if body.startswith("(") and body.endswith(")"):
             body = body[1:-1].strip()
-        (left_out if nots % 2 else required).add(body)
+        parts.append((nots % 2 == 0, body))
+    return parts
+
+
+def contradicts(tsquery: str) -> bool:
+    """Whether a query in PostgreSQL's text form (``'winter' <-> 'garden' &
+    !'garden'``) requires a part and its negation: a word left out that a
+    required word or phrase holds, or a phrase left out that is required.
+    A query with a choice never contradicts: one side may match."""
+    parts = required_parts(tsquery)
+    if parts is None:
+        return False
+    required = {body for is_required, body in parts if is_required}
+    left_out = {body for is_required, body in parts if not is_required}
     words = {word for body in required for word in LEXEME.findall(body)}
     alone = {found.group(1) for body in left_out if (found := LEXEME.fullmatch(body))}
     return bool(left_out & required or alone & words)
@@ -108,16 +123,8 @@ def looks_for_a_word(tsquery: str) -> bool:
     choice, holds one of its words or phrases (``'snow' & !'ice'``): then
     the document's index finds them. Not so for a query that only leaves
     out (``!'snow'`` matches nearly every review) or holds no word at all."""
-    if not tsquery or offers_a_choice(tsquery):
-        return False
-    for part in tsquery.split(" & "):
-        body = part.strip()
-        syntax = LEXEME.sub("", body)
-        if syntax.count("(") != syntax.count(")"):
-            return False  # an "&" inside parentheses: not read here
-        if (len(body) - len(body.lstrip("!"))) % 2 == 0:
-            return True
-    return False
+    parts = required_parts(tsquery) if tsquery else None
+    return any(is_required for is_required, _ in parts or [])
 
 
 @dataclass
