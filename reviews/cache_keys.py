@@ -25,7 +25,7 @@ goes out by itself and which keys it touches then.
 import hashlib
 
 from django.contrib.flatpages.models import FlatPage
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
 from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import invalidate_on_commit, register_moments, track
@@ -185,6 +185,26 @@ def _changed(keys_of):
     return receiver
 
 
+# The quotes index is ordered by drama title: a drama renamed, or a
+# character moved to another drama, moves quotes to pages that do not show
+# them (and those pages' quotes along).
+ORDERS_QUOTES = {Drama: "title", Character: "drama_id"}
+
+
+def _before_save(sender, instance, **kwargs):
+    field = ORDERS_QUOTES[sender]
+    saved = sender._default_manager.filter(pk=instance.pk) if instance.pk else None
+    instance._orders_quotes_as = saved.values_list(field, flat=True).first() if saved else None
+
+
+def _moved_quotes(instance) -> list[str]:
+    """``list:quotes`` if the save moved this drama's or character's quotes
+    in the quotes index."""
+    before = getattr(instance, "_orders_quotes_as", None)
+    after = getattr(instance, ORDERS_QUOTES[type(instance)])
+    return ["list:quotes"] if before is not None and before != after else []
+
+
 def _quote_keys(quote):
     def work_out():
         drama = Character.objects.filter(pk=quote.character_id).values_list("drama_id", flat=True)
@@ -199,7 +219,7 @@ KEYS_OF = {
     # Nothing shows revisions; a scheduled update changes the coming moments.
     Revision: lambda r: [f"list:revisions:review:{r.review_id}"],
     SlugRedirect: lambda r: [f"review:{r.review_id}", address_key(r.old_slug)],
-    Drama: lambda d: [f"drama:{d.pk}", "list:dramas", "search", NAMES],
+    Drama: lambda d: [f"drama:{d.pk}", "list:dramas", "search", NAMES, *_moved_quotes(d)],
     Genre: lambda g: [f"genre:{g.pk}", "list:dramas"],
     Character: lambda c: [
         f"character:{c.pk}",
@@ -208,6 +228,7 @@ KEYS_OF = {
         "list:characters",
         "search",
         NAMES,
+        *_moved_quotes(c),
     ],
     Quote: _quote_keys,
     # Which column is featured decides the front page's lead and sections.
@@ -256,6 +277,8 @@ def connect() -> None:
     post_save.connect(_tagging_saved, sender=TaggedReview, dispatch_uid=f"{uid}-tagged")
     post_delete.connect(_tagging_saved, sender=TaggedReview, dispatch_uid=f"{uid}-tagged")
     m2m_changed.connect(_genres_changed, sender=Drama.genres.through, dispatch_uid=f"{uid}-genres")
+    for model in ORDERS_QUOTES:
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-{model._meta.label}")
     for model, keys_of in KEYS_OF.items():
         receiver = _changed(keys_of)
         label = model._meta.label

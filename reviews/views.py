@@ -290,7 +290,7 @@ class QuoteListView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
             "character__drama__year",
             "character__played_by__name",
         )
-        .order_by("character__drama__title", "episode", "id")
+        .by_drama()
     )
 
     def list_keys(self):
@@ -298,6 +298,12 @@ class QuoteListView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):
 
     def list_count(self) -> int:
         return Quote.objects.total()
+
+    def list_ids(self, bottom: int, top: int) -> list[int]:
+        def per_drama():
+            return remembered("quotes:per-drama", Quote.objects.per_drama, depends=["list:quotes"])
+
+        return Quote.objects.ids_by_drama(bottom, top, per_drama)
 
 
 class SocialCardView(View):

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin, slug_for, split_lines
@@ -178,6 +178,12 @@ class Character(SearchNamesMixin, models.Model):
         return [n for n in [self.name, self.hangul_name, *self.alias_list] if n]
 
 
+# How deep in the quotes index a slice is found from each drama's count of
+# quotes rather than by sorting every quote before it (``ids_by_drama``):
+# about where the two cost the same at 200,000 quotes, counting uncached.
+COUNTED_FROM = 50_000
+
+
 class QuoteQuerySet(models.QuerySet):
     def total(self) -> int:
         """How many quotes there are: ``count()`` of every quote, without
@@ -185,6 +191,44 @@ class QuoteQuerySet(models.QuerySet):
         if self.query.has_filters():
             raise TypeError("total() counts every quote: call it on Quote.objects")
         return every_quote(self.model, self.db)
+
+    def by_drama(self):
+        """In the quotes index's order: drama by drama, A–Z (dramas of one
+        title by their id, so that each drama's quotes stay together), each
+        drama's quotes by episode."""
+        return self.order_by("character__drama__title", "character__drama_id", "episode", "id")
+
+    def per_drama(self) -> list[tuple[int, int]]:
+        """``(drama id, how many quotes)`` for each drama with quotes, in
+        ``by_drama``'s order. Counted by drama, then put in the dramas' order:
+        counted in that order, PostgreSQL read each drama's quotes by index
+        (158 against 78 ms at 200,000 quotes)."""
+        counted = self.values_list("character__drama_id").annotate(quotes=Count("id"))
+        quotes = dict(counted.order_by())
+        in_order = Drama.objects.order_by("title", "id").values_list("pk", flat=True)
+        return [(drama, quotes[drama]) for drama in in_order.iterator() if drama in quotes]
+
+    def ids_by_drama(self, bottom: int, top: int, per_drama=None) -> list[int]:
+        """The ids of the quotes from ``bottom`` to ``top`` (not included) in
+        ``by_drama``'s order. To skip to a deep page PostgreSQL sorts every
+        quote before it (4,000 pages at 200,000 quotes: 85 ms for page
+        1,000, 300 ms for the last). From ``COUNTED_FROM`` on, the quotes are
+        counted drama by drama (``per_drama()``, or ``per_drama``: a callable
+        that may keep them), and only the dramas the slice falls in sorted."""
+        if bottom < COUNTED_FROM:
+            return list(self.by_drama().values_list("pk", flat=True)[bottom:top])
+        dramas, before, first = [], 0, None
+        for drama, quotes in (per_drama or self.per_drama)():
+            if before >= top:
+                break
+            if before + quotes > bottom:
+                first = before if first is None else first
+                dramas.append(drama)
+            before += quotes
+        if not dramas:
+            return []
+        ids = self.filter(character__drama__in=dramas).by_drama().values_list("pk", flat=True)
+        return list(ids[bottom - first : top - first])
 
 
 class Quote(models.Model):

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import _version_key
-from reviews.models import Column, Correction, Review, Tag
+from reviews.models import Column, Correction, Quote, Review, Tag
 from reviews.services import ReviewEdit, edit_review, publish_review
 from reviews.services.workflow import unpublish_review
 from tests.clock import clock_at
@@ -224,6 +224,54 @@ class ChangeTests(PrecisionTestCase):
             changes=["/dramas/misaeng/", "/quotes/", "/dramas/misaeng/characters/oh-sang-sik/"],
             shows="Our work is a game of go.",
         )
+
+    def quotes_after_run_on(self):
+        """Quotes of a drama titled after Run On: the quotes index's second
+        page shows theirs alone."""
+        character = make_character(make_drama("Zelkova Road"), "Han Tae-ri")
+        Quote.objects.bulk_create(Quote(character=character, text=f"Line {n}.") for n in range(60))
+        return character
+
+    def test_renaming_a_drama_moves_its_quotes_on_pages_that_do_not_show_it(self):
+        self.quotes_after_run_on()
+
+        def rename():
+            self.run_on.title = "Zero Hour"  # after Zelkova Road
+            self.run_on.save()
+
+        self.assertNotContains(self.client.get("/quotes/", {"page": 2}), "Run On")
+        self.assert_precise(
+            rename,
+            stays=self.misaeng_pages.values(),
+            changes=["/quotes/?page=2", "/quotes/", self.run_on_pages["run on drama"]],
+        )
+        self.assertContains(self.client.get("/quotes/", {"page": 2}), "Zero Hour")
+
+    def test_a_drama_s_edit_that_keeps_its_title_leaves_the_quotes_index(self):
+        self.quotes_after_run_on()
+
+        def edit():
+            self.run_on.synopsis = "Two people who run, in different ways."
+            self.run_on.save()
+
+        self.assert_precise(
+            edit,
+            stays=["/quotes/?page=2", *self.misaeng_pages.values()],
+            changes=[self.run_on_pages["run on drama"]],
+        )
+
+    def test_a_character_moved_to_another_drama_moves_its_quotes(self):
+        late = self.quotes_after_run_on()
+        make_quote(self.oh, "Our work is a game of go.")
+
+        def move():
+            self.oh.drama = late.drama
+            self.oh.save()
+
+        self.assert_precise(
+            move, stays=self.run_on_pages.values(), changes=["/quotes/?page=2", "/quotes/"]
+        )
+        self.assertContains(self.client.get("/quotes/", {"page": 2}), "a game of go")
 
     def test_a_tag_s_rename(self):
         def rename():

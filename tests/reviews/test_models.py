@@ -1,11 +1,12 @@
 from datetime import timedelta
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from reviews.models import Review, Revision, Tag, next_scheduled_moment
+from reviews.models import Quote, Review, Revision, Tag, dramas, next_scheduled_moment
 from reviews.rendering import render_body
 from tests.clock import clock_at
 from tests.factories import (
@@ -13,6 +14,7 @@ from tests.factories import (
     make_author,
     make_character,
     make_drama,
+    make_quote,
     make_review,
 )
 
@@ -193,6 +195,49 @@ class CharacterTests(TestCase):
         character.full_clean()
         self.assertEqual(character.aliases, "Mi-joo\nMijoo")
         self.assertEqual(character.alias_list, ["Mi-joo", "Mijoo"])
+
+
+class QuotesByDramaTests(TestCase):
+    """The quotes index's order, and a deep page found drama by drama."""
+
+    @classmethod
+    def setUpTestData(cls):
+        # Two dramas of one title (a remake), one with no quotes, quotes
+        # with and without an episode.
+        remake, original = make_drama("Misaeng", year=2024), make_drama("Misaeng", year=2014)
+        make_drama("Empty")
+        dramas = [make_drama("Run On"), remake, original, make_drama("Another Drama")]
+        for number, drama in enumerate(dramas):
+            character = make_character(drama, f"Character {number}")
+            for episode in [3, None, 1, 2, 1][: number + 2]:
+                make_quote(character, f"Line {number}-{episode}", episode=episode)
+        cls.remake, cls.original = remake, original
+
+    def test_each_drama_s_quotes_stay_together_in_title_order(self):
+        dramas = [q.character.drama for q in Quote.objects.by_drama().select_related("character")]
+        runs = [drama for n, drama in enumerate(dramas) if n == 0 or dramas[n - 1] != drama]
+        self.assertEqual(len(runs), len(set(runs)))
+        self.assertEqual([d.title for d in runs], ["Another Drama", "Misaeng", "Misaeng", "Run On"])
+        episodes = Quote.objects.filter(character__drama=self.original).by_drama()
+        self.assertEqual([q.episode for q in episodes if q.episode], [1, 2, 3])
+
+    def test_any_slice_found_drama_by_drama_is_the_slice_of_the_whole_order(self):
+        every = list(Quote.objects.by_drama().values_list("pk", flat=True))
+        self.assertEqual(len(every), 14)
+        for counted_from in (0, 6):  # counted from the first quote, or the seventh
+            for bottom in range(len(every) + 2):
+                for size in (1, 3, 5, 20):
+                    with (
+                        self.subTest(counted_from=counted_from, bottom=bottom, size=size),
+                        mock.patch.object(dramas, "COUNTED_FROM", counted_from),
+                    ):
+                        found = Quote.objects.ids_by_drama(bottom, bottom + size)
+                        self.assertEqual(found, every[bottom : bottom + size])
+
+    def test_counts_each_drama_s_quotes_in_the_same_order(self):
+        per_drama = Quote.objects.per_drama()
+        self.assertEqual([n for _, n in per_drama], [5, 3, 4, 2])
+        self.assertEqual(per_drama[1:3], [(self.remake.pk, 3), (self.original.pk, 4)])
 
 
 class NextScheduledMomentTests(TestCase):

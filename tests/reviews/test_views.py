@@ -1,12 +1,13 @@
 from datetime import timedelta
+from unittest import mock
 from xml.etree import ElementTree
 
 from django.db import connection
 from django.utils import timezone
 
-from reviews.models import Review
+from reviews.models import Quote, Review, dramas
 from tests.clock import clock_at
-from tests.factories import make_drama, make_review, make_user
+from tests.factories import make_character, make_drama, make_quote, make_review, make_user
 from tests.sample_site import SITEMAP_SECTIONS, PublicSiteTestCase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -200,6 +201,34 @@ class DramaPageTests(PublicSiteTestCase):
         response = self.client.get("/quotes/")
         self.assertContains(response, "I came without a reason.")
         self.assertContains(response, 'href="/dramas/run-on/characters/ki-seon-gyeom/"')
+
+    def test_the_quotes_index_shows_dramas_of_one_title_apart(self):
+        remake = make_drama("Run On", year=2025)
+        for episode in (2, 6):
+            make_quote(make_character(remake, f"Lead {episode}"), "New", episode=episode)
+        html = self.client.get("/quotes/").content.decode()
+        for drama in (self.run_on, remake):  # one section each, whatever the episodes
+            self.assertEqual(html.count(f'id="drama-{drama.pk}"'), 1)
+
+    def test_a_deep_page_of_the_quotes_index_shows_the_quotes_in_order(self):
+        every = []
+        for number in range(12):
+            character = make_character(make_drama(f"Drama {number % 5}"), "Lead")
+            every += Quote.objects.bulk_create(
+                Quote(character=character, text=f"{number}-{n}", episode=n % 7 or None)
+                for n in range(50)
+            )
+        expected = list(Quote.objects.by_drama().values_list("text", flat=True))
+        # Deep pages (from the 501st quote) are found by their ids first, and
+        # here pages 12 and 13 drama by drama.
+        for page in (1, 11, 12, 13):
+            with (
+                self.subTest(page=page),
+                mock.patch.object(dramas, "COUNTED_FROM", 550),
+            ):
+                shown = self.client.get("/quotes/", {"page": page}).context["quotes"]
+                self.assertEqual([q.text for q in shown], expected[(page - 1) * 50 : page * 50])
+        self.assertEqual(len(expected), 601)
 
     def test_drama_list_filters_by_network_and_year(self):
         make_drama("On another network", network="tvN", year=2020)
