@@ -192,9 +192,10 @@ ORDERS_QUOTES = {Drama: "title", Character: "drama_id"}
 
 
 def _before_save(sender, instance, **kwargs):
-    field = ORDERS_QUOTES[sender]
-    saved = sender._default_manager.filter(pk=instance.pk) if instance.pk else None
-    instance._orders_quotes_as = saved.values_list(field, flat=True).first() if saved else None
+    """Remember the title or drama as saved before, in one short query."""
+    saved = sender._default_manager.filter(pk=instance.pk)
+    before = saved.values_list(ORDERS_QUOTES[sender], flat=True).first() if instance.pk else None
+    instance._orders_quotes_as = before
 
 
 def _moved_quotes(instance) -> list[str]:

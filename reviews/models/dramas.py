@@ -200,9 +200,9 @@ class QuoteQuerySet(models.QuerySet):
 
     def per_drama(self) -> list[tuple[int, int]]:
         """``(drama id, how many quotes)`` for each drama with quotes, in
-        ``by_drama``'s order. Counted by drama, then put in the dramas' order:
-        counted in that order, PostgreSQL read each drama's quotes by index
-        (158 against 78 ms at 200,000 quotes)."""
+        ``by_drama``'s order: counted by drama, then put in the dramas'
+        order (78 ms at 200,000 quotes; counted in that order in one
+        statement, PostgreSQL read each drama's quotes by index, 158 ms)."""
         counted = self.values_list("character__drama_id").annotate(quotes=Count("id"))
         quotes = dict(counted.order_by())
         in_order = Drama.objects.order_by("title", "id").values_list("pk", flat=True)
