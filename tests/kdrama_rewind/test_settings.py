@@ -68,6 +68,24 @@ class ProductionSettingsTests(SimpleTestCase):
         )  # fmt: skip
         self.assertEqual(served.returncode, 0, served.stderr)
 
+    def test_a_wsgi_server_keeps_what_it_loaded_out_of_full_collections(self):
+        # Walked at each of the garbage collector's full collections, the
+        # loaded project held up about one request in 200 for 80 ms.
+        code = "import gc, kdrama_rewind.wsgi; print(gc.get_freeze_count())"
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        production = {
+            **clean,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": SECRET,
+            "DJANGO_ALLOWED_HOSTS": "example.com",
+        }
+        served = subprocess.run(
+            [sys.executable, "-c", code], cwd=PROJECT, env=production,
+            capture_output=True, text=True,
+        )  # fmt: skip
+        self.assertEqual(served.returncode, 0, served.stderr)
+        self.assertGreater(int(served.stdout), 10_000)  # Django and the apps: about 100,000
+
     def test_a_debug_value_that_is_not_1_or_0_is_refused(self):
         result = load_settings(DJANGO_DEBUG="maybe")
         self.assertIn("DJANGO_DEBUG must be 1 or 0", result.stderr)
