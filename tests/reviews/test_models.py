@@ -206,16 +206,16 @@ class QuotesByDramaTests(TestCase):
         # with and without an episode.
         remake, original = make_drama("Misaeng", year=2024), make_drama("Misaeng", year=2014)
         make_drama("Empty")
-        dramas = [make_drama("Run On"), remake, original, make_drama("Another Drama")]
-        for number, drama in enumerate(dramas):
+        quoted = [make_drama("Run On"), remake, original, make_drama("Another Drama")]
+        for number, drama in enumerate(quoted):
             character = make_character(drama, f"Character {number}")
             for episode in [3, None, 1, 2, 1][: number + 2]:
                 make_quote(character, f"Line {number}-{episode}", episode=episode)
         cls.remake, cls.original = remake, original
 
     def test_each_drama_s_quotes_stay_together_in_title_order(self):
-        dramas = [q.character.drama for q in Quote.objects.by_drama().select_related("character")]
-        runs = [drama for n, drama in enumerate(dramas) if n == 0 or dramas[n - 1] != drama]
+        order = [q.character.drama for q in Quote.objects.by_drama().select_related("character")]
+        runs = [drama for n, drama in enumerate(order) if n == 0 or order[n - 1] != drama]
         self.assertEqual(len(runs), len(set(runs)))
         self.assertEqual([d.title for d in runs], ["Another Drama", "Misaeng", "Misaeng", "Run On"])
         episodes = Quote.objects.filter(character__drama=self.original).by_drama()

@@ -211,10 +211,9 @@ class DramaPageTests(PublicSiteTestCase):
             self.assertEqual(html.count(f'id="drama-{drama.pk}"'), 1)
 
     def test_a_deep_page_of_the_quotes_index_shows_the_quotes_in_order(self):
-        every = []
         for number in range(12):
             character = make_character(make_drama(f"Drama {number % 5}"), "Lead")
-            every += Quote.objects.bulk_create(
+            Quote.objects.bulk_create(
                 Quote(character=character, text=f"{number}-{n}", episode=n % 7 or None)
                 for n in range(50)
             )
