@@ -36,6 +36,22 @@ def load_settings(code=None, **env):
     )
 
 
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": SECRET,
+    "DJANGO_ALLOWED_HOSTS": "example.com",
+}
+
+
+def as_a_wsgi_server(code: str, **env):
+    """Run ``code`` in a fresh interpreter whose only DJANGO_ settings are ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT, env={**clean, **env},
+        capture_output=True, text=True,
+    )  # fmt: skip
+
+
 class ProductionSettingsTests(SimpleTestCase):
     def test_production_refuses_to_start_without_a_secret_key(self):
         result = load_settings(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="example.com")
@@ -49,40 +65,17 @@ class ProductionSettingsTests(SimpleTestCase):
 
     def test_a_wsgi_server_refuses_to_serve_with_debug_on(self):
         code = "import kdrama_rewind.wsgi"
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        debug = subprocess.run(
-            [sys.executable, "-c", code], cwd=PROJECT, env={**clean, "DJANGO_DEBUG": "1"},
-            capture_output=True, text=True,
-        )  # fmt: skip
+        debug = as_a_wsgi_server(code, DJANGO_DEBUG="1")
         self.assertNotEqual(debug.returncode, 0)
         self.assertIn("DJANGO_DEBUG=1 is for manage.py runserver only", debug.stderr)
-        production = {
-            **clean,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": SECRET,
-            "DJANGO_ALLOWED_HOSTS": "example.com",
-        }
-        served = subprocess.run(
-            [sys.executable, "-c", code], cwd=PROJECT, env=production,
-            capture_output=True, text=True,
-        )  # fmt: skip
+        served = as_a_wsgi_server(code, **PRODUCTION)
         self.assertEqual(served.returncode, 0, served.stderr)
 
     def test_a_wsgi_server_keeps_what_it_loaded_out_of_full_collections(self):
         # Walked at each of the garbage collector's full collections, the
         # loaded project held up about one request in 200 for 80 ms.
         code = "import gc, kdrama_rewind.wsgi; print(gc.get_freeze_count())"
-        clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-        production = {
-            **clean,
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": SECRET,
-            "DJANGO_ALLOWED_HOSTS": "example.com",
-        }
-        served = subprocess.run(
-            [sys.executable, "-c", code], cwd=PROJECT, env=production,
-            capture_output=True, text=True,
-        )  # fmt: skip
+        served = as_a_wsgi_server(code, **PRODUCTION)
         self.assertEqual(served.returncode, 0, served.stderr)
         self.assertGreater(int(served.stdout), 10_000)  # Django and the apps: about 100,000
 
