@@ -205,7 +205,7 @@ class QuoteQuerySet(models.QuerySet):
         statement, PostgreSQL read each drama's quotes by index, 158 ms)."""
         counted = self.values_list("character__drama_id").annotate(quotes=Count("id"))
         quotes = dict(counted.order_by())
-        in_order = Drama.objects.order_by("title", "id").values_list("pk", flat=True)
+        in_order = Drama.objects.using(self.db).order_by("title", "id").values_list("pk", flat=True)
         return [(drama, quotes[drama]) for drama in in_order.iterator() if drama in quotes]
 
     def ids_by_drama(self, bottom: int, top: int, per_drama=None) -> list[int]:
