@@ -551,6 +551,26 @@ class RankingTests(TestCase):
             found = self.reviews("Run On")
         self.assertEqual(found[0], self.headline)
 
+    @needs_postgresql  # SQLite ranks every match, however many
+    def test_words_heading_many_reviews_rank_the_newest_matches_only(self):
+        for i in range(4):
+            make_review(f"Filler {i}", body="They run and run again.")
+        # A second old headline holding both words ("Run On, slowly" is one).
+        older = make_review(
+            "On the run", body="A chase.", published_at=timezone.now() - timedelta(days=400)
+        )
+        with mock.patch("reviews.search.text.RANKED_MATCHES", 3):
+            with mock.patch("reviews.search.text.HEADLINES_ALWAYS_RANKED", 2):
+                self.assertEqual(self.reviews("Run On")[:2], [self.headline, older])
+            # Three headlines hold the words: they name no review in
+            # particular, and the three newest matches are what is ranked.
+            make_review("Run on empty", body="Late.", published_at=self.headline.published_at)
+            with mock.patch("reviews.search.text.HEADLINES_ALWAYS_RANKED", 2):
+                found = self.reviews("Run On")
+        self.assertEqual(len(found), 3)
+        self.assertNotIn(self.headline, found)
+        self.assertNotIn(older, found)
+
     @needs_postgresql  # SQLite reads a quoted phrase as its words
     def test_an_old_headline_holding_the_words_still_obeys_the_rest_of_the_query(self):
         for i in range(4):
