@@ -7,13 +7,13 @@ newest ``RANKED_MATCHES`` matches ranked, and with them the reviews whose
 headline holds every word, where at most ``HEADLINES_ALWAYS_RANKED`` do.
 A quoted phrase is looked up first by its pairs of neighbouring words
 (migration reviews 0021), so only the reviews holding them have their
-document read for it. What ranking reads
-of each candidate is stored in its row (migration reviews 0023): the
-document, and the headline's words stemmed and as written. What the
-query's shape lets a search skip or look up first (its phrases, the choices
-OR offers, a word both required and left out) is read in ``reading``, from
-the query and from how PostgreSQL reads it (``as_read``). Names: the
-trigram index finds those at the project's threshold (``scored_name_groups``).
+document read for it. What ranking reads of each candidate is stored in
+its row (migration reviews 0023): the document, and the headline's words
+stemmed and as written. What the query's shape lets a search skip or look
+up first (its phrases, the choices OR offers, a word both required and
+left out) is read in ``reading``, from the query and from how PostgreSQL
+reads it (``as_read``). Names: the trigram index finds those at the
+project's threshold (``scored_name_groups``).
 """
 
 import re

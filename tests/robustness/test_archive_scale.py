@@ -3,7 +3,7 @@ no page's query count grows with the archive, and the queries behind the
 busiest pages read an index, not the whole table."""
 
 import io
-from unittest import skipUnless
+from unittest import mock, skipUnless
 
 from django.core.management import call_command
 from django.db import connection
@@ -128,8 +128,8 @@ class GeneratedArchiveTests(PublicSiteTestCase):
 
     def test_a_words_search_sorts_the_reviews_titled_with_them_without_their_documents(self):
         # Every synthetic headline is five of a few dozen words, so "winter
-        # garden" heads dozens of reviews here (1,441 at 100,000), which the
-        # ranking sorts newest first.
+        # garden" heads dozens of reviews here, which the ranking sorts
+        # newest first (at 100,000, 1,441: too many to rank them all).
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.client.get("/search/", {"q": "winter garden"}).status_code, 200)
         ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"])
@@ -147,6 +147,27 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             with self.subTest(sort=sort["Sort Key"]):
                 # Ids, dates, tiers and ranks; a document is about a kilobyte.
                 self.assertLess(sort["Plan Width"], 100)
+
+    def test_words_heading_too_many_reviews_are_read_no_further_than_one_more(self):
+        # "winter garden" heads dozens of reviews here; with ten ranked
+        # however old, PostgreSQL reads the eleventh and stops.
+        with mock.patch("reviews.search.text.HEADLINES_ALWAYS_RANKED", 10):
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/search/", {"q": "winter garden"})
+        self.assertEqual(response.status_code, 200)
+        ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"])
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {ranking}")
+            (plan,) = cursor.fetchone()[0]
+        read, nodes = [], [plan["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            nodes += node.get("Plans", [])
+            conditions = " ".join(node.get(k, "") for k in ("Recheck Cond", "Filter", "Index Cond"))
+            if node.get("Relation Name") == "reviews_review" and "search_title @@" in conditions:
+                read.append(node["Actual Rows"] * node["Actual Loops"])
+        self.assertTrue(read)
+        self.assertLessEqual(sum(read), 11)
 
     def test_the_sitemap_index_dates_and_counts_the_reviews_without_reading_them_all(self):
         with CaptureQueriesContext(connection) as queries:
