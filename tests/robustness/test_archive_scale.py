@@ -70,6 +70,21 @@ class GeneratedArchiveTests(PublicSiteTestCase):
             cursor.execute(f"EXPLAIN {sql}", params or None)
             return "\n".join(row[0] for row in cursor.fetchall())
 
+    @staticmethod
+    def plan_nodes(sql: str, *, analyze: bool = False) -> list[dict]:
+        """Every node of PostgreSQL's plan for ``sql``, as ``EXPLAIN``'s
+        JSON gives them (with what each read, where ``analyze``)."""
+        options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN ({options}) {sql}")
+            (plan,) = cursor.fetchone()[0]
+        found, nodes = [], [plan["Plan"]]
+        while nodes:
+            node = nodes.pop()
+            nodes += node.get("Plans", [])
+            found.append(node)
+        return found
+
     def test_the_newest_public_reviews_come_from_an_index(self):
         lists = {
             "front page": Review.objects.published().for_cards()[:12],
@@ -133,15 +148,7 @@ class GeneratedArchiveTests(PublicSiteTestCase):
         with CaptureQueriesContext(connection) as queries:
             self.assertEqual(self.client.get("/search/", {"q": "winter garden"}).status_code, 200)
         ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"])
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (FORMAT JSON) {ranking}")
-            (plan,) = cursor.fetchone()[0]
-        sorts, nodes = [], [plan["Plan"]]
-        while nodes:
-            node = nodes.pop()
-            nodes += node.get("Plans", [])
-            if node["Node Type"] == "Sort":
-                sorts.append(node)
+        sorts = [node for node in self.plan_nodes(ranking) if node["Node Type"] == "Sort"]
         self.assertTrue(sorts)
         for sort in sorts:
             with self.subTest(sort=sort["Sort Key"]):
@@ -156,13 +163,8 @@ class GeneratedArchiveTests(PublicSiteTestCase):
                 response = self.client.get("/search/", {"q": "winter garden"})
         self.assertEqual(response.status_code, 200)
         ranking = next(q["sql"] for q in queries if "ts_rank" in q["sql"])
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {ranking}")
-            (plan,) = cursor.fetchone()[0]
-        read, nodes = [], [plan["Plan"]]
-        while nodes:
-            node = nodes.pop()
-            nodes += node.get("Plans", [])
+        read = []
+        for node in self.plan_nodes(ranking, analyze=True):
             conditions = " ".join(node.get(k, "") for k in ("Recheck Cond", "Filter", "Index Cond"))
             if node.get("Relation Name") == "reviews_review" and "search_title @@" in conditions:
                 read.append(node["Actual Rows"] * node["Actual Loops"])
