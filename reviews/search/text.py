@@ -20,10 +20,11 @@ NAMES_PER_GROUP = 5
 # At most this many reviews are ranked and counted for a query; on
 # PostgreSQL, the newest of those that match.
 RANKED_MATCHES = 500
-# A review whose headline holds every word of the query is ranked however
-# old, where at most this many headlines hold them: the query then names a
-# few reviews by their headlines. Where more do, the words name none in
-# particular, and the newest matches are ranked, headlines first among them.
+# On PostgreSQL, a review whose headline holds every word of the query is
+# ranked however old where at most this many headlines hold them: the query
+# then names a few reviews by their headlines. Where more do, the words name
+# none in particular, and the newest matches are ranked, headlines first
+# among them. (SQLite ranks every match.)
 HEADLINES_ALWAYS_RANKED = 100
 # Trigram similarity (0–1) between a query and the closest run of words in a
 # name list. Misspellings of names in the demo data score 0.5 and more
