@@ -2,12 +2,22 @@ from datetime import timedelta
 from unittest import mock
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from reviews.models import Quote, Review, Revision, Tag, dramas, next_scheduled_moment
+from reviews.models import (
+    Quote,
+    Review,
+    Revision,
+    Tag,
+    TaggedReview,
+    dramas,
+    next_scheduled_moment,
+)
 from reviews.rendering import render_body
+from reviews.services import ReviewEdit, edit_review, publish_review
+from reviews.services.workflow import unpublish_review
 from tests.clock import clock_at
 from tests.factories import (
     image_upload,
@@ -16,6 +26,7 @@ from tests.factories import (
     make_drama,
     make_quote,
     make_review,
+    make_user,
 )
 
 
@@ -81,6 +92,48 @@ class PublishedQuerySetTests(TestCase):
         self.assertEqual(in_use.count(), 2)
         with clock_at(self.scheduled.published_at):
             self.assertIn("On Scheduled", Tag.objects.in_use().values_list("name", flat=True))
+
+    def test_a_tag_is_in_use_the_same_however_its_reviews_and_taggings_are_written(self):
+        editor = make_user(superuser=True)
+        at = timezone.now() + timedelta(hours=2)
+        live = make_review("Live", tags=["Shared", "Live only"])
+        draft = make_review("A draft", published=False, tags=["Shared", "Draft only"])
+        make_review("Tonight", status=Review.Status.SCHEDULED, published_at=at, tags=["Tonight"])
+
+        def in_use():
+            names = sorted(Tag.objects.in_use().values_list("name", flat=True))
+            looked_for = Tag.objects.on_a_public_review(timezone.now())
+            self.assertEqual(names, sorted(looked_for.values_list("name", flat=True)))
+            self.assertEqual(Tag.objects.in_use().count(), len(names))
+            return names
+
+        self.assertEqual(in_use(), ["Live only", "Shared"])
+        with clock_at(at):
+            self.assertEqual(in_use(), ["Live only", "Shared", "Tonight"])
+        publish_review(review=draft, by=editor)
+        self.assertEqual(in_use(), ["Draft only", "Live only", "Shared"])
+        unpublish_review(review=live, by=editor)
+        self.assertEqual(in_use(), ["Draft only", "Shared"])
+        edit_review(review=draft, edit=ReviewEdit(tags=["Renamed"]), by=editor, via="a test")
+        self.assertEqual(in_use(), ["Renamed"])
+        # Past the services: bulk updates, deletes, a tagging moved by hand.
+        Review.objects.filter(pk=live.pk).update(status=Review.Status.PUBLISHED)
+        self.assertEqual(in_use(), ["Live only", "Renamed", "Shared"])
+        Review.objects.filter(pk=live.pk).update(published_at=at)
+        self.assertEqual(in_use(), ["Renamed"])
+        Review.objects.filter(pk=live.pk).update(published_at=timezone.now())
+        TaggedReview.objects.filter(tag__name="Live only").update(
+            tag=Tag.objects.get(name="Tonight")
+        )
+        self.assertEqual(in_use(), ["Renamed", "Shared", "Tonight"])
+        Tag.objects.filter(name="Shared").delete()
+        self.assertEqual(in_use(), ["Renamed", "Tonight"])
+        Review.objects.filter(pk=draft.pk).delete()
+        self.assertEqual(in_use(), ["Tonight"])
+        if connection.vendor == "postgresql":  # kept for the tags with an approved review only
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT count(*) FROM reviews_tag_live_from")
+                self.assertEqual(cursor.fetchone()[0], 1)
 
     def test_state_label_reads_as_an_editor_thinks(self):
         self.assertEqual(self.scheduled.state_label, "Scheduled")

@@ -12,11 +12,12 @@ import threading
 from unittest import mock, skipUnless
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import SimpleTestCase, TestCase, TransactionTestCase
+from django.utils import timezone
 
 from people.models import Person
-from reviews.models import Review, Revision
+from reviews.models import Review, Revision, Tag
 from reviews.services import publish_review
 from reviews.services.workflow import TransitionError, return_to_draft
 from tests.factories import make_author, make_review, make_role_user
@@ -83,6 +84,53 @@ class SimultaneousPublishTests(TransactionTestCase):
         self.assertEqual(errors, [])
         self.assertEqual([r.status for r in results], [Review.Status.PUBLISHED] * 2)
         self.assertEqual(status_moves(review), 1)
+
+
+@skipUnless(connection.vendor == "postgresql", "PostgreSQL keeps when a tag is first live")
+class TaggingWhilePublishingTests(TransactionTestCase):
+    serialized_rollback = True  # keep the groups and data migrations made
+
+    def test_a_tag_added_while_its_review_is_being_published_is_in_use(self):
+        """One transaction publishes a draft; before it commits, another tags
+        the draft by hand. Each works out when the tags are first live: the
+        tagging waits for the publishing, so the new tag is in use."""
+        review = make_review("A draft", published=False)
+        published, release = threading.Event(), threading.Event()
+        errors = []
+
+        def publish():
+            try:
+                with transaction.atomic():
+                    Review.objects.filter(pk=review.pk).update(
+                        status=Review.Status.PUBLISHED, published_at=timezone.now()
+                    )
+                    published.set()
+                    release.wait(timeout=10)
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        def tag():
+            try:
+                published.wait(timeout=10)
+                Review.objects.get(pk=review.pk).tags.add("Added meanwhile")
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=publish), threading.Thread(target=tag)]
+        for thread in threads:
+            thread.start()
+        threads[1].join(timeout=0.5)  # the tagging, under way meanwhile
+        release.set()
+        for thread in threads:
+            thread.join(timeout=30)
+        self.assertEqual(errors, [])
+        self.assertEqual(
+            list(Tag.objects.in_use().values_list("name", flat=True)), ["Added meanwhile"]
+        )
 
 
 class EditorsAndReadersTogetherTests(SimpleTestCase):
