@@ -132,13 +132,14 @@ class Run:
     failures: int
 
 
-def wrk(path: str, *, seconds: int, connections: int) -> Run:
+def wrk(path: str, *, seconds: int, connections: int, headers: tuple[str, ...] = ()) -> Run:
     out = subprocess.run(
         [
             "wrk",
             f"-t{min(2, connections)}",
             f"-c{connections}",
             f"-d{seconds}s",
+            *(option for header in headers for option in ("-H", header)),
             "-s",
             str(REPORTER),
             BASE + path,
@@ -203,10 +204,11 @@ def measure(mode: str, env: dict, args) -> tuple[list[Result], list[int], int]:
     try:
         wait_until_up()
         for page, path in PAGES:
-            wrk(path, seconds=1, connections=1)  # warm every worker up
+            headers = ("Accept-Encoding: gzip",) if args.gzip else ()
+            wrk(path, seconds=1, connections=1, headers=headers)  # warm every worker up
             queries = query_count(path)
-            alone = wrk(path, seconds=2, connections=1)
-            loaded = wrk(path, seconds=args.seconds, connections=args.connections)
+            alone = wrk(path, seconds=2, connections=1, headers=headers)
+            loaded = wrk(path, seconds=args.seconds, connections=args.connections, headers=headers)
             time.sleep(1)  # let the workers finish what is queued before the next page
             served += int(loaded.rps * (args.seconds + 1) + alone.rps * 2)
             results.append(
@@ -318,6 +320,11 @@ def main() -> int:
         "--archive", type=int, default=0, help="first add a synthetic archive of this many reviews"
     )
     parser.add_argument(
+        "--gzip",
+        action="store_true",
+        help="ask for every page gzipped, as browsers do (by default wrk asks for it plain)",
+    )
+    parser.add_argument(
         "--front",
         choices=["varnish"],
         help="then measure the pages through Varnish in front (scripts/benchmark_varnish.py)",
@@ -353,7 +360,8 @@ def main() -> int:
             cache = args.redis if cache == "redis" else cache
             print(
                 f"Measuring {mode} (cache {cache}, pages {pages} s, fragments {fragments} s), "
-                f"{args.connections} connections, {args.workers} workers",
+                f"{args.connections} connections, {args.workers} workers"
+                f"{', pages asked for gzipped' if args.gzip else ''}",
                 flush=True,
             )
             subprocess.run(

@@ -53,6 +53,7 @@ from kdrama_rewind.caching.dependencies import (
     store,
 )
 from kdrama_rewind.caching.memory import one_reading
+from kdrama_rewind.web.compression import compress_once
 
 SURROGATE_KEY_HEADER = "Surrogate-Key"
 # Readers asking for a page that a change has just dropped do not all make
@@ -225,8 +226,11 @@ class PublicPageCacheMiddleware:
             return
         patch_cache_control(response, public=True, max_age=min(seconds, 60))
         set_response_etag(response)
+        frozen = self.freeze(response)
+        compress_once(frozen)  # for every reader who asks for it gzipped
+        response.gzipped = getattr(frozen, "gzipped", None)  # and for this one
         started = request.page_cache_started
-        if not store(key, self.freeze(response), keys, started, seconds) and started is not None:
+        if not store(key, frozen, keys, started, seconds) and started is not None:
             # Something it shows changed while it rendered: nothing may keep it.
             response["Cache-Control"] = "max-age=0"
 

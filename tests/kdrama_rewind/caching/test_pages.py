@@ -1,5 +1,6 @@
 """Cached public pages are never stale and never private."""
 
+import gzip
 import threading
 from datetime import timedelta
 from unittest import mock
@@ -8,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
+from django.utils.text import compress_string
 
 from kdrama_rewind.caching import pages
 from kdrama_rewind.caching.dependencies import SEQUENCE_KEY, Lookup, forget_checked
@@ -376,6 +378,51 @@ class ConditionalGetTests(PageCacheTestCase):
         again = self.get(self.review.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
         self.assertEqual(again.status_code, 200)
         self.assertNotEqual(again["ETag"], first["ETag"])
+
+
+class GzippedHitTests(PageCacheTestCase):
+    """A kept page is compressed once, when kept: readers asking for it
+    gzipped are served that copy, never an older page's."""
+
+    def gzipped(self, url, **extra):
+        return self.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br", **extra)
+
+    def test_a_hit_serves_the_kept_page_compressed_without_compressing_it_again(self):
+        url = self.review.get_absolute_url()
+        plain = self.get(url)
+        with mock.patch("django.middleware.gzip.compress_string") as compressing:
+            hit = self.gzipped(url)
+        compressing.assert_not_called()
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertEqual(hit["Content-Encoding"], "gzip")
+        self.assertIn("Accept-Encoding", hit["Vary"])
+        self.assertEqual(gzip.decompress(hit.content), plain.content)
+        self.assertEqual(int(hit["Content-Length"]), len(hit.content))
+        self.assertEqual(hit["ETag"], f"W/{plain['ETag']}")
+        self.assertEqual(self.gzipped(url, HTTP_IF_NONE_MATCH=hit["ETag"]).status_code, 304)
+        self.assertNotIn("Content-Encoding", self.get(url), "not without asking")
+
+    def test_the_reader_whose_request_keeps_the_page_gets_it_compressed_once(self):
+        with mock.patch(
+            "kdrama_rewind.web.compression.compress_string", wraps=compress_string
+        ) as compressing:
+            miss = self.gzipped("/")
+        self.assertEqual(miss["X-Page-Cache"], "miss")
+        self.assertEqual(compressing.call_count, 1)
+        self.assertIn(b"Run On", gzip.decompress(miss.content))
+
+    def test_after_an_edit_the_compressed_page_is_the_new_one(self):
+        url = self.review.get_absolute_url()
+        self.gzipped(url)
+
+        def edit():
+            self.review.title = "A sharper headline"
+            self.review.save()
+
+        self.change(edit)
+        for response in (self.gzipped(url), self.gzipped(url)):  # made again, then a hit
+            self.assertIn(b"A sharper headline", gzip.decompress(response.content))
+        self.assertEqual(response["X-Page-Cache"], "hit")
 
 
 @override_settings(PAGE_CACHE_SECONDS=0)
