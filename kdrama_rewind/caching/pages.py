@@ -37,6 +37,7 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, get_resolver
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from kdrama_rewind.caching import purge
@@ -173,6 +174,23 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
     return wrapper
 
 
+def public_view(request):
+    """What the request's path resolves to if its view is marked
+    ``public_page``, else ``None``."""
+    return _public_view(request.path_info, get_resolver(getattr(request, "urlconf", None)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _public_view(path: str, resolver):
+    # Once per path and resolver in each process: the URLconf does not
+    # change, and a settings change makes a new resolver.
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        return None
+    return match if getattr(match.func, "public_page", False) else None
+
+
 def do_not_keep(request) -> None:
     """This response is right for this request but not to be kept (an
     address that only leads to another page's content)."""
@@ -185,8 +203,9 @@ def public_list(view):
 
 
 class PublicPageCacheMiddleware:
-    """Serves and keeps pages of views marked ``public_page``. The cache is
-    looked up once the address is resolved, so other views never pay for it."""
+    """Serves and keeps pages of views marked ``public_page``. A kept page is
+    served as soon as its address is known to be such a view's, before the
+    middleware listed after this one; other views never pay for the lookup."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -202,7 +221,7 @@ class PublicPageCacheMiddleware:
     def respond(self, request):
         if self.cacheable_request(request):
             with one_reading():  # the page and its fragments: one check
-                response = self.get_response(request)
+                response = self.kept_page(request) or self.get_response(request)
         else:
             response = self.get_response(request)
         if getattr(response, "from_page_cache", False):
@@ -234,18 +253,32 @@ class PublicPageCacheMiddleware:
             # Something it shows changed while it rendered: nothing may keep it.
             response["Cache-Control"] = "max-age=0"
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        if not getattr(view_func, "public_page", False) or not self.cacheable_request(request):
+    def kept_page(self, request) -> HttpResponse | None:
+        """The page from the cache, found before the middleware inside this
+        one and the view's own resolution run: a reader served a kept page
+        pays for nothing else. A miss is taken up again in ``process_view``."""
+        match = public_view(request)
+        if match is None:
             return None
-        self.keep_only_params(request, view_func.page_params)
+        request.resolver_match = match  # what the middleware outside reads
+        self.keep_only_params(request, match.func.page_params)
         if not page_caching_enabled():
             return None
         key = request.page_cache_key = self.key(request)
-        found = lookup(key)  # one round trip once this process has seen the page
+        found = request.page_cache_lookup = lookup(key)
+        request.page_cache_started = found.started
+        return self.rebuild(found.value) if found.hit else None
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "public_page", False) or not self.cacheable_request(request):
+            return None
+        if not hasattr(request, "page_cache_lookup"):
+            return None  # a page the cache is not used for (caching off)
+        found = request.page_cache_lookup
         if not found.hit and found.started is not None and not self.start_making(request):
             found = self.wait_for(request)
         request.page_cache_started = found.started
-        if found.hit:
+        if found.hit:  # kept while this request waited for it
             return self.rebuild(found.value)
         return None
 

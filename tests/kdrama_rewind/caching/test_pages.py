@@ -43,6 +43,20 @@ class CachingTests(PageCacheTestCase):
         self.assertEqual(first.content, second.content)
         self.assertIn("public", first["Cache-Control"])
 
+    def test_a_page_from_the_cache_carries_every_header_it_was_made_with(self):
+        # A kept page is served before the middleware listed after the page
+        # cache runs: what that middleware adds must come back with the page.
+        for url in ("/", self.review.get_absolute_url(), "/feeds/reviews/"):
+            with self.subTest(url=url):
+                made = self.get(url)
+                kept = self.get(url)
+                self.assertEqual((made["X-Page-Cache"], kept["X-Page-Cache"]), ("miss", "hit"))
+                for name in ("X-Frame-Options", "Content-Security-Policy", "Cache-Control"):
+                    self.assertIsNotNone(made.get(name), name)
+                    self.assertEqual(kept.get(name), made.get(name), name)
+                expected = set(made.headers) - {"X-Page-Cache"}
+                self.assertEqual(expected - set(kept.headers), set())
+
     def test_every_public_page_is_cached(self):
         for url in self.urls().values():
             if url == "/newsletter/":
