@@ -174,13 +174,21 @@ def public_page(view=None, *, params: tuple[str, ...] = ()):
     return wrapper
 
 
+# Addresses longer than this (a review's longest slug is 300 characters)
+# are resolved each time, not remembered: what is remembered stays small.
+REMEMBERED_PATH_LENGTH = 320
+
+
 def public_view(request):
     """What the request's path resolves to if its view is marked
     ``public_page``, else ``None``."""
-    return _public_view(request.path_info, get_resolver(getattr(request, "urlconf", None)))
+    path, resolver = request.path_info, get_resolver(getattr(request, "urlconf", None))
+    if len(path) > REMEMBERED_PATH_LENGTH:
+        return _public_view.__wrapped__(path, resolver)
+    return _public_view(path, resolver)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=2048)
 def _public_view(path: str, resolver):
     # Once per path and resolver in each process: the URLconf does not
     # change, and a settings change makes a new resolver.

@@ -548,6 +548,15 @@ class CacheKeyTests(PageCacheTestCase):
                 self.get(f"/search/?q=run&x={n}")
         self.assertEqual(len(cache._cache), entries)
 
+    def test_a_flood_of_long_made_up_addresses_is_not_remembered(self):
+        pages._public_view.cache_clear()
+        self.get(self.review.get_absolute_url())
+        self.assertEqual(pages._public_view.cache_info().currsize, 1)
+        for n in range(20):
+            long_slug = f"{n}-" + "x" * pages.REMEMBERED_PATH_LENGTH
+            self.assertEqual(self.get(f"/reviews/{long_slug}/").status_code, 404)
+        self.assertEqual(pages._public_view.cache_info().currsize, 1)
+
     def test_parameters_a_page_reads_are_kept_apart(self):
         first = self.get("/search/?q=run")
         other = self.get("/search/?q=misaeng")
