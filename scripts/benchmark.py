@@ -203,8 +203,8 @@ def measure(mode: str, env: dict, args) -> tuple[list[Result], list[int], int]:
     results, served = [], 0
     try:
         wait_until_up()
+        headers = ("Accept-Encoding: gzip",) if args.gzip else ()
         for page, path in PAGES:
-            headers = ("Accept-Encoding: gzip",) if args.gzip else ()
             wrk(path, seconds=1, connections=1, headers=headers)  # warm every worker up
             queries = query_count(path)
             alone = wrk(path, seconds=2, connections=1, headers=headers)
