@@ -29,6 +29,7 @@ from people.models import Author
 from .models import Column, Review, Tag, TaggedReview
 
 FEED_LENGTH = 30
+ENCLOSURE_WIDTH = 1200  # an item's image: its narrowest rendition this wide, or its widest
 # What an item shows: its headline, standfirst, address, dates, byline,
 # column and the hero image's renditions (for the enclosure).
 ITEM_FIELDS = (
@@ -130,9 +131,9 @@ class ReviewFeed(Feed):
 
     def item_enclosures(self, item):
         image = item.hero_image
-        if not image or not image.renditions:
+        rendition = image.rendition(ENCLOSURE_WIDTH)
+        if rendition is None:
             return []
-        rendition = next((r for r in image.renditions if r.width >= 1200), image.renditions[-1])
         try:
             length = image.storage.size(rendition.name)
         except OSError:  # missing, or media storage unreachable: the feed goes out anyway

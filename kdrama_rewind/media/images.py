@@ -137,6 +137,17 @@ class RenditionImageFieldFile(ImageFieldFile):
             self._renditions_for = made_for
         return self._renditions
 
+    def rendition(self, width: int) -> Rendition | None:
+        """The narrowest rendition at least ``width`` wide, or the widest
+        there is: one address worked out, where ``renditions`` works out
+        all of them (a feed asks for one rendition of each of 30 images)."""
+        if not self.name:
+            return None
+        widths = rendition_widths(self.original_width)
+        chosen = next((w for w in widths if w >= width), widths[-1])
+        name = rendition_name(self.name, chosen)
+        return Rendition(chosen, name, self.storage.url(name))
+
     @property
     def srcset(self) -> str:
         return ", ".join(f"{r.url} {r.width}w" for r in self.renditions)

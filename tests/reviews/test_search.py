@@ -150,6 +150,16 @@ class SnippetTests(SimpleTestCase):
         self.assertTrue(snippet.startswith("… ") and snippet.endswith(" …"))
         self.assertEqual(excerpt("nothing here", terms_pattern(["shin"])), "")
 
+    def test_an_excerpt_counts_words_across_any_whitespace(self):
+        text = "one\n\ntwo  three\u00a0four Shin, five"
+        self.assertEqual(
+            excerpt(text, terms_pattern(["shin"]), words=2), "… <mark>Shin</mark>, five"
+        )
+        self.assertEqual(
+            excerpt(text, terms_pattern(["two", "four"]), words=3),
+            "… <mark>two</mark> three <mark>four</mark> …",
+        )
+
 
 class SearchSite(TestCase):
     @classmethod

@@ -44,6 +44,16 @@ class RenditionTests(TestCase):
         )
         self.assertTrue(review.hero_image.src.endswith(".900w.webp"))
 
+    def test_one_rendition_is_the_narrowest_at_least_as_wide_or_the_widest(self):
+        wide = make_review(hero_image=image_upload(size=(1300, 700)), hero_alt="Alt").hero_image
+        narrow = make_review(hero_image=image_upload(size=(900, 500)), hero_alt="Alt").hero_image
+        self.assertEqual(wide.rendition(1000), wide.renditions[2])  # 1200 wide
+        self.assertEqual(wide.rendition(1200).width, 1200)
+        self.assertEqual(wide.rendition(1250).width, 1300)
+        self.assertEqual(narrow.rendition(1200), narrow.renditions[-1])  # 900, its own width
+        self.assertTrue(default_storage.exists(narrow.rendition(1200).name))
+        self.assertIsNone(make_review().hero_image.rendition(1200))
+
     def test_deleting_the_image_removes_its_renditions(self):
         review = make_review(hero_image=image_upload(size=(900, 500)), hero_alt="Alt")
         names = [r.name for r in review.hero_image.renditions]
