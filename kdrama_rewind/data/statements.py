@@ -89,7 +89,7 @@ class Statement:
         if around.count("{query}") != 1:
             raise ValueError("around holds the query once, as {query}")
         self.build, self.around = build, around
-        self.kept: dict[tuple, tuple[str, list]] = {}
+        self.kept: dict[tuple, tuple[str, dict, tuple]] = {}
 
     def compiled(self, shape: tuple[Hashable, ...], using: str) -> tuple[str, dict, tuple]:
         """The SQL of one shape with named placeholders, the values fixed in
