@@ -14,6 +14,7 @@ from tests.factories import change_form_data, make_review, make_user
 
 DUBAI = ZoneInfo("Asia/Dubai")
 AFTERNOON = datetime(2026, 7, 4, 13, 4, tzinfo=DUBAI)  # 09:04 UTC
+LATER = datetime(2026, 7, 5, 15, 30, tzinfo=DUBAI)
 
 
 class NewsroomTimeTests(TestCase):
@@ -38,18 +39,24 @@ class NewsroomTimeTests(TestCase):
         with clock_at(AFTERNOON):
             review = make_review("First words", published=False)
             edit_review(review=review, edit=ReviewEdit(fields={"title": "First"}), by=None, via="x")
-        edit_review(review=review, edit=ReviewEdit(fields={"title": "Second"}), by=None, via="x")
-        first = review.revisions.order_by("created_at").first()
-        history = self.client.get(f"/admin/reviews/review/{review.pk}/history/")
-        self.assertContains(history, "4 Jul 2026, 13:04")
-        self.assertContains(history, "Times are in the newsroom’s time zone (Dubai time")
-        response = self.client.post(
-            f"/admin/reviews/review/{review.pk}/history/{first.pk}/restore/",
-            {"version": str(Review.objects.get(pk=review.pk).version)},
-            follow=True,
-        )
+        # Later, at a time of day no other time here shares (the message
+        # names the restored copy's time too, and it must not read as UTC).
+        with clock_at(LATER):
+            edit_review(
+                review=review, edit=ReviewEdit(fields={"title": "Second"}), by=None, via="x"
+            )
+            first = review.revisions.order_by("created_at").first()
+            history = self.client.get(f"/admin/reviews/review/{review.pk}/history/")
+            self.assertContains(history, "4 Jul 2026, 13:04")
+            self.assertContains(history, "Times are in the newsroom’s time zone (Dubai time")
+            response = self.client.post(
+                f"/admin/reviews/review/{review.pk}/history/{first.pk}/restore/",
+                {"version": str(Review.objects.get(pk=review.pk).version)},
+                follow=True,
+            )
         messages = " ".join(str(m) for m in response.context["messages"])
         self.assertIn("Restored the version saved at 04 Jul 2026, 13:04 (Dubai time)", messages)
+        self.assertIn("saved at 05 Jul 2026, 15:30", messages)
         self.assertNotIn("09:04", messages)
 
     def test_a_scheduled_update_says_when_in_which_zone(self):
