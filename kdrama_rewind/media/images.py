@@ -130,9 +130,7 @@ class RenditionImageFieldFile(ImageFieldFile):
         made_for = (self.name, self.original_width)
         if getattr(self, "_renditions_for", None) != made_for:
             self._renditions = [
-                Rendition(width, name, self.storage.url(name))
-                for width in rendition_widths(self.original_width)
-                for name in [rendition_name(self.name, width)]
+                self._rendition_at(width) for width in rendition_widths(self.original_width)
             ]
             self._renditions_for = made_for
         return self._renditions
@@ -144,9 +142,11 @@ class RenditionImageFieldFile(ImageFieldFile):
         if not self.name:
             return None
         widths = rendition_widths(self.original_width)
-        chosen = next((w for w in widths if w >= width), widths[-1])
-        name = rendition_name(self.name, chosen)
-        return Rendition(chosen, name, self.storage.url(name))
+        return self._rendition_at(next((w for w in widths if w >= width), widths[-1]))
+
+    def _rendition_at(self, width: int) -> Rendition:
+        name = rendition_name(self.name, width)
+        return Rendition(width, name, self.storage.url(name))
 
     @property
     def srcset(self) -> str:

@@ -39,8 +39,9 @@ class NewsroomTimeTests(TestCase):
         with clock_at(AFTERNOON):
             review = make_review("First words", published=False)
             edit_review(review=review, edit=ReviewEdit(fields={"title": "First"}), by=None, via="x")
-        # Later, at a time of day no other time here shares (the message
-        # names the restored copy's time too, and it must not read as UTC).
+        # Later, at a time of day no other time here shares: the message
+        # names the newest copy's time too, and the restored copy's must
+        # not read as UTC (09:04).
         with clock_at(LATER):
             edit_review(
                 review=review, edit=ReviewEdit(fields={"title": "Second"}), by=None, via="x"
