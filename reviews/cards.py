@@ -30,10 +30,8 @@ from datetime import UTC
 from django.conf import settings
 from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.timezone import template_localtime
 
-from kdrama_rewind.templatetags.dates import datetime_attr
+from kdrama_rewind.templatetags.dates import datetime_attr, day
 from kdrama_rewind.templatetags.pictures import picture_html
 from kdrama_rewind.web.escaping import escape_text
 
@@ -162,7 +160,7 @@ def draw_card(review, *, level=STORED_LEVEL, reason="", in_column=False) -> str:
     if review.standfirst and not reason:
         parts.append(f'<p class="card__standfirst">{esc(review.standfirst)}</p>')
     published = review.published_at
-    shown = date_format(template_localtime(published), "j M Y") if published else ""
+    shown = day(published)
     parts.append(
         f'\n    <p class="meta">{esc(review.author.name)} · '
         f'<time datetime="{esc(datetime_attr(published))}">{esc(shown)}</time></p>'
