@@ -8,7 +8,7 @@ that only one of them supports say so.
 """
 
 import unicodedata
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock, skipUnless
 
 from django.contrib.postgres.search import SearchQuery
@@ -35,7 +35,14 @@ from reviews.search import postgresql as postgresql_search
 from reviews.search import reading as query_reading
 from reviews.search import sqlite as sqlite_search
 from reviews.services import ReviewEdit, edit_review
-from tests.factories import make_author, make_character, make_drama, make_person, make_review
+from tests.factories import (
+    make_author,
+    make_character,
+    make_column,
+    make_drama,
+    make_person,
+    make_review,
+)
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 needs_postgresql = skipUnless(
@@ -348,6 +355,37 @@ class ReviewSearchTests(SearchSite):
         self.assertNotContains(response, "<script>alert")
         self.assertNotContains(response, "<b>bold")
         self.assertContains(response, "&lt;b&gt;<mark>bold</mark>&lt;/b&gt;")
+
+    def test_a_result_shows_its_column_headline_snippet_author_and_day(self):
+        column = make_column("Weekend <Watch>")
+        found = make_review(
+            "Lighthouse keepers",
+            column=column,
+            author=make_author("Mina & Park"),
+            body="A keeper climbs to the lighthouse lamp every night.",
+            # 01:30 on 3 December in the newsroom (Dubai, +04:00).
+            published_at=datetime(2026, 12, 2, 21, 30, tzinfo=UTC),
+        )
+        bare = make_review("Lighthouse", standfirst="", body="Nothing here.")
+        response = self.client.get("/search/", {"q": "lighthouse"})
+        self.assertContains(
+            response,
+            '<li>\n        <p class="kicker">Weekend &lt;Watch&gt;</p>\n'
+            f'        <h3 class="search-results__title"><a href="{found.get_absolute_url()}">'
+            "<mark>Lighthouse</mark> keepers</a></h3>\n"
+            '        <p class="search-results__snippet">A keeper climbs to the '
+            "<mark>lighthouse</mark> lamp every night.</p>\n"
+            '        <p class="meta">Mina &amp; Park · <time datetime="2026-12-03T01:30:00+04:00">'
+            "3 Dec 2026</time></p>\n      </li>",
+            html=False,
+        )
+        # No column, and nothing in the text to quote: neither is drawn.
+        self.assertContains(
+            response,
+            '<li>\n        \n        <h3 class="search-results__title">'
+            f'<a href="{bare.get_absolute_url()}"><mark>Lighthouse</mark></a></h3>\n        \n',
+            html=False,
+        )
 
     def test_a_left_out_word_leaves_reviews_out(self):
         self.assertEqual(self.reviews("whales -courtroom"), [self.headline])
