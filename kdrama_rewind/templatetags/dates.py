@@ -19,8 +19,8 @@ def datetime_attr(value: datetime | None) -> str:
 
 
 @register.filter
-def day(value: datetime | None, format: str = "j M Y") -> str:
-    """The day of ``value`` in the current time zone, as Django's ``date``
+def day(value: date | None, format: str = "j M Y") -> str:
+    """The day of ``value`` (a time: in the current time zone), as Django's ``date``
     filter writes it with a format of days, months and years only ("3 Dec
     2026"). A page of results shows a dozen dates and many share a day:
     each day is written once per format and language (``date`` took about
