@@ -202,6 +202,40 @@ class DramaPageTests(PublicSiteTestCase):
         self.assertContains(response, "I came without a reason.")
         self.assertContains(response, 'href="/dramas/run-on/characters/ki-seon-gyeom/"')
 
+    def test_a_quote_shows_its_character_actor_and_episode_escaped(self):
+        drama = make_drama("Tom & Jerry <Live>", year=2019)
+        narrator = make_character(drama, "Narrator")  # played by no one
+        unplaced = make_quote(narrator, "Fish <b>and</b> chips")  # no episode
+        played = self.quote
+        response = self.client.get("/quotes/")
+        self.assertContains(
+            response,
+            f'<h2 id="drama-{drama.pk}"><a href="{drama.get_absolute_url()}">'
+            'Tom &amp; Jerry &lt;Live&gt;</a> <span class="meta">2019</span></h2>',
+            html=True,
+        )
+        self.assertContains(
+            response,
+            f'<figure class="quote" id="quote-{unplaced.pk}"><blockquote>'
+            "<p>Fish &lt;b&gt;and&lt;/b&gt; chips</p></blockquote><figcaption>"
+            f'<a href="{narrator.get_absolute_url()}">Narrator</a></figcaption></figure>',
+            html=True,
+        )
+        self.assertContains(
+            response,
+            f'<figure class="quote" id="quote-{played.pk}"><blockquote>'
+            "<p>I came without a reason.</p></blockquote><figcaption>"
+            '<a href="/dramas/run-on/characters/ki-seon-gyeom/">Ki Seon-gyeom</a>'
+            " (Im Si-wan), episode 5</figcaption></figure>",
+            html=True,
+        )
+
+    def test_the_quotes_index_says_when_there_are_none(self):
+        Quote.objects.all().delete()
+        response = self.client.get("/quotes/")
+        self.assertContains(response, '<p class="empty">No quotes yet.</p>', html=True)
+        self.assertNotContains(response, "<section aria-labelledby")
+
     def test_the_quotes_index_shows_dramas_of_one_title_apart(self):
         remake = make_drama("Run On", year=2025)
         for episode in (2, 6):
