@@ -12,18 +12,23 @@ or “<3” as itself. Atom titles and subtitles are typed as text and are
 written as they are.
 """
 
+import functools
 import io
 import mimetypes
 from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db import router
+from django.db.models import DateTimeField, IntegerField, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from kdrama_rewind.caching.pages import remembered
+from kdrama_rewind.data.statements import Loaded, Slot, Statement, numbered, numbered_values
 from people.models import Author
 
 from .models import Column, Review, Tag, TaggedReview
@@ -44,6 +49,32 @@ ITEM_FIELDS = (
     "author__name",
     "column__name",
 )
+
+
+# A feed's slots: the moment it is read, and the id of what it is about.
+NOW, ABOUT = Slot("now", DateTimeField()), Slot("about", IntegerField())
+
+
+def _items(feed: type["ReviewFeed"]) -> QuerySet:
+    """The items of one kind of feed, newest first (``ITEMS``)."""
+    listed = feed.listed().select_related("author", "column").only(*ITEM_FIELDS)
+    return listed.newest_first()[:FEED_LENGTH].values_list(*_item_columns().columns())
+
+
+@functools.cache
+def _item_columns() -> Loaded:
+    return Loaded.of(Review.objects.select_related("author", "column").only(*ITEM_FIELDS))
+
+
+def _tag_names(count: int) -> QuerySet:
+    """``(review id, tag name)`` for ``count`` reviews, by name (``TAG_NAMES``)."""
+    tagged = TaggedReview.objects.filter(content_object__pk__in=numbered("id", count))
+    return tagged.order_by("tag__name").values_list("content_object_id", "tag__name")
+
+
+# Kept: building the two queries cost the worker more than running them.
+ITEMS = Statement(_items)
+TAG_NAMES = Statement(_tag_names)
 
 
 def _escaped(text):
@@ -90,21 +121,26 @@ class ReviewFeed(Feed):
     def link(self, obj):
         return reverse("reviews:front_page")
 
-    def reviews(self, obj):
-        return Review.objects.published()
+    @classmethod
+    def listed(cls) -> QuerySet:
+        """The public reviews this kind of feed lists: the slot ``NOW`` for
+        the moment, ``ABOUT`` for the id of what the feed is about."""
+        return Review.objects.published(at=NOW)
 
     def list_key(self, obj) -> str:
         """The list this feed shows (``kdrama_rewind.caching.dependencies``)."""
         return "list:reviews"
 
     def items(self, obj):
-        items = self.reviews(obj).select_related("author", "column").only(*ITEM_FIELDS)
-        items = list(items.newest_first()[:FEED_LENGTH])
+        using, loaded = router.db_for_read(Review), _item_columns()
+        about = obj.pk if obj is not None else None
+        rows = ITEMS.rows((type(self),), using=using, now=timezone.now(), about=about)
+        items = [loaded.instance(using, row) for row in rows]
         # Tags' names through their link rows: one query of plain values for
         # all items (as objects, the links and tags were a third of the feed's time).
         names = defaultdict(list)
-        tagged = TaggedReview.objects.filter(content_object__in=items).order_by("tag__name")
-        for review_id, name in tagged.values_list("content_object_id", "tag__name"):
+        ids = numbered_values("id", [item.pk for item in items])
+        for review_id, name in TAG_NAMES.rows((len(items),), using=using, **ids) if items else ():
             names[review_id].append(name)
         for item in items:
             item.tag_names = names[item.pk]
@@ -185,8 +221,9 @@ class ColumnFeed(ReviewFeed):
     def description(self, column):
         return column.description or f"The newest reviews in {column.name}."
 
-    def reviews(self, column):
-        return column.reviews.published()
+    @classmethod
+    def listed(cls):
+        return super().listed().filter(column=ABOUT)
 
     def list_key(self, column):
         return f"list:column:{column.pk}"
@@ -205,8 +242,9 @@ class TagFeed(ReviewFeed):
     def description(self, tag):
         return f"The newest reviews about {tag.name}."
 
-    def reviews(self, tag):
-        return Review.objects.published().filter(tags=tag)
+    @classmethod
+    def listed(cls):
+        return super().listed().filter(tags=ABOUT)
 
     def list_key(self, tag):
         return f"list:tag:{tag.pk}"
@@ -225,8 +263,9 @@ class AuthorFeed(ReviewFeed):
     def description(self, author):
         return f"The newest reviews by {author.name}."
 
-    def reviews(self, author):
-        return author.reviews.published()
+    @classmethod
+    def listed(cls):
+        return super().listed().filter(author=ABOUT)
 
     def list_key(self, author):
         return f"list:author:{author.pk}"

@@ -169,6 +169,16 @@ class EmptyFeedTests(TestCase):
             ElementTree.fromstring(response.content).find("channel").findall("item"), []
         )
 
+    def test_a_column_with_only_other_columns_reviews_has_a_valid_empty_feed(self):
+        make_column("Quiet Corner")
+        make_review("Elsewhere", column=make_column("Busy"))
+        for url in ("/feeds/columns/quiet-corner/", "/feeds/columns/quiet-corner/atom/"):
+            with self.subTest(url=url):
+                content = self.client.get(url).content
+                self.assertNotIn(b"Elsewhere", content)
+                ElementTree.fromstring(content)
+        self.assertIn(b"Elsewhere", self.client.get("/feeds/columns/busy/").content)
+
     def test_a_review_without_a_hero_has_no_enclosure(self):
         make_review("Plain")
         make_review("Pictured", hero_image=image_upload(), hero_alt="Alt")
