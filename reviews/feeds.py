@@ -56,9 +56,10 @@ NOW, ABOUT = Slot("now", DateTimeField()), Slot("about", IntegerField())
 
 
 def _items(feed: type["ReviewFeed"]) -> QuerySet:
-    """The items of one kind of feed, newest first (``ITEMS``)."""
-    listed = feed.listed().select_related("author", "column").only(*ITEM_FIELDS)
-    return listed.newest_first()[:FEED_LENGTH].values_list(*_item_columns().columns())
+    """The items of one kind of feed, newest first (``ITEMS``): the columns
+    ``_item_columns`` names, the byline and column joined for them."""
+    listed = feed.listed().newest_first().values_list(*_item_columns().columns())
+    return listed[:FEED_LENGTH]
 
 
 @functools.cache
