@@ -13,6 +13,7 @@ from kdrama_rewind.media.images import share_url
 from kdrama_rewind.web.pagination import ForgivingPaginationMixin
 
 from .cache_keys import address_key
+from .drama_page import DramaPage, drama_at
 from .models import (
     Column,
     Drama,
@@ -209,23 +210,24 @@ class DramaListView(ForgivingPaginationMixin, ListView):
 
 class DramaDetailView(PublicFragmentsMixin, DetailView):
     """A drama: its cast, quotes and reviews. The template takes most of the
-    page from fragments; what a missing fragment needs loads on first use."""
+    page from fragments; what a missing fragment needs loads on first use
+    (``reviews.drama_page``)."""
 
     context_object_name = "drama"
-    queryset = Drama.objects.all()
+
+    def get_object(self, queryset=None):
+        drama = drama_at(self.kwargs["slug"])
+        if drama is None:
+            raise Http404("No drama at this address.")
+        return drama
 
     def list_keys(self):
         lists = ("list:drama", "list:characters:drama", "list:quotes:drama")
         return [f"{name}:{self.object.pk}" for name in lists]
 
     @cached_property
-    def characters(self):
-        # What the cast list and the JSON-LD show; each character's drama is
-        # this one (the related manager sets it), never joined again.
-        characters = self.object.characters.select_related("played_by").only(
-            "drama", "name", "hangul_name", "aliases", "role", "played_by__name", "played_by__slug"
-        )
-        return list(characters)
+    def page(self) -> DramaPage:
+        return DramaPage(self.object)
 
     @cached_property
     def social_image(self):
@@ -234,16 +236,7 @@ class DramaDetailView(PublicFragmentsMixin, DetailView):
     @cached_property
     def structured_data(self):
         absolute = self.request.build_absolute_uri
-        return drama_graph(self.object, absolute, characters=self.characters)
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            quotes=Quote.objects.filter(character__drama=self.object)
-            .select_related("character__drama")
-            .only("text", "episode", "context", "character__name", "character__drama__slug"),
-            reviews=self.object.reviews.published().cards(),
-            **kwargs,
-        )
+        return drama_graph(self.object, absolute, characters=self.page.characters)
 
 
 class CharacterDetailView(DetailView):

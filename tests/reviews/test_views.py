@@ -189,6 +189,36 @@ class DramaPageTests(PublicSiteTestCase):
         self.assertContains(response, "I came without a reason.")
         self.assertContains(response, self.review.title)
 
+    def test_drama_page_lists_only_live_reviews_newest_first(self):
+        drama = make_drama("Quiet Harbour", year=2016)
+        older = make_review("Older look back", dramas=[drama])
+        newer = make_review(
+            "Newer look back", dramas=[drama], published_at=timezone.now() - timedelta(minutes=5)
+        )
+        make_review("A draft about the harbour", published=False, dramas=[drama])
+        moment = timezone.now() + timedelta(hours=2)
+        make_review(
+            "Scheduled about the harbour",
+            dramas=[drama],
+            status=Review.Status.SCHEDULED,
+            published_at=moment,
+        )
+        page = self.client.get(drama.get_absolute_url()).content.decode()
+        self.assertLess(page.index(newer.title), page.index(older.title))
+        self.assertNotIn("A draft about the harbour", page)
+        self.assertNotIn("Scheduled about the harbour", page)
+        with clock_at(moment + timedelta(minutes=1)):
+            later = self.client.get(drama.get_absolute_url()).content.decode()
+        self.assertIn("Scheduled about the harbour", later)
+        self.assertNotIn("A draft about the harbour", later)
+
+    def test_drama_page_without_reviews_or_quotes_says_so(self):
+        drama = make_drama("Empty Stage", year=2003)
+        response = self.client.get(drama.get_absolute_url())
+        self.assertContains(response, "No reviews of Empty Stage yet.")
+        self.assertNotContains(response, 'id="quotes-title"')
+        self.assertNotContains(response, 'id="cast-title"')
+
     def test_a_character_page_shows_actor_drama_and_quotes(self):
         response = self.client.get("/dramas/run-on/characters/ki-seon-gyeom/")
         self.assertContains(response, "<h1>Ki Seon-gyeom</h1>", html=True)
