@@ -103,6 +103,24 @@ class FeedTests(PublicSiteTestCase):
                 ElementTree.fromstring(content)
                 self.assertNotIn(b"<script>", content)
 
+    def test_control_characters_pasted_into_text_are_left_out_and_the_feed_still_parses(self):
+        # A word processor's line break arrives as a vertical tab, which XML 1.0 cannot hold.
+        make_review(
+            "Soft\x0bbreak",
+            standfirst="Form\x0cfeed and\x1bescape",
+            author=self.author,
+            tags=["Bell\x07tag"],
+        )
+        for url in ("/feeds/reviews/", "/feeds/reviews/atom/"):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertEqual(response.status_code, 200)
+                root = ElementTree.fromstring(response.content)
+                text = "".join(root.itertext())
+                self.assertIn("Softbreak", text)
+                self.assertIn("Formfeed andescape", text)
+                self.assertIn("Belltag", ElementTree.tostring(root, encoding="unicode"))
+
     def test_unknown_or_unpublished_only_sources_have_no_feed(self):
         for url in ("/feeds/columns/nope/", "/feeds/tags/nope/", "/feeds/authors/nope/"):
             with self.subTest(url=url):
