@@ -1,5 +1,7 @@
-"""Escaping for markup written in Python (cards, pictures, the header)."""
+"""Escaping for markup written in Python (cards, pictures, the header), and
+text the site's XML can hold."""
 
+import re
 from html import escape
 
 from django.utils.functional import Promise
@@ -14,3 +16,14 @@ def escape_text(value) -> str:
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))
+
+
+# What XML 1.0 cannot hold: the control characters other than tab, line
+# feed and carriage return (a vertical tab pasted from a word processor).
+# They show nothing, so the site's XML leaves them out rather than fail.
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xml_text(value) -> str:
+    """``value`` as text XML 1.0 can hold (``NOT_XML`` left out)."""
+    return NOT_XML.sub("", str(value))
