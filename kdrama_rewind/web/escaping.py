@@ -19,9 +19,10 @@ def escape_text(value) -> str:
 
 
 # What XML 1.0 cannot hold: the control characters other than tab, line
-# feed and carriage return (a vertical tab pasted from a word processor).
-# They show nothing, so the site's XML leaves them out rather than fail.
-NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# feed and carriage return (a vertical tab pasted from a word processor),
+# and the two noncharacters U+FFFE and U+FFFF. They show nothing, so the
+# site's XML leaves them out rather than fail.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_text(value) -> str:
