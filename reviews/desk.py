@@ -7,6 +7,7 @@ goes out then if an editor has approved it (status “scheduled”), and the
 calendar warns while it is not.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -245,6 +246,11 @@ def assign_to_slot(*, review: Review, column: Column, at: datetime, by) -> Revie
 
 # ---------------------------------------------------------------- iCalendar
 
+# RFC 5545 text holds no control characters but tab and line feed (which the
+# library escapes); one pasted into a headline is left out, so a calendar
+# app does not refuse the whole feed.
+NOT_ICS_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+
 
 def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -> str:
     """The upcoming slots as an RFC 5545 calendar, times in UTC."""
@@ -271,8 +277,9 @@ def ics_feed(*, calendars: list[ColumnCalendar], base_url: str, now: datetime) -
             event.add("dtstamp", now.astimezone(UTC))
             event.add("dtstart", at)
             event.add("duration", SLOT_LENGTH)
-            event.add("summary", summary)
-            event.add("description", "\n".join([slot_state(slot), *slot.warnings]))
+            event.add("summary", NOT_ICS_TEXT.sub("", summary))
+            description = "\n".join([slot_state(slot), *slot.warnings])
+            event.add("description", NOT_ICS_TEXT.sub("", description))
             event.add("url", url)
             feed.add_component(event)
     return feed.to_ical().decode()

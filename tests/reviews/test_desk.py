@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -307,6 +308,13 @@ class CalendarFeedTests(TestCase):
         self.assertTrue(all(len(line.encode()) <= 75 for line in body.split("\r\n")))
         summary = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["summary"]
         self.assertTrue(str(summary).startswith(f"K-Drama Rewind: {title} ("), "unescaped")
+
+    def test_a_control_character_pasted_into_a_headline_is_left_out(self):
+        Review.objects.update(title="Soft\x0bbreak\x1b headline")
+        body = ics_feed(calendars=build_calendar(now=NOW), base_url="https://example.com", now=NOW)
+        self.assertFalse(re.search("[\x00-\x08\x0b-\x1f\x7f]", body.replace("\r\n", "")))
+        summary = icalendar.Calendar.from_ical(body).walk("VEVENT")[0]["summary"]
+        self.assertTrue(str(summary).startswith("K-Drama Rewind: Softbreak headline ("))
 
 
 class FeedWordingTests(TestCase):
