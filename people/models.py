@@ -4,6 +4,7 @@ from django.db.models.functions import Lower
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin, split_lines
+from kdrama_rewind.data.text import PlainTextMixin
 from kdrama_rewind.media.images import RenditionImageField
 from kdrama_rewind.web.links import page_url
 
@@ -12,7 +13,7 @@ from .romanization import SearchNamesMixin
 IMAGE_ALT_REQUIRED = "Describe the image for readers who cannot see it."
 
 
-class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
+class Person(PlainTextMixin, SearchNamesMixin, AutoSlugMixin, models.Model):
     """An actor or other figure a review can write about."""
 
     name = models.CharField(
@@ -85,7 +86,7 @@ class Person(SearchNamesMixin, AutoSlugMixin, models.Model):
         return [n for n in [self.name, self.hangul_name, *self.alias_list] if n]
 
 
-class Author(AutoSlugMixin, models.Model):
+class Author(PlainTextMixin, AutoSlugMixin, models.Model):
     """A bylined member of staff."""
 
     name = models.CharField(max_length=200)

@@ -13,6 +13,8 @@ from django.forms import MultiWidget
 from django.http import QueryDict
 from django.utils import timezone
 
+from kdrama_rewind.data.text import many_lines
+
 from ..models import Autosave, Review
 
 # The form's controls that are answers or hand-offs, not writing.
@@ -41,7 +43,8 @@ def keep(*, user, review: Review | None, form_class, data: QueryDict) -> Autosav
     review), replacing what was kept before."""
     keys = kept_keys(form_class)
     kept = {
-        key: [value[:MAX_VALUE_LENGTH] for value in data.getlist(key)]
+        # Text as saving would keep it (a NUL would fail PostgreSQL's JSON).
+        key: [many_lines(value[:MAX_VALUE_LENGTH]) for value in data.getlist(key)]
         for key in keys
         if key in data
     }

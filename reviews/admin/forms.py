@@ -14,7 +14,7 @@ from ..names import Registry, mentioned_people, name_warnings, review_texts, und
 from ..pull_quotes import unmatched_markers
 from ..services import KEEP, CorrectionEdit, ReviewEdit, check_transition
 from ..services.checks import address_taken_message, unknown_tags, unknown_tags_message
-from ..services.edits import CONTENT_FIELDS
+from ..services.edits import CONTENT_FIELDS, tag_names
 from ..services.heroes import file_or_keep
 from ..services.revisions import revisions_since
 from ..services.transitions import normalize
@@ -147,7 +147,7 @@ class ReviewAdminForm(forms.ModelForm):
 
     def clean_tags(self):
         """New tags are for those who may add tags; the rest use existing ones."""
-        tags = self.cleaned_data.get("tags")
+        tags = tag_names(self.cleaned_data.get("tags") or [])
         if tags and self.user and not self.user.has_perm("reviews.add_tag"):
             if unknown := unknown_tags(tags):
                 raise forms.ValidationError(unknown_tags_message(unknown), code="new_tags")

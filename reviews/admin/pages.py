@@ -5,6 +5,8 @@ from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.urls import Resolver404, resolve
 
+from kdrama_rewind.data.text import many_lines, one_line
+
 from ..pages import EditorialPageView, default_site
 
 admin.site.unregister(FlatPage)
@@ -20,6 +22,14 @@ class EditorialPageForm(FlatpageForm):
             "is /about/, /contact/, /corrections-policy/, /privacy/ or /terms/.",
             "registration_required": "Only signed-in staff can see the page.",
         }
+
+    # Django's page model is not ours to extend: its texts follow the
+    # site's rule here (``kdrama_rewind.data.text``).
+    def clean_title(self):
+        return one_line(self.cleaned_data["title"])
+
+    def clean_content(self):
+        return many_lines(self.cleaned_data["content"])
 
     def clean_url(self):
         url = super().clean_url()

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kdrama_rewind.data.slugs import AutoSlugMixin
+from kdrama_rewind.data.text import PlainTextMixin
 from kdrama_rewind.web.links import page_url
 
 WEEKDAYS = [
@@ -20,7 +21,7 @@ WEEKDAYS = [
 ]
 
 
-class Column(AutoSlugMixin, models.Model):
+class Column(PlainTextMixin, AutoSlugMixin, models.Model):
     """A recurring column, such as “K-Drama Rewind”."""
 
     name = models.CharField(max_length=200, unique=True)

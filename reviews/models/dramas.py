@@ -3,6 +3,7 @@ from django.db.models import Count, F, Q
 
 from kdrama_rewind.data.constraints import image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin, slug_for, split_lines
+from kdrama_rewind.data.text import PlainTextMixin
 from kdrama_rewind.media.images import RenditionImageField
 from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Person
@@ -11,7 +12,7 @@ from people.romanization import SearchNamesMixin
 from .counts import every_quote
 
 
-class Genre(AutoSlugMixin, models.Model):
+class Genre(PlainTextMixin, AutoSlugMixin, models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
 
@@ -25,7 +26,7 @@ class Genre(AutoSlugMixin, models.Model):
         return page_url("reviews:drama_list") + f"?genre={self.slug}"
 
 
-class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
+class Drama(PlainTextMixin, SearchNamesMixin, AutoSlugMixin, models.Model):
     slug_source = "title"
 
     title = models.CharField(max_length=200, help_text="The English title, e.g. “Run On”.")
@@ -109,7 +110,7 @@ class Drama(SearchNamesMixin, AutoSlugMixin, models.Model):
         return [n for n in [self.title, self.original_title] if n]
 
 
-class Character(SearchNamesMixin, models.Model):
+class Character(PlainTextMixin, SearchNamesMixin, models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", "Lead"
         SUPPORTING = "supporting", "Supporting"
@@ -231,7 +232,7 @@ class QuoteQuerySet(models.QuerySet):
         return list(ids[bottom - first : top - first])
 
 
-class Quote(models.Model):
+class Quote(PlainTextMixin, models.Model):
     character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="quotes")
     text = models.TextField(help_text="The words as the character says them.")
     episode = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from kdrama_rewind.data.text import PlainTextMixin
+
 from .reviews import Review
 from .workflow import Revision
 
@@ -47,7 +49,7 @@ class CommentQuerySet(models.QuerySet):
         return self.threads().filter(resolved_at__isnull=True)
 
 
-class Comment(models.Model):
+class Comment(PlainTextMixin, models.Model):
     """An editorial comment on a review, or a reply in a comment's thread.
 
     A thread can be about one part of the form (``field``) or a passage of
@@ -129,7 +131,7 @@ class SendBackQuerySet(models.QuerySet):
         return self.filter(answered_at__isnull=True)
 
 
-class SendBack(models.Model):
+class SendBack(PlainTextMixin, models.Model):
     """An editor returned a review in review to its writer, saying why. The
     note shows on the review's form and the writer's dashboard until the
     review leaves draft again (sent for review, or approved)."""

@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from kdrama_rewind.data.constraints import ChecksInOneQuery, image_has_alt, not_blank
 from kdrama_rewind.data.slugs import AutoSlugMixin
 from kdrama_rewind.data.statements import Loaded
+from kdrama_rewind.data.text import PlainTextMixin
 from kdrama_rewind.media.images import RenditionImageField
 from kdrama_rewind.web.links import page_url
 from people.models import IMAGE_ALT_REQUIRED, Author, Person
@@ -128,7 +129,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.select_related(*joined).only(*fields).newest_first()
 
 
-class Review(AutoSlugMixin, ChecksInOneQuery, models.Model):
+class Review(PlainTextMixin, AutoSlugMixin, ChecksInOneQuery, models.Model):
     Status = Status
     APPROVED_STATUSES = APPROVED_STATUSES
     slug_source = "title"

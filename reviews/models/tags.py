@@ -7,6 +7,7 @@ from django.utils import timezone
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
 from kdrama_rewind.data.slugs import slug_for
+from kdrama_rewind.data.text import PlainTextMixin
 from kdrama_rewind.web.links import page_url
 
 from ..status import live_q
@@ -43,7 +44,7 @@ class TagQuerySet(models.QuerySet):
         return self.alias(a_public_review=one).filter(a_public_review__isnull=False)
 
 
-class Tag(TagBase):
+class Tag(PlainTextMixin, TagBase):
     """A review tag, slugged by the project's one slug rule."""
 
     objects = NaturalKeyManager.from_queryset(TagQuerySet)()

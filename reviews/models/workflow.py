@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kdrama_rewind.data.text import PlainTextMixin
+
 from ..times import newsroom, when
 from .reviews import Review
 
@@ -150,7 +152,7 @@ class SlugRedirect(models.Model):
         return reverse("reviews:review_detail", kwargs={"slug": self.old_slug})
 
 
-class Correction(models.Model):
+class Correction(PlainTextMixin, models.Model):
     """A note to readers that a review was corrected, clarified or updated."""
 
     class Kind(models.TextChoices):

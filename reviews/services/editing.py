@@ -237,6 +237,9 @@ class _Edit:
             if name not in CONTENT_FIELDS:
                 raise ValueError(f"{name} is not a content field of a review")
             setattr(wanted, name, value)
+        # As validation would (and before the comparison): pasted control
+        # characters settled, so a change that only adds one changes nothing.
+        wanted.keep_plain_text()
         wanted.body = (wanted.body or "").replace("\r\n", "\n")
         if self.hero is None:
             wanted.hero_image, wanted.hero_width, wanted.hero_height = "", None, None

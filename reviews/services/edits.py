@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kdrama_rewind.data.text import one_line
+
 from ..models import Review, Revision
 from ..times import newsroom
 
@@ -37,6 +39,11 @@ class EditConflict(Exception):
 
 # What a review links to, as an edit and a snapshot name it.
 LINKS = ("dramas", "featured_people", "quotes", "up_next_picks", "tags")
+
+
+def tag_names(names) -> list[str]:
+    """Tags as typed, each kept to one line (as a tag's own form keeps it)."""
+    return [name for name in (one_line(name).strip() for name in names) if name]
 
 
 def review_links(review: Review | None, name: str) -> list:
@@ -84,6 +91,8 @@ class ReviewEdit:
         links = {}
         for name in LINKS:
             given = getattr(self, name)
+            if name == "tags" and given is not None:
+                given = tag_names(given)
             links[name] = list(given) if given is not None else review_links(stored, name)
         people = {person.pk: person for person in links["featured_people"]}
         for person in self.add_featured_people:

@@ -235,6 +235,12 @@ class AutosaveTests(DeskTestCase):
         self.assertContains(restored, "This is what you were writing at")
         self.assertEqual(Review.objects.get(pk=self.draft.pk).body, "The stored body.")
 
+    def test_control_characters_are_kept_out_and_a_nul_does_not_fail_it(self):
+        self.client.force_login(self.writer)
+        response = self.autosave(self.draft, body="Words\x00 pasted\x0bhere.")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(Autosave.objects.get().data["body"], ["Words pasted\nhere."])
+
     def test_nobody_else_sees_it(self):
         self.client.force_login(self.writer)
         self.autosave(self.draft, body="Mine alone.")

@@ -94,6 +94,32 @@ class EditTests(TestCase):
         self.assertEqual(version_of(review), before)
         self.assertFalse(review.revisions.exists())
 
+    def test_pasted_control_characters_are_settled_before_anything_is_derived(self):
+        review = make_review("Before", author=self.writer.author)
+        fields = {
+            "title": "Run\x0bOn, rewatched",
+            "standfirst": "A runner.\x0cA translator.",
+            "body": "First line\x0bsecond line\x00.\n\nA *kind*\x1b drama.",
+        }
+        self.edit(review, edit=ReviewEdit(fields=fields, tags=["Slow\x0bburn", "\x0b"]))
+        review.refresh_from_db()
+        self.assertEqual(review.title, "Run On, rewatched")
+        self.assertEqual(review.standfirst, "A runner.\nA translator.")
+        self.assertEqual(review.body, "First line\nsecond line.\n\nA *kind* drama.")
+        self.assertIn("First line\nsecond line.", review.body_html)
+        self.assertIn("A <em>kind</em> drama.", review.body_html)
+        self.assertEqual(list(review.tags.names()), ["Slow burn"])
+        for text in (review.body_html, review.search_text, review.card_html):
+            self.assertFalse(any(ord(c) < 32 and c not in "\t\n\r" for c in text))
+
+    def test_a_change_that_only_adds_a_control_character_changes_nothing(self):
+        review = make_review("Same", author=self.writer.author, body="Words.")
+        before = version_of(review)
+        result = self.edit(review, fields={"title": "Sa\x00me", "body": "Words.\x07"})
+        self.assertFalse(result.changed)
+        self.assertEqual(version_of(review), before)
+        self.assertFalse(review.revisions.exists())
+
     def test_a_publish_time_equal_to_the_second_is_no_change(self):
         at = timezone.now().replace(microsecond=654321) - timedelta(hours=1)
         review = make_review(published_at=at, author=self.writer.author)

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from people.models import Author, Person
 from reviews.interchange import ImportFailed, import_review_file
-from reviews.models import Character, Drama, Review
+from reviews.models import Character, Drama, Quote, Review
 from tests.factories import (
     FULL,
     HERO,
@@ -236,6 +236,17 @@ class ImportTests(FilesTestCase):
         self.assertContains(page, "Mi-joo translates")
         self.assertNotContains(page, "<script>alert")
         self.assertNotContains(page, "<b onclick")
+
+    def test_control_characters_in_the_body_or_escaped_in_the_front_matter_are_settled(self):
+        text = (
+            FULL.replace('network = "JTBC"', 'network = "JTBC\\u0000"')
+            .replace('text = "I only know', 'text = "I only\\u000b know')
+            .replace("Seon-gyeom runs;", "Seon-gyeom runs;\x0b\x00")
+        )
+        review = import_review_file(path=self.write(text)).review
+        self.assertIn("Seon-gyeom runs;\n Mi-joo", review.body)
+        self.assertEqual(review.dramas.get().network, "JTBC")
+        self.assertTrue(Quote.objects.filter(text="I only\n know how to run forward.").exists())
 
     def test_the_body_is_everything_after_the_closing_line(self):
         body = "\n  Leading blank line kept.\n+++\nA fence inside the body is text.\n\n\n"

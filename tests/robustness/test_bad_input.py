@@ -2,10 +2,13 @@
 
 import unicodedata
 
+from django.contrib.flatpages.models import FlatPage
 from django.test import TestCase
 
+from people.models import Person
 from reviews.models import Correction
 from tests.factories import (
+    AdminReviewTestCase,
     make_author,
     make_character,
     make_column,
@@ -195,3 +198,51 @@ class OddInputTests(PublicSiteTestCase):
         self.assertEqual(response.status_code, 400)
         many = {f"field{i}": "x" for i in range(1500)}
         self.assertEqual(self.client.post("/newsletter/", many).status_code, 400)
+
+
+class PastedControlCharactersTests(AdminReviewTestCase):
+    """A word processor pastes a soft line break as a vertical tab: every form
+    an editor writes in keeps it as a break, and leaves other control
+    characters out, so no page, feed or calendar carries them."""
+
+    def test_the_review_form(self):
+        review = self.create_through_admin(
+            title="Run\x0bOn, rewatched",
+            standfirst="A runner.\x0bA translator.",
+            body="First line\x0bsecond line\x1b.",
+            tags="Slow\x0bburn, Rewind",
+            status="published",
+        )
+        self.assertEqual(review.title, "Run On, rewatched")
+        self.assertEqual(review.standfirst, "A runner.\nA translator.")
+        self.assertEqual(review.body, "First line\nsecond line.")
+        self.assertEqual(sorted(review.tags.names()), ["Rewind", "Slow burn"])
+        page = self.client.get(review.get_absolute_url()).content.decode()
+        self.assertFalse(any(ord(c) < 32 and c not in "\t\n\r" for c in page))
+
+    def test_a_person_a_page_and_a_comment(self):
+        response = self.client.post(
+            "/admin/people/person/add/",
+            {
+                "name": "Shin\x0bSe-kyung",
+                "slug": "shin-se-kyung",
+                "aliases": "Sin\x0bShin Sekyung",
+                "bio": "An actor.\x07",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        person = Person.objects.get(name="Shin Se-kyung")
+        self.assertEqual((person.alias_list, person.bio), (["Sin", "Shin Sekyung"], "An actor."))
+
+        self.client.force_login(make_user(superuser=True))  # pages are the site owners'
+        response = self.client.post(
+            "/admin/flatpages/flatpage/add/",
+            {"url": "/about/", "title": "About\x0bus", "content": "We\x0bwrite.\x07"},
+        )
+        self.assertEqual(response.status_code, 302)
+        page = FlatPage.objects.get(url="/about/")
+        self.assertEqual((page.title, page.content), ("About us", "We\nwrite."))
+
+        review = make_review("Commented", author=self.editor.author)
+        self.client.post(f"/admin/reviews/review/{review.pk}/comments/", {"text": "Cut\x0bthis?"})
+        self.assertEqual(review.comments.get().text, "Cut\nthis?")
