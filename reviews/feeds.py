@@ -31,6 +31,7 @@ from django.utils.xmlutils import SimplerXMLGenerator
 
 from kdrama_rewind.caching.pages import remembered
 from kdrama_rewind.data.statements import Loaded, Slot, Statement, numbered, numbered_values
+from kdrama_rewind.media.sizes import stored_sizes
 from kdrama_rewind.web.escaping import NOT_XML
 from people.models import Author
 
@@ -181,6 +182,14 @@ class ReviewFeed(Feed):
             names[review_id].append(name)
         for item in items:
             item.tag_names = names[item.pk]
+        # The enclosures' sizes, remembered: on object storage each is a request.
+        enclosures = {item.pk: item.hero_image.rendition(ENCLOSURE_WIDTH) for item in items}
+        named = [rendition.name for rendition in enclosures.values() if rendition]
+        storage = Review._meta.get_field("hero_image").storage
+        sizes = stored_sizes(storage, named) if named else {}
+        for item in items:
+            rendition = enclosures[item.pk]
+            item.enclosure = (rendition, sizes[rendition.name]) if rendition else None
         return items
 
     def item_title(self, item):
@@ -203,14 +212,10 @@ class ReviewFeed(Feed):
         return [item.column.name, *categories] if item.column else categories
 
     def item_enclosures(self, item):
-        image = item.hero_image
-        rendition = image.rendition(ENCLOSURE_WIDTH)
-        if rendition is None:
+        if item.enclosure is None:
             return []
-        try:
-            length = image.storage.size(rendition.name)
-        except OSError:  # missing, or media storage unreachable: the feed goes out anyway
-            length = 0
+        # A length of 0: missing, or media storage unreachable; the feed goes out anyway.
+        rendition, length = item.enclosure
         mime_type = mimetypes.guess_type(rendition.name)[0] or "image/webp"
         return [Enclosure(rendition.url, str(length), mime_type)]
 

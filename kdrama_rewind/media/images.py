@@ -42,6 +42,7 @@ from kdrama_rewind.media.renditions import (  # write_crops: migration 0011 impo
     rendition_widths,
     write_crops,
 )
+from kdrama_rewind.media.sizes import remember_size
 
 
 class StorageUnavailable(Exception):
@@ -175,7 +176,9 @@ class RenditionImageFieldFile(ImageFieldFile):
                     name = rendition_name(self.name, width)
                     if self.storage.exists(name):
                         self.storage.delete(name)
-                    written.append(self.storage.save(name, ContentFile(buffer.getvalue())))
+                    data = buffer.getvalue()
+                    written.append(stored := self.storage.save(name, ContentFile(data)))
+                    remember_size(stored, len(data))
         return written
 
 

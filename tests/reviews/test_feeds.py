@@ -1,10 +1,12 @@
 from datetime import timedelta
 from html.parser import HTMLParser
+from unittest import mock
 from xml.etree import ElementTree
 
 from django.test import TestCase
 from django.utils import timezone
 
+from reviews.models import Review
 from tests.factories import image_upload, make_column, make_review
 from tests.markup import rendered_by_a_feed_reader
 from tests.sample_site import PublicSiteTestCase
@@ -84,6 +86,21 @@ class FeedTests(PublicSiteTestCase):
         self.assertEqual(entry.find(f"{ATOM}author").findtext(f"{ATOM}name"), "Mina Park")
         links = {link.get("rel"): link for link in entry.findall(f"{ATOM}link")}
         self.assertEqual(links["enclosure"].get("type"), "image/webp")
+
+    def test_the_sizes_of_the_images_are_asked_of_media_storage_once(self):
+        storage = Review._meta.get_field("hero_image").storage
+        with mock.patch.object(storage, "size", wraps=storage.size) as size:
+            self.rss_items("/feeds/reviews/")
+            asked = size.call_count
+            # A new review's renditions are sized as they are made.
+            new = make_review("Pictured", hero_image=image_upload(), hero_alt="A track")
+            items = self.rss_items("/feeds/reviews/")
+        self.assertGreater(asked, 0)
+        self.assertEqual(size.call_count, asked)
+        enclosure = next(i for i in items if i.findtext("title") == "Pictured").find("enclosure")
+        rendition = new.hero_image.rendition(1200)
+        self.assertTrue(enclosure.get("url").endswith(rendition.url))
+        self.assertEqual(int(enclosure.get("length")), storage.size(rendition.name))
 
     def test_spoilers_never_reach_a_feed(self):
         for name, (rss, atom) in self.feeds.items():

@@ -31,7 +31,7 @@ from kdrama_rewind.media.s3 import MediaStorage, public_read_policy
 from reviews.models import Review
 from tests.clock import clock_at
 from tests.factories import image_bytes, make_author, make_role_user, stored_files
-from tests.kdrama_rewind.media import test_checks, test_files, test_images
+from tests.kdrama_rewind.media import test_checks, test_files, test_images, test_sizes
 from tests.redis_server import free_port
 from tests.reviews import (
     test_admin,
@@ -50,6 +50,10 @@ from tests.sample_site import PublicSiteTestCase
 
 
 class RenditionsOnS3(OnS3, test_images.RenditionTests):
+    pass
+
+
+class StoredSizesOnS3(OnS3, test_sizes.StoredSizeTests):
     pass
 
 
