@@ -33,6 +33,7 @@ def corrections_after(
             note.full_clean(exclude=["review"])
         except ValidationError as error:
             raise ValidationError({"corrections": error.messages}) from None
+        entry.text = note.text  # as validation keeps it (pasted control characters settled)
         result.append(entry)
     as_stored = [(c.pk, c.kind, c.text, c.noted_at) for c in current]
     wanted = [(c.pk, c.kind, c.text, c.noted_at) for c in result]

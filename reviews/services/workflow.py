@@ -13,6 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from kdrama_rewind.data.text import many_lines
+
 from .. import permissions
 from ..models import Correction, Review, Revision, SendBack
 from ..status import APPROVED_STATUSES, Status
@@ -48,7 +50,7 @@ def send_back(*, review: Review, by, note: str) -> SendBack:
     """Return ``review``, in review, to its writer as a draft, saying what
     should change. The note shows on its form and the writer's dashboard
     until the review is sent for review again, and the writer is told."""
-    note = (note or "").strip()
+    note = many_lines(note or "").strip()
     if not permissions.can_publish(by):
         raise TransitionError("Only an editor can send a review back.")
     if review.status != Status.REVIEW:

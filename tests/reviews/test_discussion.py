@@ -53,6 +53,10 @@ class SendBackTests(TestCase):
         self.assertIn(NOTE, revision.summary)
         self.assertEqual(revision.created_by, self.editor)
 
+    def test_a_pasted_control_character_is_settled_in_the_note(self):
+        note = send_back(review=self.review, by=self.editor, note="Cut the coda.\x0bThen send.\x00")
+        self.assertEqual(note.note, "Cut the coda.\nThen send.")
+
     def test_only_an_editor_may_and_only_a_review_in_review(self):
         for user in (self.writer, self.desk):
             with self.subTest(user=user), self.assertRaises(TransitionError):

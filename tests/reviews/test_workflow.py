@@ -200,6 +200,12 @@ class CorrectionTests(WorkflowTestCase):
         self.assertEqual(live.updated_at, correction.noted_at)
         self.assertEqual(live.revisions.first().summary, "Added a correction")
 
+    def test_a_pasted_control_character_is_settled_in_the_note_readers_see(self):
+        live = make_review(author=self.writer.author)
+        text = "An earlier version\x0bgave the wrong count.\x07"
+        correction = add_correction(review=live, by=self.editor, kind="correction", text=text)
+        self.assertEqual(correction.text, "An earlier version\ngave the wrong count.")
+
     def test_a_correction_on_a_draft_leaves_last_updated_alone(self):
         draft = self.draft()
         add_correction(review=draft, by=self.editor, kind="clarification", text="Noted.")
