@@ -116,6 +116,9 @@ class WrittenAtOnce:
 class InertRssFeed(WrittenAtOnce, Rss201rev2Feed):
     """RSS 2.0 whose titles and descriptions are HTML-escaped text."""
 
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_escaped(title), link, _escaped(description), **kwargs)
+
     def write_document(self, handler):
         handler.startDocument()
         self.add_stylesheets(handler)  # after the document starts, before any element
@@ -125,9 +128,6 @@ class InertRssFeed(WrittenAtOnce, Rss201rev2Feed):
         self.write_items(handler)
         self.endChannelElement(handler)
         handler.endElement("rss")
-
-    def __init__(self, title, link, description, **kwargs):
-        super().__init__(_escaped(title), link, _escaped(description), **kwargs)
 
     def add_item(self, title, link, description, **kwargs):
         super().add_item(_escaped(title), link, _escaped(description), **kwargs)
