@@ -10,7 +10,10 @@ The first line of a file is ``+++``; the next line that is ``+++`` closes the
 front matter, and the body is everything after that line's newline, kept
 exactly (a file's CRLF line endings are read as LF). Names that identify a
 row (author, column, drama title, person, character, tags, aliases) are
-stripped of surrounding spaces; every other text is kept as written.
+read as one line, stripped of surrounding spaces; every other text is kept
+as written. Control characters (written escaped, as TOML requires, or in
+the body) are settled as the site settles any text
+(``kdrama_rewind.data.text``): a vertical tab or form feed is a line break.
 
 Beyond the keys in the design, a file may carry (and an export writes, so
 nothing is lost on the way round):

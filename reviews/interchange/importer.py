@@ -9,6 +9,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Model
 
 from kdrama_rewind.data.slugs import slug_for, split_lines
+from kdrama_rewind.data.text import plain
 from people.models import Author, Person
 
 from ..models import Character, Column, Drama, Quote, Review, Revision
@@ -153,7 +154,9 @@ class _Importer:
         """Set ``values`` on ``obj`` (a ``None`` value leaves the field as it
         is) and save only when something differs; with no ``obj``, create a
         ``model`` from ``create`` and ``values``. ``how`` says where errors point."""
-        values = {k: v for k, v in values.items() if v is not None}
+        # As the model will keep them (a network's pasted break is a space),
+        # so a file read again compares equal.
+        values = {k: plain(model._meta.get_field(k), v) for k, v in values.items() if v is not None}
         changed = []
         if obj is None:
             obj = model(**create, **values)

@@ -6,6 +6,7 @@ import tomllib
 from datetime import date, datetime, time
 
 from kdrama_rewind.data.slugs import slug_for
+from kdrama_rewind.data.text import many_lines, one_line
 from reviews.status import APPROVED_STATUSES
 
 from .format import (
@@ -54,7 +55,7 @@ def parse(text: str) -> ReviewDocument:
             message = message.replace("(at end of document)", "at the end of the front matter")
         raise FrontMatterError(f"the front matter is not valid TOML: {message}", line) from None
     locator = Locator(front, first_line)
-    document = _Reader(locator).document(data, body)
+    document = _Reader(locator).document(data, many_lines(body))
     document.body_line = first_line + front.count("\n") + 2
     return document
 
@@ -92,18 +93,21 @@ class _Table:
         self.fail(f"“{key}”{self.where} must be {expected}, not {_kind(value)}", key)
 
     def text(self, key, *, required=False, default=None, where=None):
-        """A string, kept as written; a required one must not be blank."""
+        """A string, kept as written but for control characters, settled as
+        the site settles any text (an escaped ``\\u000b`` is a line break);
+        a required one must not be blank."""
         value = self.given(key, required=required, where=where)
         if value is None:
             return default
         if not isinstance(value, str):
             self.wrong(key, "a string", value)
+        value = many_lines(value)
         if required and not value.strip():
             self.fail(f"“{key}”{self.where} must not be empty", key)
         return value
 
     def name(self, key, *, sluggable=False, required=False) -> str | None:
-        """A string naming a row: surrounding spaces are not part of the name.
+        """A string naming a row, on one line: surrounding spaces are not part of the name.
         A ``sluggable`` name gives the row its address, so it needs a letter
         or a digit."""
         value = self.text(key, required=required)
@@ -111,7 +115,7 @@ class _Table:
             return None
         if sluggable and not slug_for(value):
             self.fail(f"“{key}”{self.where} needs a letter or a digit to make an address from", key)
-        return value.strip()
+        return one_line(value).strip()
 
     def names(self, key, *, sluggable=False) -> list[str] | None:
         """A list of names: stripped, blanks dropped, repeats dropped."""
@@ -120,7 +124,7 @@ class _Table:
             return None
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             self.wrong(key, "a list of strings", value)
-        names = list(dict.fromkeys(v.strip() for v in value if v.strip()))
+        names = list(dict.fromkeys(name for v in value if (name := one_line(v).strip())))
         for name in names:
             if sluggable and not slug_for(name):
                 self.fail(f"“{name}” in “{key}” needs a letter or a digit", key)

@@ -243,10 +243,15 @@ class ImportTests(FilesTestCase):
             .replace('text = "I only know', 'text = "I only\\u000b know')
             .replace("Seon-gyeom runs;", "Seon-gyeom runs;\x0b\x00")
         )
+        text = text.replace('character = "Oh Mi-joo"', 'character = "Oh\\u000bMi-joo"')
         review = import_review_file(path=self.write(text)).review
         self.assertIn("Seon-gyeom runs;\n Mi-joo", review.body)
         self.assertEqual(review.dramas.get().network, "JTBC")
         self.assertTrue(Quote.objects.filter(text="I only\n know how to run forward.").exists())
+        self.assertTrue(Character.objects.filter(name="Oh Mi-joo").exists())
+        before = counts()
+        self.assertFalse(import_review_file(path=self.write(text)).changed)
+        self.assertEqual(counts(), before)
 
     def test_the_body_is_everything_after_the_closing_line(self):
         body = "\n  Leading blank line kept.\n+++\nA fence inside the body is text.\n\n\n"

@@ -23,6 +23,20 @@ class ParseTests(SimpleTestCase):
         body = "First “line”.\n\n  indented 런 온\n+++ not a fence inside text\n\n"
         self.assertEqual(parse(f'+++\ntitle = "T"\nauthor = "A"\n+++\n{body}').body, body)
 
+    def test_control_characters_are_settled_names_on_one_line(self):
+        document = parse(
+            "+++\n"
+            'title = "Run\\u000bOn"\n'
+            'author = "Mina\\u000bPark"\n'
+            'standfirst = "One.\\u000cTwo.\\u0007"\n'
+            'tags = ["Slow\\u000bburn", "\\u000b"]\n'
+            "+++\n"
+            "Body\x0bline\x00.\n"
+        )
+        self.assertEqual((document.title, document.author), ("Run\nOn", "Mina Park"))
+        self.assertEqual((document.standfirst, document.tags), ("One.\nTwo.", ["Slow burn"]))
+        self.assertEqual(document.body, "Body\nline.\n")
+
     def test_datetimes_keep_their_offset(self):
         document = parse(
             '+++\ntitle = "T"\nauthor = "A"\nstatus = "published"\n'
