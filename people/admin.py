@@ -3,6 +3,7 @@ from django.contrib import admin
 from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.media.images import thumbnail_html
 from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
+from kdrama_rewind.web.admin_widgets import CheckedAutocompleteMixin
 
 from .models import Author, Person, Subscriber
 
@@ -37,7 +38,9 @@ class PersonAdmin(StorageFaultAdminMixin, PhotoPreviewMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(StorageFaultAdminMixin, PhotoPreviewMixin, admin.ModelAdmin):
+class AuthorAdmin(
+    CheckedAutocompleteMixin, StorageFaultAdminMixin, PhotoPreviewMixin, admin.ModelAdmin
+):
     list_display = ["photo_thumbnail", "name", "job_title", "user"]
     list_display_links = ["name"]
     list_select_related = ["user"]

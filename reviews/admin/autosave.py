@@ -23,6 +23,7 @@ NOT_KEPT = {
     "update_at",
 }  # fmt: skip
 MAX_VALUE_LENGTH = 500_000
+MAX_VERSION = 2**31 - 1  # the column's range
 
 
 def kept_keys(form_class) -> dict[str, str]:
@@ -51,6 +52,8 @@ def keep(*, user, review: Review | None, form_class, data: QueryDict) -> Autosav
     try:
         based_on = int(data.get("opened_version", ""))
     except ValueError:
+        based_on = None
+    if based_on is None or not 0 <= based_on <= MAX_VERSION:  # not one a form could have opened
         based_on = review.version if review is not None else None
     values = {"data": kept, "based_on": based_on, "saved_at": timezone.now()}
     mine = Autosave.objects.of(user, review)

@@ -1,5 +1,7 @@
 """The column admin, with the Rewind desk's calendar of slots and its feed."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -7,6 +9,7 @@ from django.db.models import Count
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from .. import permissions
@@ -17,12 +20,21 @@ from ..services import TransitionError, cancel_schedule
 from ..times import when, zone_phrase
 from .shared import SharedThingAdminMixin
 
+# The calendar plans years ahead at most (a slot past year 9999 cannot be shown).
+PLANNING_HORIZON = timedelta(days=3653)
+
 
 class SlotAssignmentForm(forms.Form):
     review = forms.ModelChoiceField(queryset=Review.objects.select_related("author"))
     column = forms.ModelChoiceField(queryset=Column.objects.all())
     at = forms.DateTimeField()
     remove = forms.BooleanField(required=False)
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if abs(at - timezone.now()) > PLANNING_HORIZON:
+            raise forms.ValidationError("Choose a slot within the next ten years.")
+        return at
 
 
 @admin.register(Column)

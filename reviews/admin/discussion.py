@@ -118,7 +118,14 @@ class DiscussionAdminMixin:
             raise PermissionDenied
         return review
 
-    def _comment_on(self, review: Review, comment_id: int) -> Comment:
+    def _comment_on(self, review: Review, comment_id) -> Comment:
+        """The review's comment with this id (as posted: not always a number)."""
+        try:
+            comment_id = int(comment_id)
+        except (TypeError, ValueError):
+            raise Http404("No such comment.") from None
+        if not 0 < comment_id < 2**63:
+            raise Http404("No such comment.")
         return get_object_or_404(
             Comment.objects.select_related("thread", "review__author"), pk=comment_id, review=review
         )

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 
 from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.media.images import thumbnail_html
 from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
+from kdrama_rewind.web.admin_widgets import CheckedAutocompleteMixin, CheckedAutocompleteSelect
 
 from ..models import Character, Drama, Genre, Quote
 from .shared import SharedInlineMixin, SharedThingAdminMixin
@@ -18,7 +18,7 @@ class GenreAdmin(SharedThingAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RowAutocompleteSelect(AutocompleteSelect):
+class RowAutocompleteSelect(CheckedAutocompleteSelect):
     """An autocomplete for an inline row that labels its chosen option from the
     row's own object, where Django would run one query per row to find it."""
 
@@ -63,7 +63,9 @@ class CharacterInline(SharedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Drama)
-class DramaAdmin(SharedThingAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin):
+class DramaAdmin(
+    CheckedAutocompleteMixin, SharedThingAdminMixin, StorageFaultAdminMixin, admin.ModelAdmin
+):
     list_display = ["poster_thumbnail", "title", "original_title", "year", "network", "episodes"]
     list_display_links = ["title"]
     list_filter = ["year", "network", "genres"]
@@ -103,7 +105,7 @@ class QuoteInline(SharedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Character)
-class CharacterAdmin(SharedThingAdminMixin, admin.ModelAdmin):
+class CharacterAdmin(CheckedAutocompleteMixin, SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["name", "hangul_name", "drama", "played_by", "role", "quote_count"]
     list_filter = ["role"]
     list_select_related = ["drama", "played_by"]
@@ -130,7 +132,7 @@ class CharacterAdmin(SharedThingAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(SharedThingAdminMixin, admin.ModelAdmin):
+class QuoteAdmin(CheckedAutocompleteMixin, SharedThingAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "character", "drama", "episode"]
     list_select_related = ["character__drama"]
     search_fields = ["text", "character__name", "character__drama__title"]

@@ -21,6 +21,9 @@ class CorrectionInline(admin.StackedInline):
     verbose_name = "correction, clarification or update"
 
 
+PREVIEW_HORIZON = timedelta(days=366)
+
+
 class PreviewLinkForm(forms.ModelForm):
     revoke = forms.BooleanField(required=False, help_text="The link stops working at once.")
 
@@ -36,6 +39,13 @@ class PreviewLinkForm(forms.ModelForm):
             # A revoked link stays revoked: its row is shown, not edited.
             for field in self.fields.values():
                 field.disabled = True
+
+    def clean_expires_at(self):
+        expires = self.cleaned_data["expires_at"]
+        # A time shown back in the newsroom's zone must exist (year 1 did not).
+        if "expires_at" in self.changed_data and abs(expires - timezone.now()) > PREVIEW_HORIZON:
+            raise forms.ValidationError("Choose a time within a year from now.")
+        return expires
 
 
 class PreviewLinkInline(admin.TabularInline):

@@ -211,7 +211,7 @@ class _Reader:
             status=status,
             published=top.moment("published"),
             updated=top.moment("updated"),
-            tags=top.names("tags") or [],
+            tags=top.names("tags", sluggable=True) or [],
             featured=top.names("featured", sluggable=True) or [],
             locator=self.locator,
         )
@@ -290,7 +290,7 @@ class _Reader:
         if role is not None and role not in ROLES:
             t.fail(f"“role”{t.where} must be “lead” or “supporting”", "role")
         return CastEntry(
-            character=t.name("character", required=True),
+            character=t.name("character", required=True, sluggable=True),
             person=t.name("person", sluggable=True) or None,
             aliases=t.names("aliases"),
             role=role,

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
 
@@ -164,11 +165,16 @@ class Character(PlainTextMixin, SearchNamesMixin, models.Model):
 
     @property
     def slug(self) -> str:
-        """Unique within the drama, as names are."""
-        return slug_for(self.name)
+        """Unique within the drama, as names are (a name with no letter or
+        digit, refused since, is addressed by its id)."""
+        return slug_for(self.name) or f"character-{self.pk}"
 
     def clean(self):
         self.aliases = "\n".join(split_lines(self.aliases))
+        if self.name and not slug_for(self.name):
+            raise ValidationError(
+                {"name": "A name needs a letter or a digit: it makes the character's address."}
+            )
 
     @property
     def alias_list(self) -> list[str]:

@@ -1,5 +1,6 @@
 """Review tags: the project's own tag model, slugged by its one slug rule."""
 
+from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import OuterRef, Subquery
 from django.db.models.expressions import RawSQL
@@ -53,11 +54,25 @@ class Tag(PlainTextMixin, TagBase):
         ordering = ["name"]
 
     def slugify(self, tag, i=None):
-        slug = slug_for(tag)
+        slug = slug_for(tag) or "tag"  # a name with no letter or digit is refused since
         return f"{slug}-{i}" if i is not None else slug
+
+    def clean(self):
+        if problem := tag_name_problem(self.name):
+            raise ValidationError({"name": problem})
 
     def get_absolute_url(self):
         return page_url("reviews:tag_detail", slug=self.slug)
+
+
+def tag_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a tag's name, or None."""
+    limit = Tag._meta.get_field("name").max_length
+    if len(name) > limit:
+        return f"“{name[:40]}…” is longer than a tag can be ({limit} characters)."
+    if not slug_for(name):
+        return f"“{name}” needs a letter or a digit: a tag's name makes its address."
+    return None
 
 
 class TaggedReview(ItemBase):

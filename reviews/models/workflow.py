@@ -3,10 +3,11 @@ preview links and calendar feed tokens."""
 
 import posixpath
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import models
 from django.db.models import Q
@@ -152,6 +153,9 @@ class SlugRedirect(models.Model):
         return reverse("reviews:review_detail", kwargs={"slug": self.old_slug})
 
 
+NOTES_FROM = datetime(1950, 1, 1, tzinfo=UTC)
+
+
 class Correction(PlainTextMixin, models.Model):
     """A note to readers that a review was corrected, clarified or updated."""
 
@@ -194,6 +198,12 @@ class Correction(PlainTextMixin, models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}, {newsroom(self.noted_at):%d %b %Y}"
+
+    def clean(self):
+        # A date every time zone can show (year 1 in Dubai is before year 1 in UTC).
+        latest = timezone.now() + timedelta(days=366)
+        if self.noted_at is not None and not NOTES_FROM <= self.noted_at <= latest:
+            raise ValidationError({"noted_at": "A note's date is from 1950 to a year from now."})
 
 
 def new_key() -> str:

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from .. import permissions
 from ..models import Review, SlugRedirect, Tag
+from ..models.tags import tag_name_problem
 from .transitions import TransitionError, check_transition
 
 # Snapshot keys (see ``snapshots.FIELDS``) by what changing them means.
@@ -45,6 +46,12 @@ def check_rights(
     )
     if reason:
         raise TransitionError(reason)
+
+
+def check_tag_names(tags: list[str]) -> None:
+    """Each tag a name a tag can have (a letter or a digit, not too long)."""
+    if problems := [problem for name in tags if (problem := tag_name_problem(name))]:
+        raise ValidationError({"tags": problems})
 
 
 def check_tags(*, by, tags: list[str]) -> None:

@@ -45,7 +45,7 @@ from ..names import kept_dismissals, review_texts
 from ..status import Status
 from ..times import same_moment, when
 from . import derived
-from .checks import check_address, check_rights, check_tags
+from .checks import check_address, check_rights, check_tag_names, check_tags
 from .corrections import corrections_after, write_corrections
 from .edits import (
     CONTENT_FIELDS,
@@ -171,6 +171,8 @@ class _Edit:
             if self.edit.tags is not None:
                 check_tags(by=self.by, tags=links["tags"])
         check_address(stored=stored, wanted=wanted)
+        if self.edit.tags is not None:
+            check_tag_names(links["tags"])
         if self.options["apply_at"] is not None:
             wanted.full_clean()
             return self.schedule(stored, after, changes)

@@ -169,7 +169,12 @@ class AssignmentTests(TestCase):
         with clock_at(NOW):
             return self.client.post(
                 "/admin/reviews/column/calendar/assign/",
-                {"review": self.review.pk, "column": self.column.pk, "at": at.isoformat(), **extra},
+                {
+                    "review": self.review.pk,
+                    "column": self.column.pk,
+                    "at": at if isinstance(at, str) else at.isoformat(),
+                    **extra,
+                },
                 follow=True,
             )
 
@@ -183,6 +188,15 @@ class AssignmentTests(TestCase):
             (self.review.status, self.review.published_at, self.review.column),
             ("review", FRIDAY, self.column),
         )
+
+    def test_a_time_past_the_calendar_is_a_clear_error(self):
+        for at in ["9999-12-31 23:59:59", "9999-12-31", "0001-01-01"]:
+            with self.subTest(at=at):
+                response = self.assign(self.editor, at=at)
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, "Choose a slot within the next ten years.")
+        self.review.refresh_from_db()
+        self.assertEqual(self.review.status, "review")
 
     def test_an_editor_assigning_schedules_it(self):
         response = self.assign(self.editor)

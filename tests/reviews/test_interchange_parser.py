@@ -37,6 +37,15 @@ class ParseTests(SimpleTestCase):
         self.assertEqual((document.standfirst, document.tags), ("One.\nTwo.", ["Slow burn"]))
         self.assertEqual(document.body, "Body\nline.\n")
 
+    def test_a_tag_or_character_with_no_letter_or_digit_is_refused(self):
+        with self.assertRaisesMessage(FrontMatterError, "needs a letter or a digit"):
+            parse('+++\ntitle = "T"\nauthor = "A"\ntags = ["\\u200b"]\n+++\n')
+        with self.assertRaisesMessage(FrontMatterError, "needs a letter or a digit"):
+            parse(
+                '+++\ntitle = "T"\nauthor = "A"\n[drama]\ntitle = "D"\nyear = 2020\n'
+                '[[cast]]\ncharacter = "\\u202e\\u200b"\n+++\n'
+            )
+
     def test_datetimes_keep_their_offset(self):
         document = parse(
             '+++\ntitle = "T"\nauthor = "A"\nstatus = "published"\n'

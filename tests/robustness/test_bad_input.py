@@ -1,14 +1,19 @@
 """Hostile and odd input: never a 500, never markup that runs."""
 
 import unicodedata
+from datetime import UTC, datetime
 
 from django.contrib.flatpages.models import FlatPage
+from django.core.exceptions import ValidationError
 from django.test import TestCase
 
 from people.models import Person
-from reviews.models import Correction
+from reviews.models import Autosave, Character, Correction
+from reviews.services import CorrectionEdit, ReviewEdit, edit_review
 from tests.factories import (
     AdminReviewTestCase,
+    change_form_data,
+    inline_management,
     make_author,
     make_character,
     make_column,
@@ -246,3 +251,88 @@ class PastedControlCharactersTests(AdminReviewTestCase):
         review = make_review("Commented", author=self.editor.author)
         self.client.post(f"/admin/reviews/review/{review.pk}/comments/", {"text": "Cut\x0bthis?"})
         self.assertEqual(review.comments.get().text, "Cut\nthis?")
+
+
+class ValuesNoFormOffersTests(AdminReviewTestCase):
+    """What a forged post (or a fuzzer) sends where a form offers a choice, a
+    number or a date: a clear refusal, never a 500."""
+
+    def test_an_autosave_restored_with_ids_that_are_not_ids(self):
+        review = make_review("Kept", published=False, author=self.editor.author)
+        data = change_form_data(self.client, review, author="a\x00b", column="99999999999999999999")
+        data["dramas"], data["opened_version"] = ["1.5", "NaN"], "-1"
+        self.assertEqual(
+            self.client.post(f"/admin/reviews/review/{review.pk}/desk/autosave/", data).status_code,
+            200,
+        )
+        data["opened_version"] = "9" * 20
+        self.client.post(f"/admin/reviews/review/{review.pk}/desk/autosave/", data)
+        self.assertEqual(Autosave.objects.get(review=review).based_on, review.version)
+        page = self.client.get(f"/admin/reviews/review/{review.pk}/change/?restore-autosave=1")
+        self.assertEqual(page.status_code, 200)
+
+    def test_a_reply_to_a_comment_that_is_no_comment(self):
+        review = make_review("Discussed", author=self.editor.author)
+        for reply_to in ["\x00", "abc", "99999999999999999999", "-3"]:
+            with self.subTest(reply_to=reply_to):
+                response = self.client.post(
+                    f"/admin/reviews/review/{review.pk}/comments/",
+                    {"text": "Yes.", "reply_to": reply_to},
+                )
+                self.assertEqual(response.status_code, 404)
+        self.assertFalse(review.comments.exists())
+
+    def test_tags_a_tag_cannot_be(self):
+        review = make_review("Tagged", author=self.editor.author)
+        for tags, message in [
+            ("x" * 101, "is longer than a tag can be (100 characters)"),
+            ("\u202e\u200b", "needs a letter or a digit"),
+        ]:
+            with self.subTest(message=message):
+                response = self.save(review, expect=200, tags=tags)
+                self.assertIn(message, str(response.context["adminform"].form.errors["tags"]))
+        self.assertFalse(review.tags.exists())
+        with self.assertRaises(ValidationError):
+            edit_review(review=review, edit=ReviewEdit(tags=["\u200b"]), by=self.editor, via="test")
+
+    def test_a_preview_with_tags_a_tag_cannot_be(self):
+        review = make_review("Previewed", published=False, author=self.editor.author)
+        data = change_form_data(self.client, review, tags="\u202e\u200b, Slow\x0bburn")
+        response = self.client.post(f"/admin/reviews/review/{review.pk}/desk/preview/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Slow burn")
+
+    def test_a_correction_dated_year_1(self):
+        review = make_review("Corrected", author=self.editor.author)
+        year_1 = datetime(1, 1, 1, tzinfo=UTC)
+        edit = ReviewEdit(corrections=[CorrectionEdit("correction", "Fixed.", year_1)])
+        with self.assertRaises(ValidationError) as refused:
+            edit_review(review=review, edit=edit, by=self.editor, via="a test")
+        self.assertIn("from 1950 to a year from now", str(refused.exception))
+        self.assertFalse(review.corrections.exists())
+
+    def test_a_character_named_with_no_letter_or_digit(self):
+        drama = make_drama("Invisible")
+        with self.assertRaises(ValidationError) as refused:
+            Character(drama=drama, name="\u202e\u200b", role="lead").full_clean()
+        self.assertIn("needs a letter or a digit", str(refused.exception))
+        stored = make_character(drama, "\u200b")  # one stored before it was refused
+        self.assertEqual(self.client.get(stored.get_absolute_url()).status_code, 200)
+        self.assertEqual(self.client.get(drama.get_absolute_url()).status_code, 200)
+
+    def test_a_preview_link_expiring_in_year_1(self):
+        review = make_review("Previewed", published=False, author=self.editor.author)
+        response = self.save(
+            review,
+            expect=200,
+            **inline_management("preview_links", total=1),
+            **{
+                "preview_links-0-expires_at_0": "0001-01-01",
+                "preview_links-0-expires_at_1": "00:00",
+            },
+        )
+        self.assertContains(response, "Choose a time within a year from now.")
+        self.assertFalse(review.preview_links.exists())
+        self.assertEqual(
+            self.client.get(f"/admin/reviews/review/{review.pk}/change/").status_code, 200
+        )
