@@ -186,7 +186,7 @@ class ReviewFeed(Feed):
         enclosures = {item.pk: item.hero_image.rendition(ENCLOSURE_WIDTH) for item in items}
         named = [rendition.name for rendition in enclosures.values() if rendition]
         storage = Review._meta.get_field("hero_image").storage
-        sizes = stored_sizes(storage, named) if named else {}
+        sizes = stored_sizes(storage, named)
         for item in items:
             rendition = enclosures[item.pk]
             item.enclosure = (rendition, sizes[rendition.name]) if rendition else None

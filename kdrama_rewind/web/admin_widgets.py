@@ -13,24 +13,31 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 
-def can_hold(db_field, value, using=None) -> bool:
-    """Whether the field the relation ``db_field`` points at can hold ``value``."""
-    remote = db_field.remote_field.model._meta
-    target = remote.get_field(getattr(db_field.remote_field, "field_name", remote.pk.attname))
+def holds(field, value, using=None) -> bool:
+    """Whether ``field`` can hold ``value`` as posted (a number within its
+    column's range, for a number): what an id or version from a form must
+    pass before it is looked up."""
     try:
-        prepared = target.get_prep_value(target.to_python(value))
+        prepared = field.get_prep_value(field.to_python(value))
     except (ValidationError, ValueError, TypeError):
         return False
     if isinstance(prepared, int):
         ops = connections[using or "default"].ops
-        low, high = ops.integer_field_range(target.get_internal_type())
+        low, high = ops.integer_field_range(field.get_internal_type())
         return (low is None or prepared >= low) and (high is None or prepared <= high)
     return True
 
 
+def _target(db_field):
+    """The field the relation ``db_field`` points at."""
+    remote = db_field.remote_field.model._meta
+    return remote.get_field(getattr(db_field.remote_field, "field_name", remote.pk.attname))
+
+
 class CheckedChoicesMixin:
     def optgroups(self, name, value, attr=None):
-        held = [v for v in value if v in ("", None) or can_hold(self.field, v, self.db)]
+        target = _target(self.field)
+        held = [v for v in value if v in ("", None) or holds(target, v, self.db)]
         return super().optgroups(name, held, attr)
 
 

@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from kdrama_rewind.data.text import many_lines
+from kdrama_rewind.web.admin_widgets import holds
 
 from ..models import Autosave, Review
 
@@ -23,7 +24,6 @@ NOT_KEPT = {
     "update_at",
 }  # fmt: skip
 MAX_VALUE_LENGTH = 500_000
-MAX_VERSION = 2**31 - 1  # the column's range
 
 
 def kept_keys(form_class) -> dict[str, str]:
@@ -49,11 +49,10 @@ def keep(*, user, review: Review | None, form_class, data: QueryDict) -> Autosav
         for key in keys
         if key in data
     }
-    try:
-        based_on = int(data.get("opened_version", ""))
-    except ValueError:
-        based_on = None
-    if based_on is None or not 0 <= based_on <= MAX_VERSION:  # not one a form could have opened
+    based_on = data.get("opened_version", "")
+    if based_on and holds(Autosave._meta.get_field("based_on"), based_on):
+        based_on = int(based_on)
+    else:  # none, or not one a form could have opened
         based_on = review.version if review is not None else None
     values = {"data": kept, "based_on": based_on, "saved_at": timezone.now()}
     mine = Autosave.objects.of(user, review)

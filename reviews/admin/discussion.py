@@ -21,6 +21,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from kdrama_rewind.web.admin_widgets import holds
+
 from .. import permissions
 from ..models import Anchor, Comment, Review, SendBack
 from ..services import TransitionError, add_comment, reopen_thread, resolve_thread, send_back
@@ -120,11 +122,7 @@ class DiscussionAdminMixin:
 
     def _comment_on(self, review: Review, comment_id) -> Comment:
         """The review's comment with this id (as posted: not always a number)."""
-        try:
-            comment_id = int(comment_id)
-        except (TypeError, ValueError):
-            raise Http404("No such comment.") from None
-        if not 0 < comment_id < 2**63:
+        if not holds(Comment._meta.pk, comment_id):
             raise Http404("No such comment.")
         return get_object_or_404(
             Comment.objects.select_related("thread", "review__author"), pk=comment_id, review=review

@@ -10,7 +10,7 @@ from people.models import Person
 
 from .. import permissions
 from ..models import Correction, Review, SlugRedirect, UploadStash
-from ..models.tags import tag_name_problem
+from ..models.tags import tag_name_problems
 from ..names import Registry, mentioned_people, name_warnings, review_texts, undismissed
 from ..pull_quotes import unmatched_markers
 from ..services import KEEP, CorrectionEdit, ReviewEdit, check_transition
@@ -149,7 +149,7 @@ class ReviewAdminForm(forms.ModelForm):
     def clean_tags(self):
         """New tags are for those who may add tags; the rest use existing ones."""
         tags = tag_names(self.cleaned_data.get("tags") or [])
-        if problems := [problem for name in tags if (problem := tag_name_problem(name))]:
+        if problems := tag_name_problems(tags):
             raise forms.ValidationError(problems, code="tag_name")
         if tags and self.user and not self.user.has_perm("reviews.add_tag"):
             if unknown := unknown_tags(tags):

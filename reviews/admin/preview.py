@@ -30,7 +30,7 @@ from kdrama_rewind.media.renditions import Crop, Rendition, focal_box
 from people.models import Person
 
 from ..models import Review, Tag, UploadStash
-from ..models.tags import tag_name_problem
+from ..models.tags import tag_name_problems
 from ..names import Registry, mentioned_people
 from ..rendering import render_body
 from ..review_page import ReviewPage
@@ -135,7 +135,7 @@ class PreviewPage(ReviewPage):
         if "tags" not in self.values:
             return list(self.stored.tags.order_by("name")) if self.stored else []
         # As saving would keep them: one line each, none a tag cannot be.
-        names = [name for name in tag_names(self.values["tags"]) if not tag_name_problem(name)]
+        names = [name for name in tag_names(self.values["tags"]) if not tag_name_problems([name])]
         names = list(dict.fromkeys(names))
         known = {tag.name.casefold(): tag for tag in Tag.objects.filter(name__in=names)}
         tags = [known.get(name.casefold()) or Tag(name=name, slug=slug_for(name)) for name in names]

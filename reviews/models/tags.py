@@ -58,21 +58,23 @@ class Tag(PlainTextMixin, TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def clean(self):
-        if problem := tag_name_problem(self.name):
-            raise ValidationError({"name": problem})
+        if problems := tag_name_problems([self.name]):
+            raise ValidationError({"name": problems})
 
     def get_absolute_url(self):
         return page_url("reviews:tag_detail", slug=self.slug)
 
 
-def tag_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a tag's name, or None."""
+def tag_name_problems(names) -> list[str]:
+    """Why each of ``names`` that cannot be a tag's name cannot be."""
     limit = Tag._meta.get_field("name").max_length
-    if len(name) > limit:
-        return f"“{name[:40]}…” is longer than a tag can be ({limit} characters)."
-    if not slug_for(name):
-        return f"“{name}” needs a letter or a digit: a tag's name makes its address."
-    return None
+    problems = []
+    for name in names:
+        if len(name) > limit:
+            problems.append(f"“{name[:40]}…” is longer than a tag can be ({limit} characters).")
+        elif not slug_for(name):
+            problems.append(f"“{name}” needs a letter or a digit: a tag's name makes its address.")
+    return problems
 
 
 class TaggedReview(ItemBase):

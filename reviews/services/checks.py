@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from .. import permissions
 from ..models import Review, SlugRedirect, Tag
-from ..models.tags import tag_name_problem
+from ..models.tags import tag_name_problems
 from .transitions import TransitionError, check_transition
 
 # Snapshot keys (see ``snapshots.FIELDS``) by what changing them means.
@@ -50,7 +50,7 @@ def check_rights(
 
 def check_tag_names(tags: list[str]) -> None:
     """Each tag a name a tag can have (a letter or a digit, not too long)."""
-    if problems := [problem for name in tags if (problem := tag_name_problem(name))]:
+    if problems := tag_name_problems(tags):
         raise ValidationError({"tags": problems})
 
 
