@@ -1,5 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
+from kdrama_rewind.data.constraints import MOMENTS_MESSAGE, plausible_moment
 from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.media.images import thumbnail_html
 from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
@@ -64,3 +69,24 @@ class SubscriberAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     date_hierarchy = "subscribed_at"
     readonly_fields = ["subscribed_at"]
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    """Django's user form, its dates kept to ones a page can show."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("date_joined", "last_login"):
+            moment = cleaned.get(name)
+            if moment is not None and not plausible_moment(moment):
+                self.add_error(name, ValidationError(f"Choose a date {MOMENTS_MESSAGE}."))
+        return cleaned
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    form = UserChangeForm

@@ -2,6 +2,7 @@
 (``%(class)s``): ``not_blank("slug")`` on Person is ``person_slug_not_empty``."""
 
 from contextlib import nullcontext
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connections, models, router, transaction
@@ -9,6 +10,17 @@ from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Coalesce
 from django.db.models.sql import Query
 from django.db.models.sql.constants import SINGLE
+from django.utils import timezone
+
+MOMENTS_FROM = datetime(1950, 1, 1, tzinfo=UTC)
+MOMENTS_MESSAGE = "from 1950 to a year from now"
+
+
+def plausible_moment(moment: datetime) -> bool:
+    """Whether ``moment`` is from 1950 to a year from now: a date every time
+    zone can show (year 1 in Dubai is before year 1 in UTC, and a page
+    showing it fails) and one a person meant."""
+    return MOMENTS_FROM <= moment <= timezone.now() + timedelta(days=366)
 
 
 def not_blank(field: str, message: str | None = None) -> models.CheckConstraint:

@@ -33,6 +33,13 @@ def one_line(value: str) -> str:
     return LINE_ENDS.sub(" ", many_lines(value))
 
 
+def only_spacing_differs(typed: str, stored: str) -> bool:
+    """Whether a form's ``typed`` text is ``stored`` as a form posts it back:
+    a form strips a text's ends (a file's final line break, say) and a
+    browser ends a textarea's lines with CRLF."""
+    return LINE_ENDS.sub("\n", typed).strip() == LINE_ENDS.sub("\n", stored).strip()
+
+
 def plain(field: models.Field, value):
     """``value`` as ``field`` keeps it; anything but a string as it is."""
     if not isinstance(value, str):

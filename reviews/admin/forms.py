@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from kdrama_rewind.data.text import only_spacing_differs
 from people.models import Person
 
 from .. import permissions
@@ -158,6 +159,12 @@ class ReviewAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in ("title", "standfirst", "body"):
+            # Posted back as the form shows it, a text stays as stored: an
+            # unchanged save changes nothing and records no revision.
+            stored = self._stored(name)
+            if self.stored and name in cleaned and only_spacing_differs(cleaned[name], stored):
+                cleaned[name] = stored
         status, at = cleaned.get("status"), cleaned.get("published_at")
         if status == Status.PUBLISHED and not at:
             cleaned["published_at"] = at = timezone.now()

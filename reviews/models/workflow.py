@@ -3,7 +3,7 @@ preview links and calendar feed tokens."""
 
 import posixpath
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from kdrama_rewind.data.constraints import MOMENTS_MESSAGE, plausible_moment
 from kdrama_rewind.data.text import PlainTextMixin
 
 from ..times import newsroom, when
@@ -153,9 +154,6 @@ class SlugRedirect(models.Model):
         return reverse("reviews:review_detail", kwargs={"slug": self.old_slug})
 
 
-NOTES_FROM = datetime(1950, 1, 1, tzinfo=UTC)
-
-
 class Correction(PlainTextMixin, models.Model):
     """A note to readers that a review was corrected, clarified or updated."""
 
@@ -200,10 +198,8 @@ class Correction(PlainTextMixin, models.Model):
         return f"{self.get_kind_display()}, {newsroom(self.noted_at):%d %b %Y}"
 
     def clean(self):
-        # A date every time zone can show (year 1 in Dubai is before year 1 in UTC).
-        latest = timezone.now() + timedelta(days=366)
-        if self.noted_at is not None and not NOTES_FROM <= self.noted_at <= latest:
-            raise ValidationError({"noted_at": "A note's date is from 1950 to a year from now."})
+        if self.noted_at is not None and not plausible_moment(self.noted_at):
+            raise ValidationError({"noted_at": f"A note's date is {MOMENTS_MESSAGE}."})
 
 
 def new_key() -> str:

@@ -133,3 +133,37 @@ class PeopleAdminTests(AdminSmokeMixin, TestCase):
         with self.assertNumQueries(7):
             response = self.client.get("/admin/people/subscriber/", {"q": "reader"})
         self.assertContains(response, "reader9@example.com")
+
+
+class UserDatesTests(TestCase):
+    """The user form's dates stay where a page can show them: a date in
+    year 1 saved, the user's own page failed from then on."""
+
+    def test_a_joining_date_outside_the_sites_years_is_refused(self):
+        root = make_user("root", superuser=True)
+        other = make_user("mina")
+        self.client.force_login(root)
+        url = f"/admin/auth/user/{other.pk}/change/"
+        form = self.client.get(url).context["adminform"].form
+        data = {
+            "username": "mina",
+            "is_active": "on",
+            "date_joined_0": "0001-01-01",
+            "date_joined_1": "00:00:00",
+            "last_login_0": "9999-12-31",
+            "last_login_1": "23:59:59",
+            **{name: "" for name in ("first_name", "last_name", "email")},
+        }
+        self.assertIn("date_joined", form.fields)
+        response = self.client.post(url, data)
+        self.assertEqual(response.status_code, 200)
+        errors = response.context["adminform"].form.errors
+        self.assertIn("date_joined", errors)
+        self.assertIn("last_login", errors)
+        other.refresh_from_db()
+        self.assertGreater(other.date_joined.year, 2000)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        data.update(date_joined_0="2024-05-01", last_login_0="2025-01-02")
+        self.assertEqual(self.client.post(url, data).status_code, 302)
+        other.refresh_from_db()
+        self.assertEqual(other.date_joined.year, 2024)

@@ -362,6 +362,29 @@ class NoPhantomVersionTests(TestCase):
         self.assertEqual(Review.objects.get(pk=review.pk).standfirst, "Their standfirst")
         self.assertEqual(review.revisions.count(), 1)
 
+    def test_a_body_as_a_file_holds_it_survives_an_unchanged_save_from_a_browser(self):
+        # An imported review keeps its body as the file had it, a final line
+        # break included; a browser posts a textarea's lines ended by CRLF.
+        body = "It’s a quiet drama.\n\nAnd a kind one.\n"
+        review = make_review(dramas=[make_drama("Run On")], body=body)
+        self.client.force_login(self.first)
+        data = change_form_data(self.client, review)
+        data["body"] = data["body"].replace("\n", "\r\n")
+        response = self.client.post(f"/admin/reviews/review/{review.pk}/change/", data, follow=True)
+        self.assertContains(response, "Nothing was changed")
+        self.assertFalse(review.revisions.exists())
+        self.assertEqual(Review.objects.get(pk=review.pk).body, body)
+
+    def test_a_body_of_only_spaces_is_refused(self):
+        review = make_review(dramas=[make_drama("Run On")])
+        self.client.force_login(self.first)
+        data = change_form_data(self.client, review, body=" \r\n\t ")
+        response = self.client.post(f"/admin/reviews/review/{review.pk}/change/", data)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.context["adminform"].form.errors["body"], ["This field is required."]
+        )
+
 
 class DeletionTests(TestCase):
     def test_a_live_or_scheduled_review_is_taken_down_before_it_can_be_deleted(self):
