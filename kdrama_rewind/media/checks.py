@@ -9,11 +9,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models.fields.files import ImageFieldFile
 from django.template.defaultfilters import filesizeformat
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
-# Pillow format name -> file extensions a file of that format may carry.
+# Pillow format name -> file extensions a file of that format may carry. A
+# JPEG holding more than one picture (a phone's, with a depth or gain map)
+# reads as MPO: browsers show its first picture, as the renditions do.
 ACCEPTED_FORMATS = {
     "JPEG": (".jpg", ".jpeg"),
+    "MPO": (".jpg", ".jpeg"),
     "PNG": (".png",),
     "WEBP": (".webp",),
 }
@@ -59,6 +62,7 @@ def inspect_image(file) -> ImageInfo:
             file.seek(0)
             with Image.open(file) as image:
                 image.load()
+                info = ImageInfo(info.format, *upright_size(image))
     except ValidationError:
         raise
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
@@ -77,6 +81,21 @@ def inspect_image(file) -> ImageInfo:
     return info
 
 
+# EXIF orientations that turn the picture a quarter: a phone held upright
+# stores a landscape grid and says so.
+TURNED = {5, 6, 7, 8}
+
+
+def upright_size(image: Image.Image) -> tuple[int, int]:
+    """The picture's width and height as it is shown (and as its renditions
+    are cut: ``ImageOps.exif_transpose``), its EXIF orientation applied."""
+    try:
+        turned = image.getexif().get(ExifTags.Base.Orientation) in TURNED
+    except (OSError, SyntaxError, ValueError, TypeError):
+        turned = False  # an unreadable EXIF block: taken as upright, as exif_transpose does
+    return (image.height, image.width) if turned else (image.width, image.height)
+
+
 def _check_format_and_size(info: ImageInfo, name: str) -> None:
     if info.format not in ACCEPTED_FORMATS:
         raise ValidationError(
@@ -91,7 +110,7 @@ def _check_format_and_size(info: ImageInfo, name: str) -> None:
             code="image_extension",
             params={
                 "name": posixpath.basename(name),
-                "format": info.format,
+                "format": "JPEG" if info.format == "MPO" else info.format,
                 "ext": ACCEPTED_FORMATS[info.format][0],
             },
         )

@@ -30,7 +30,7 @@ from django.db.models.fields.files import ImageField, ImageFieldFile
 from django.utils.html import format_html
 from PIL import Image, ImageOps
 
-from kdrama_rewind.media.checks import validate_image
+from kdrama_rewind.media.checks import upright_size, validate_image
 from kdrama_rewind.media.renditions import (  # write_crops: migration 0011 imports it from here
     CENTRE,
     RENDITION_QUALITY,
@@ -50,6 +50,27 @@ class StorageUnavailable(Exception):
 
 
 class RenditionImageFieldFile(ImageFieldFile):
+    def _get_image_dimensions(self):
+        """The width and height the dimension fields keep: the picture's as
+        it is shown, its EXIF orientation applied, as the renditions are cut
+        (Django measures the stored grid: a phone's upright photo measured
+        landscape, and pages asked for renditions never made)."""
+        if not hasattr(self, "_dimensions_cache"):
+            close = self.closed
+            self.open()
+            try:
+                self.seek(0)
+                with Image.open(self) as image:
+                    self._dimensions_cache = upright_size(image)
+            except (OSError, SyntaxError, ValueError):
+                self._dimensions_cache = (None, None)
+            finally:
+                if close:
+                    self.close()
+                else:
+                    self.seek(0)
+        return self._dimensions_cache
+
     def save(self, name, content, save=True):
         written = []
         try:

@@ -1,5 +1,7 @@
 """What an uploaded or imported image must be, and the words for what it is not."""
 
+import io
+
 from django.core.exceptions import ValidationError
 from django.test import TestCase, override_settings
 from PIL import Image
@@ -20,6 +22,25 @@ class InspectImageTests(TestCase):
             with self.subTest(fmt=fmt, name=name):
                 info = inspect_image(upload(name, image_bytes(size=(40, 30), format=fmt)))
                 self.assertEqual((info.format, info.width, info.height), (fmt, 40, 30))
+
+    def test_accepts_a_jpeg_holding_more_than_one_picture(self):
+        # What some phones write (a depth or gain map after the photo): Pillow
+        # reads it as MPO; browsers and the renditions show the first picture.
+        first, second = Image.new("RGB", (40, 30), "red"), Image.new("RGB", (40, 30), "blue")
+        buffer = io.BytesIO()
+        first.save(buffer, "MPO", save_all=True, append_images=[second])
+        info = inspect_image(upload("phone.jpg", buffer.getvalue()))
+        self.assertEqual((info.width, info.height), (40, 30))
+        with self.assertRaisesMessage(ValidationError, "holds a JPEG image; rename it to .jpg"):
+            inspect_image(upload("phone.png", buffer.getvalue()))
+
+    def test_measures_a_picture_as_its_exif_turns_it(self):
+        exif = Image.Exif()
+        exif[0x0112] = 6  # turned a quarter: a phone held upright
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30)).save(buffer, "JPEG", exif=exif)
+        info = inspect_image(upload("upright.jpg", buffer.getvalue()))
+        self.assertEqual((info.width, info.height), (30, 40))
 
     def test_refuses_other_image_formats(self):
         for fmt, name in [("GIF", "a.gif"), ("BMP", "a.bmp"), ("TIFF", "a.tiff")]:

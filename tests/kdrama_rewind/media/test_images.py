@@ -33,6 +33,26 @@ class RenditionTests(TestCase):
                 widths.append(image.width)
         self.assertEqual(widths, [480, 800, 1200, 1300])
 
+    def test_a_photo_turned_by_its_exif_is_measured_and_cut_as_shown(self):
+        # A phone held upright stores a landscape grid and an orientation.
+        for orientation, grid in [(6, (1000, 400)), (8, (2000, 300)), (3, (900, 500))]:
+            with self.subTest(orientation=orientation):
+                exif = Image.Exif()
+                exif[0x0112] = orientation
+                buffer = io.BytesIO()
+                Image.new("RGB", grid, (40, 90, 160)).save(buffer, "JPEG", exif=exif)
+                upload = SimpleUploadedFile("upright.jpg", buffer.getvalue(), "image/jpeg")
+                review = make_review(hero_image=upload, hero_alt="Alt")
+                shown = grid[::-1] if orientation in (6, 8) else grid
+                self.assertEqual((review.hero_width, review.hero_height), shown)
+                for rendition in review.hero_image.renditions:
+                    self.assertTrue(default_storage.exists(rendition.name), rendition.name)
+                    with default_storage.open(rendition.name, "rb") as f, Image.open(f) as image:
+                        self.assertEqual(image.width, rendition.width)
+                for crop in review.hero_image.crops.values():
+                    for rendition in crop.renditions:
+                        self.assertTrue(default_storage.exists(rendition.name), rendition.name)
+
     def test_srcset_lists_every_rendition_with_its_width(self):
         review = make_review(hero_image=image_upload(size=(900, 500)), hero_alt="Alt")
         srcset = review.hero_image.srcset
