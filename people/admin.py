@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from kdrama_rewind.data.constraints import MOMENTS_MESSAGE, plausible_moment
 from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.media.images import thumbnail_html
+from kdrama_rewind.web.admin_lists import CheckedDateHierarchyMixin
 from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
 from kdrama_rewind.web.admin_widgets import CheckedAutocompleteMixin
 
@@ -64,7 +65,7 @@ class AuthorAdmin(
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(CheckedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["email", "subscribed_at"]
     search_fields = ["email"]
     date_hierarchy = "subscribed_at"

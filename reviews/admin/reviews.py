@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from kdrama_rewind.media.admin_storage import StorageFaultAdminMixin
 from kdrama_rewind.media.images import thumbnail_html
+from kdrama_rewind.web.admin_lists import CheckedDateHierarchyMixin
 from kdrama_rewind.web.admin_styles import ADMIN_MEDIA_CSS
 from kdrama_rewind.web.admin_widgets import CheckedAutocompleteMixin
 
@@ -85,6 +86,7 @@ class RecentDramaFilter(admin.RelatedFieldListFilter):
 @admin.register(Review)
 class ReviewAdmin(
     CheckedAutocompleteMixin,
+    CheckedDateHierarchyMixin,
     ReviewHistoryMixin,
     WritingDeskMixin,
     DiscussionAdminMixin,

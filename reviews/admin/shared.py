@@ -44,7 +44,11 @@ class SharedThingAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and form.changed_data:
+        if not change:
+            # A new character of a published drama, a new quote of its
+            # character: on the drama's page at once, so noted as a change.
+            record_shared_change(obj=obj, by=request.user, via=self._via(), what="added")
+        elif form.changed_data:
             record_shared_change(obj=obj, by=request.user, via=self._via(), what=_changed(form))
 
     def save_formset(self, request, form, formset, change):
@@ -55,6 +59,8 @@ class SharedThingAdminMixin:
                 obj=inline_form.instance, by=request.user, via=self._via(), what="deleted"
             )
         super().save_formset(request, form, formset, change)
+        for added in formset.new_objects:
+            record_shared_change(obj=added, by=request.user, via=self._via(), what="added")
         for inline_form in changed:
             record_shared_change(
                 obj=inline_form.instance,

@@ -157,15 +157,18 @@ class _Importer:
         # As the model will keep them (a network's pasted break is a space),
         # so a file read again compares equal.
         values = {k: plain(model._meta.get_field(k), v) for k, v in values.items() if v is not None}
-        changed = []
         if obj is None:
             obj = model(**create, **values)
-        else:
-            changed = [k for k, v in values.items() if getattr(obj, k) != v]
-            if not changed:
-                return obj
-            for key in changed:
-                setattr(obj, key, values[key])
+            self.save(obj, **how)
+            if model in (Character, Quote):
+                # On its drama's page at once, as from the admin's forms.
+                record_shared_change(obj=obj, by=None, via=self.via, what="added")
+            return obj
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if not changed:
+            return obj
+        for key in changed:
+            setattr(obj, key, values[key])
         self.save(obj, changed=changed, **how)
         return obj
 

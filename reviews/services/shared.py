@@ -69,7 +69,12 @@ def record_shared_change(*, obj: Model, by, via: str, what: str) -> int:
     """Note a change to ``obj`` in the History of every approved review that
     shows it; returns how many. Call it before a deletion (afterwards the
     links are gone) and after a change."""
-    reviews = list(approved_reviews_showing(obj).values_list("pk", "version"))
+    shown = obj
+    if what == "added" and isinstance(obj, Quote):
+        # No review quotes a new quote yet; its character's page and its
+        # drama's show it at once.
+        shown = obj.character
+    reviews = list(approved_reviews_showing(shown).values_list("pk", "version"))
     summary = f"{_describe(obj)}: {what}"[:500]
     Revision.objects.bulk_create(
         Revision(

@@ -622,3 +622,22 @@ class ImportThroughTheEditingServiceTests(FilesTestCase):
         note = other.revisions.get(kind=Revision.Kind.SHARED)
         self.assertEqual(note.via, "imported from run-on.md")
         self.assertIn("changed episodes", note.summary)
+
+    def test_a_quote_or_character_the_file_adds_is_noted_on_live_reviews_showing_the_drama(self):
+        from reviews.models import Revision
+
+        import_review_file(path=self.write(FULL))
+        other = make_review("Another live review", dramas=[Drama.objects.get()])
+        added = FULL.replace(
+            "[[quotes]]\n",
+            '[[cast]]\nperson = "Kim Tae-ri"\ncharacter = "A newcomer"\n\n'
+            '[[quotes]]\ncharacter = "A newcomer"\ntext = "Hello, track."\n\n[[quotes]]\n',
+            1,
+        )
+        import_review_file(path=self.write(added))
+        notes = other.revisions.filter(kind=Revision.Kind.SHARED).order_by("id")
+        self.assertEqual(
+            [n.summary for n in notes],
+            ["Character “A newcomer (Run On)”: added", "Quote “Hello, track.” (A newcomer): added"],
+        )
+        self.assertEqual({n.via for n in notes}, {"imported from run-on.md"})

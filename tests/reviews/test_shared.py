@@ -100,6 +100,51 @@ class SharedThingTests(TestCase):
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Quote.objects.filter(text="A new line.").exists())
 
+    def test_an_addition_to_a_shared_thing_readers_see_is_noted_in_the_history(self):
+        # A new quote or character shows on the drama's page at once: the
+        # reviews showing the drama (or quoting its character) say who added it.
+        things, live = self.world("live")
+        draft = make_review("A draft of it", published=False, dramas=[things["drama"]])
+        self.client.force_login(self.writer)
+        response = self.client.post(
+            "/admin/reviews/quote/add/",
+            {
+                "character": things["character"].pk,
+                "text": "A new line.",
+                "episode": "",
+                "context": "",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        response = self.client.post(
+            "/admin/reviews/character/add/",
+            {
+                "drama": things["drama"].pk,
+                "name": "Newcomer",
+                "hangul_name": "",
+                "aliases": "",
+                "played_by": "",
+                "role": "supporting",
+                "billing": "5",
+                "quotes-TOTAL_FORMS": "1",
+                "quotes-INITIAL_FORMS": "0",
+                "quotes-0-text": "Their first line.",
+                "quotes-0-episode": "",
+                "quotes-0-context": "",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        notes = live.revisions.filter(kind=Revision.Kind.SHARED).order_by("id")
+        self.assertEqual(
+            [(n.summary, n.created_by) for n in notes],
+            [
+                ("Quote “A new line.” (Hero live): added", self.writer),
+                ("Character “Newcomer (Drama live)”: added", self.writer),
+                ("Quote “Their first line.” (Newcomer): added", self.writer),
+            ],
+        )
+        self.assertFalse(draft.revisions.exists())
+
     def test_an_editors_change_is_noted_in_the_history_of_approved_reviews_only(self):
         things, live = self.world("live")
         draft = make_review("A draft quoting it", published=False, author=self.writer.author)
