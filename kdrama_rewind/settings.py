@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kdrama_rewind.web.compression.PublicPageGZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "kdrama_rewind.web.requests.RequestSizeMiddleware",
     "kdrama_rewind.web.requests.NulCharacterMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "reviews.middleware.ScheduledUpdatesMiddleware",
@@ -233,6 +234,9 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 
 # Image policy: see reviews' and people's image fields.
 IMAGE_MAX_BYTES = 12 * 1024 * 1024
+# A request body over this is refused unread (kdrama_rewind/web/requests.py):
+# far above any form's post, so an image a little too big still hears why.
+REQUEST_MAX_BYTES = 100 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 IMAGE_RENDITION_WIDTHS = (480, 800, 1200, 1600)
 
