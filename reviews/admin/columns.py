@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import redirect
@@ -18,7 +19,7 @@ from ..models import CalendarToken, Column, Review
 from ..models.workflow import new_key
 from ..services import TransitionError, cancel_schedule
 from ..times import when, zone_phrase
-from .shared import SharedThingAdminMixin
+from .shared import SharedThingAdminMixin, _refusal
 
 # The calendar plans years ahead at most (a slot past year 9999 cannot be shown).
 PLANNING_HORIZON = timedelta(days=3653)
@@ -58,6 +59,42 @@ class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    CADENCE = ("cadence_weeks", "cadence_weekday", "cadence_time", "cadence_starts_on")
+
+    def plans_only(self, request, obj) -> bool:
+        """Whether ``request``'s user may change only the column's cadence:
+        the desk plans its slots while readers see it; its name, address and
+        description stay an editor's, as for every shared thing a published
+        or scheduled review shows."""
+        return (
+            obj is not None
+            and permissions.can_schedule(request.user)
+            and admin.ModelAdmin.has_change_permission(self, request, obj)
+            and _refusal(request, obj) is not None
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) or self.plans_only(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if self.plans_only(request, obj):
+            return [f for f in flatten_fieldsets(self.fieldsets) if f not in self.CADENCE]
+        return super().get_readonly_fields(request, obj)
+
+    def get_prepopulated_fields(self, request, obj=None):
+        if self.plans_only(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def refusal_note(self, request, obj, reason):
+        if self.plans_only(request, obj):
+            return (
+                reason.removesuffix("so only an editor can change it.")
+                + "so only an editor can change its name, address or description; "
+                "its cadence is the desk’s to plan."
+            )
+        return reason
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(review_count=Count("reviews"))

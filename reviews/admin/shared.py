@@ -39,8 +39,13 @@ class SharedThingAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if request.method == "GET" and (reason := _refusal(request, obj)):
             if super().has_change_permission(request, obj):
-                self.message_user(request, reason, messages.WARNING)
+                note = self.refusal_note(request, obj, reason)
+                self.message_user(request, note, messages.WARNING)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def refusal_note(self, request, obj, reason: str) -> str:
+        """What the form says to someone it shows read-only for ``reason``."""
+        return reason
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -385,3 +385,59 @@ class FeedWordingTests(TestCase):
         self.client.force_login(self.desk)
         page = self.client.get("/admin/reviews/column/calendar/")
         self.assertContains(page, "in the newsroom’s time zone (Dubai time, UTC+04:00)")
+
+
+class ColumnCadenceTests(TestCase):
+    """The desk plans the column: its cadence is theirs to change while
+    readers see the column; its name, address and description stay an
+    editor's, as for every shared thing a live review shows."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.desk = make_role_user("Desk", "desk")
+        cls.writer = make_role_user("Writer", "wren", author_name="Wren Park")
+        cls.column = Column.objects.create(
+            name="K-Drama Rewind",
+            slug="k-drama-rewind",
+            description="Older dramas, again.",
+            cadence_weeks=2,
+            cadence_weekday=4,
+            cadence_time=time(9, 0),
+            cadence_starts_on=date(2026, 1, 2),
+        )
+        cls.live = make_review("Live in the column", column=cls.column)
+
+    def post(self, **changes):
+        data = {
+            "name": self.column.name,
+            "slug": self.column.slug,
+            "description": self.column.description,
+            "cadence_weeks": "2",
+            "cadence_weekday": "4",
+            "cadence_time": "09:00",
+            "cadence_starts_on": "2026-01-02",
+            **changes,
+        }
+        return self.client.post(f"/admin/reviews/column/{self.column.pk}/change/", data)
+
+    def test_the_desk_changes_the_cadence_and_the_change_is_noted(self):
+        self.client.force_login(self.desk)
+        page = self.client.get(f"/admin/reviews/column/{self.column.pk}/change/")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("cadence_weeks", page.context["adminform"].form.fields)
+        self.assertNotIn("name", page.context["adminform"].form.fields)
+        self.assertContains(page, "only an editor can change its name, address or description")
+        response = self.post(cadence_weeks="1", cadence_weekday="0", name="Renamed")
+        self.assertEqual(response.status_code, 302)
+        self.column.refresh_from_db()
+        self.assertEqual((self.column.cadence_weeks, self.column.cadence_weekday), (1, 0))
+        self.assertEqual(self.column.name, "K-Drama Rewind")
+        note = self.live.revisions.get(kind="shared")
+        self.assertIn("runs every", note.summary)
+        self.assertEqual(note.created_by, self.desk)
+
+    def test_a_writer_still_cannot_change_it(self):
+        self.client.force_login(self.writer)
+        self.assertEqual(self.post(cadence_weeks="1").status_code, 403)
+        self.column.refresh_from_db()
+        self.assertEqual(self.column.cadence_weeks, 2)
