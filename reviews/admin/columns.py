@@ -19,7 +19,7 @@ from ..models import CalendarToken, Column, Review
 from ..models.workflow import new_key
 from ..services import TransitionError, cancel_schedule
 from ..times import when, zone_phrase
-from .shared import SharedThingAdminMixin, _refusal
+from .shared import SharedThingAdminMixin, refusal
 
 # The calendar plans years ahead at most (a slot past year 9999 cannot be shown).
 PLANNING_HORIZON = timedelta(days=3653)
@@ -71,7 +71,7 @@ class ColumnAdmin(SharedThingAdminMixin, admin.ModelAdmin):
             obj is not None
             and permissions.can_schedule(request.user)
             and admin.ModelAdmin.has_change_permission(self, request, obj)
-            and _refusal(request, obj) is not None
+            and refusal(request, obj) is not None
         )
 
     def has_change_permission(self, request, obj=None):

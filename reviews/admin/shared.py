@@ -8,10 +8,10 @@ from people.admin import AuthorAdmin as BaseAuthorAdmin
 from people.admin import PersonAdmin as BasePersonAdmin
 from people.models import Author, Person
 
-from ..services.shared import change_refusal, record_shared_change
+from ..services.shared import change_refusal, record_shared_addition, record_shared_change
 
 
-def _refusal(request, obj) -> str | None:
+def refusal(request, obj) -> str | None:
     """Asked several times per page: worked out once per request and object."""
     if obj is None or obj.pk is None:
         return None
@@ -31,13 +31,13 @@ class SharedThingAdminMixin:
     """For the admin of a model reviews share."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and _refusal(request, obj) is None
+        return super().has_change_permission(request, obj) and refusal(request, obj) is None
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _refusal(request, obj) is None
+        return super().has_delete_permission(request, obj) and refusal(request, obj) is None
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if request.method == "GET" and (reason := _refusal(request, obj)):
+        if request.method == "GET" and (reason := refusal(request, obj)):
             if super().has_change_permission(request, obj):
                 note = self.refusal_note(request, obj, reason)
                 self.message_user(request, note, messages.WARNING)
@@ -52,7 +52,7 @@ class SharedThingAdminMixin:
         if not change:
             # A new character of a published drama, a new quote of its
             # character: on the drama's page at once, so noted as a change.
-            record_shared_change(obj=obj, by=request.user, via=self._via(), what="added")
+            record_shared_addition(obj=obj, by=request.user, via=self._via())
         elif form.changed_data:
             record_shared_change(obj=obj, by=request.user, via=self._via(), what=_changed(form))
 
@@ -65,7 +65,7 @@ class SharedThingAdminMixin:
             )
         super().save_formset(request, form, formset, change)
         for added in formset.new_objects:
-            record_shared_change(obj=added, by=request.user, via=self._via(), what="added")
+            record_shared_addition(obj=added, by=request.user, via=self._via())
         for inline_form in changed:
             record_shared_change(
                 obj=inline_form.instance,
@@ -81,7 +81,7 @@ class SharedThingAdminMixin:
     def delete_queryset(self, request, queryset):
         allowed = []
         for obj in queryset:
-            if reason := _refusal(request, obj):
+            if reason := refusal(request, obj):
                 self.message_user(request, f"Not deleted: {reason}", messages.ERROR)
                 continue
             record_shared_change(obj=obj, by=request.user, via=self._via(), what="deleted")
@@ -96,13 +96,13 @@ class SharedInlineMixin:
     """An inline of a shared thing's parts: read-only with its parent."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and _refusal(request, obj) is None
+        return super().has_change_permission(request, obj) and refusal(request, obj) is None
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and _refusal(request, obj) is None
+        return super().has_add_permission(request, obj) and refusal(request, obj) is None
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _refusal(request, obj) is None
+        return super().has_delete_permission(request, obj) and refusal(request, obj) is None
 
 
 admin.site.unregister(Person)

@@ -22,7 +22,7 @@ from ..services import (
     edit_review,
 )
 from ..services.heroes import delete_files, store_hero
-from ..services.shared import record_shared_change
+from ..services.shared import record_shared_addition, record_shared_change
 from .files import ImportFailed, hero_change, read_hero, read_review_file
 from .format import DramaEntry, QuoteEntry, ReviewDocument, keys_of
 
@@ -162,7 +162,7 @@ class _Importer:
             self.save(obj, **how)
             if model in (Character, Quote):
                 # On its drama's page at once, as from the admin's forms.
-                record_shared_change(obj=obj, by=None, via=self.via, what="added")
+                record_shared_addition(obj=obj, by=None, via=self.via)
             return obj
         changed = [k for k, v in values.items() if getattr(obj, k) != v]
         if not changed:

@@ -69,12 +69,19 @@ def record_shared_change(*, obj: Model, by, via: str, what: str) -> int:
     """Note a change to ``obj`` in the History of every approved review that
     shows it; returns how many. Call it before a deletion (afterwards the
     links are gone) and after a change."""
-    shown = obj
-    if what == "added" and isinstance(obj, Quote):
-        # No review quotes a new quote yet; its character's page and its
-        # drama's show it at once.
-        shown = obj.character
-    reviews = list(approved_reviews_showing(shown).values_list("pk", "version"))
+    return _note(obj, approved_reviews_showing(obj), by=by, via=via, what=what)
+
+
+def record_shared_addition(*, obj: Model, by, via: str) -> int:
+    """Note a new shared thing, as a change is noted: a new character in the
+    reviews showing its drama; a new quote, which no review quotes yet, in
+    those showing its character (its page and its drama's show it at once)."""
+    shown = obj.character if isinstance(obj, Quote) else obj
+    return _note(obj, approved_reviews_showing(shown), by=by, via=via, what="added")
+
+
+def _note(obj: Model, shown_on: QuerySet, *, by, via: str, what: str) -> int:
+    reviews = list(shown_on.values_list("pk", "version"))
     summary = f"{_describe(obj)}: {what}"[:500]
     Revision.objects.bulk_create(
         Revision(
