@@ -33,6 +33,8 @@ PANEL_TEMPLATE = "admin/reviews/review/_discussion.html"
 
 
 def refusal_text(refusal) -> str:
+    """What an editor is told of a refused change: a service's validation
+    messages, or the reason of a refused transition."""
     if isinstance(refusal, ValidationError):
         return " ".join(refusal.messages)
     return str(refusal)

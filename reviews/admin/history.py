@@ -22,13 +22,7 @@ from ..services import (
 )
 from ..services.snapshots import compare
 from ..times import newsroom, when, zone_phrase
-from .discussion import history_threads
-
-
-def refusal_message(refusal) -> str:
-    if isinstance(refusal, ValidationError):
-        return " ".join(refusal.messages)
-    return str(refusal)
+from .discussion import history_threads, refusal_text
 
 
 class ReviewHistoryMixin:
@@ -192,7 +186,7 @@ class ReviewHistoryMixin:
             return history
         except (TransitionError, ValidationError) as refusal:
             self.message_user(
-                request, f"Nothing was restored: {refusal_message(refusal)}", messages.ERROR
+                request, f"Nothing was restored: {refusal_text(refusal)}", messages.ERROR
             )
             return history
         saved = when(revision.created_at, zone=True)

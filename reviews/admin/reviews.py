@@ -40,9 +40,9 @@ from ..services import (
 )
 from ..status import State
 from ..times import when
-from .discussion import DiscussionAdminMixin
+from .discussion import DiscussionAdminMixin, refusal_text
 from .forms import ReviewAdminForm
-from .history import ReviewHistoryMixin, refusal_message
+from .history import ReviewHistoryMixin
 from .inlines import CorrectionInline, PreviewLinkInline
 from .writing import WritingDeskMixin
 
@@ -245,7 +245,7 @@ class ReviewAdmin(
             def clean(self):
                 cleaned = super().clean()
                 if not self.errors:
-                    raise ValidationError(refusal_message(refusal))
+                    raise ValidationError(refusal_text(refusal))
                 return cleaned
 
         return Refused
