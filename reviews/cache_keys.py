@@ -23,6 +23,7 @@ goes out by itself and which keys it touches then.
 """
 
 import hashlib
+from collections import defaultdict
 
 from django.contrib.flatpages.models import FlatPage
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
@@ -43,6 +44,7 @@ from .models import (
     SlugRedirect,
     Tag,
     TaggedReview,
+    UpNextEntry,
 )
 from .status import is_approved
 
@@ -95,10 +97,19 @@ def address_key(slug: str) -> str:
 
 
 def up_next_lists(review, dramas, people, tags) -> list[str]:
-    """The lists Up Next draws from: its review's dramas, people, tags, column."""
+    """The lists Up Next draws from: its review's dramas, people, tags,
+    column, and its own stored list (``up_next_key``)."""
     keys = [f"list:drama:{d.pk}" for d in dramas] + [f"list:person:{p.pk}" for p in people]
     keys += [f"list:tag:{t.pk}" for t in tags]
+    keys.append(up_next_key(review.pk))
     return keys + ([f"list:column:{review.column_id}"] if review.column_id else [])
+
+
+def up_next_key(review_id: int) -> str:
+    """The key of a review's stored “Up Next” list: moved when the list is
+    made again differently, and when a review it holds goes live by itself
+    (a pinned pick shares nothing with the review that pins it)."""
+    return f"list:upnext:{review_id}"
 
 
 def _listing(review: Review) -> tuple:
@@ -254,8 +265,16 @@ def coming_moments() -> list[tuple]:
     upcoming = Review.objects.upcoming().order_by("published_at").only("slug", "published_at")
     upcoming = list(upcoming[:20])
     lists = lists_by_review(upcoming)
+    offered = defaultdict(set)
+    if upcoming:
+        offering = UpNextEntry.objects.filter(candidate__in=upcoming)
+        for candidate, review in offering.values_list("candidate_id", "review_id"):
+            offered[candidate].add(up_next_key(review))
     moments = [
-        (r.published_at, lists.get(r.pk, set()) | {f"review:{r.pk}", address_key(r.slug)})
+        (
+            r.published_at,
+            lists.get(r.pk, set()) | offered[r.pk] | {f"review:{r.pk}", address_key(r.slug)},
+        )
         for r in upcoming
     ]
     updates = Revision.objects.pending_updates().order_by("apply_at").only("review_id", "apply_at")

@@ -29,6 +29,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
+from kdrama_rewind.caching.dependencies import depends_on, key_for
 from kdrama_rewind.caching.pages import remembered
 from kdrama_rewind.data.statements import Loaded, Slot, Statement, numbered, numbered_values
 from kdrama_rewind.media.sizes import stored_sizes
@@ -72,9 +73,9 @@ def _item_columns() -> Loaded:
 
 
 def _tag_names(count: int) -> QuerySet:
-    """``(review id, tag name)`` for ``count`` reviews, by name (``TAG_NAMES``)."""
+    """``(review id, tag id, tag name)`` for ``count`` reviews, by name (``TAG_NAMES``)."""
     tagged = TaggedReview.objects.filter(content_object__pk__in=numbered("id", count))
-    return tagged.order_by("tag__name").values_list("content_object_id", "tag__name")
+    return tagged.order_by("tag__name").values_list("content_object_id", "tag_id", "tag__name")
 
 
 # Kept: building the two queries cost the worker more than running them.
@@ -175,11 +176,17 @@ class ReviewFeed(Feed):
         rows = ITEMS.rows((type(self),), using=using, now=timezone.now(), about=about)
         items = [loaded.instance(using, row) for row in rows]
         # Tags' names through their link rows: one query of plain values for
-        # all items (as objects, the links and tags were a third of the feed's time).
-        names = defaultdict(list)
+        # all items (as objects, the links and tags were a third of the feed's
+        # time). Values record no keys by themselves: a tag renamed must
+        # change the feeds naming it.
+        names, tags = defaultdict(list), set()
         ids = numbered_values("id", [item.pk for item in items])
-        for review_id, name in TAG_NAMES.rows((len(items),), using=using, **ids) if items else ():
+        for review_id, tag_id, name in (
+            TAG_NAMES.rows((len(items),), using=using, **ids) if items else ()
+        ):
             names[review_id].append(name)
+            tags.add(tag_id)
+        depends_on(*(key_for(Tag, tag_id) for tag_id in tags))
         for item in items:
             item.tag_names = names[item.pk]
         # The enclosures' sizes, remembered: on object storage each is a request.

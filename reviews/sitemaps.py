@@ -59,6 +59,7 @@ class CharacterSitemap(DatedSitemap):
     changefreq = "monthly"
     limit = 5000
     dated_by = "drama__modified_at"
+    dated_in = Drama
 
     def items(self):
         depends_on("list:characters")

@@ -80,8 +80,13 @@ class ReviewDetailView(DetailView):
                 return redirect(redirect_.review, permanent=True)
             raise
 
+    def shown_publicly(self) -> bool:
+        """Whether this is the review's public page: only it keeps and reuses
+        fragments, and only it may be kept by a cache."""
+        return self.object.is_published()
+
     def get_context_data(self, **kwargs):
-        public = self.object.is_published()
+        public = self.shown_publicly()
         return super().get_context_data(
             page=ReviewPage(self.object, self.request.build_absolute_uri),
             is_preview=not public,
@@ -128,10 +133,14 @@ class PreviewLinkView(ReviewDetailView):
     def visible_reviews(self):
         return Review.objects.all()
 
+    def shown_publicly(self) -> bool:
+        # Its page names another canonical address: a fragment kept from
+        # it would give the public page that address, one from the public
+        # page would give the preview the review's.
+        return False
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(is_preview=True, preview_link=self.link)
-        return context
+        return super().get_context_data(preview_link=self.link, **kwargs)
 
 
 class ColumnDetailView(PublicFragmentsMixin, ForgivingPaginationMixin, ListView):

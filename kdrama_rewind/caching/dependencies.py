@@ -128,6 +128,12 @@ def key_for(model, pk) -> str:
     return f"{_prefixes[model]}:{pk}"
 
 
+def every_key(model) -> str:
+    """The key a change to any instance of ``model`` moves (``invalidate``):
+    for what depends on rows it never loads, such as their newest date."""
+    return f"all:{_prefixes[model]}"
+
+
 def _loaded(sender, instance, **kwargs):
     if instance.pk is not None and _collectors.get():
         depends_on(f"{_prefixes[sender]}:{instance.pk}")

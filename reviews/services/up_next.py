@@ -27,6 +27,9 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from kdrama_rewind.caching.dependencies import invalidate_on_commit
+
+from ..cache_keys import up_next_key
 from ..status import APPROVED_STATUSES
 from ..up_next import CANDIDATES_PER_SIGNAL, Kind, Signal, rank
 
@@ -122,9 +125,16 @@ def members_of(
 def refresh_up_next(*, review_ids: Iterable[int], models=None, known=None) -> int:
     """Make the stored lists of these reviews again; returns how many.
     ``known``: as :func:`members_of` takes it."""
+    review_ids = sorted(set(review_ids))
+    _remake(review_ids, models or Models(), known)
+    return len(review_ids)
+
+
+def _remake(review_ids: list[int], models: Models, known) -> list[int]:
+    """The lists of these reviews made again: the ids of those that changed."""
     with transaction.atomic():
         _one_writer_at_a_time()
-        return _refresh(review_ids=review_ids, models=models or Models(), known=known)
+        return _refresh(review_ids=review_ids, models=models, known=known)
 
 
 # Lists are remade by deleting and writing a review's rows: two editors whose
@@ -140,9 +150,8 @@ def _one_writer_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [UP_NEXT_LOCK])
 
 
-def _refresh(*, review_ids, models, known) -> int:
+def _refresh(*, review_ids, models, known) -> list[int]:
     UpNextEntry = models.UpNextEntry
-    review_ids = sorted(set(review_ids))
     now = timezone.now()
     signals = signals_of(review_ids, models)
     wanted = (s for found in signals.values() for s in found)
@@ -193,15 +202,20 @@ def _refresh(*, review_ids, models, known) -> int:
         ],
         batch_size=1000,
     )
-    return len(review_ids)
+    return changed
 
 
 def neighbours(review_id: int, signals: Iterable[Signal]) -> set[int]:
     """The reviews whose lists may offer ``review_id``, given what it has
-    or had (``signals``)."""
+    or had (``signals``): those sharing them, those offering it now, and
+    those whose editors pinned it (a pick taken down and published again
+    shares nothing with the review picking it, which no longer offers it)."""
+    models = Models()
     found = {pk for ranked in members_of(signals, approved=False).values() for pk, _ in ranked}
-    offering = Models().UpNextEntry.objects.filter(candidate_id=review_id)
+    offering = models.UpNextEntry.objects.filter(candidate_id=review_id)
     found.update(offering.values_list("review_id", flat=True))
+    picking = models.Picks.objects.filter(to_review_id=review_id)
+    found.update(picking.values_list("from_review_id", flat=True))
     found.discard(review_id)
     return found
 
@@ -212,10 +226,13 @@ def refresh_up_next_around(
     """After ``review`` changed what ranks it: its own list and those it
     may appear in, before the change (``before``: its signals then) and
     after (``after``: its signals now, read unless given). Returns how many
-    lists were made."""
+    lists were made. The pages showing a list that changed are made again
+    once the change commits (``cache_keys.up_next_key``)."""
     after = signals_of([review.pk])[review.pk] if after is None else after
-    around = neighbours(review.pk, [*before, *after])
-    return refresh_up_next(review_ids={review.pk, *around})
+    around = sorted({review.pk, *neighbours(review.pk, [*before, *after])})
+    changed = _remake(around, Models(), None)
+    invalidate_on_commit([up_next_key(pk) for pk in changed])
+    return len(around)
 
 
 def rebuild_up_next(

@@ -171,6 +171,16 @@ class UpNextFollowsChangesTests(TestCase):
                 for pick in picks_for(self.review):
                     self.assertTrue(pick.review.is_published(), (step, pick.review))
 
+    def test_a_pinned_pick_taken_down_returns_when_published_again(self):
+        unrelated = make_review("Nothing in common", published_at=ago(24))
+        edit = ReviewEdit(up_next_picks=[unrelated])
+        edit_review(review=self.review, edit=edit, by=self.editor, via="test")
+        self.assertEqual(picks_for(self.review)[0].review, unrelated)
+        unpublish_review(review=unrelated, by=self.editor)
+        self.assertNotIn(unrelated, [p.review for p in picks_for(self.review)])
+        publish_review(review=Review.objects.get(pk=unrelated.pk), by=self.editor)
+        self.assertEqual(picks_for(self.review)[0].review, unrelated)
+
     def test_a_tag_change_on_a_neighbour_moves_it(self):
         tagged = make_review("Tagged", tags=["Romance"], published_at=ago(1))
         edit_review(review=self.review, edit=ReviewEdit(tags=["Romance"]), by=None, via="test")

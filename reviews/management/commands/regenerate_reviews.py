@@ -6,6 +6,7 @@ size."""
 
 from django.core.management.base import BaseCommand
 
+from kdrama_rewind.caching.pages import content_changed
 from reviews.services.derived import regenerate_bodies, regenerate_cards
 from reviews.services.up_next import rebuild_up_next
 
@@ -34,6 +35,9 @@ class Command(BaseCommand):
             self.run("cards", regenerate_cards)
         if every or options["up_next"]:
             self.run("up next", rebuild_up_next)
+        # Written in bulk, without the signals that move the pages' keys:
+        # every cached page, and the HTTP cache in front, may show the old.
+        content_changed()
 
     def run(self, label, regenerate):
         bar = None

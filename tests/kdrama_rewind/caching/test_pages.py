@@ -1,11 +1,13 @@
 """Cached public pages are never stale and never private."""
 
 import gzip
+import io
 import threading
 from datetime import timedelta
 from unittest import mock
 
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
@@ -15,7 +17,13 @@ from kdrama_rewind.caching import pages
 from kdrama_rewind.caching.dependencies import SEQUENCE_KEY, Lookup, forget_checked
 from people.models import Author, Person
 from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
-from reviews.services import ReviewEdit, edit_review, publish_review
+from reviews.services import (
+    ReviewEdit,
+    add_correction,
+    edit_review,
+    publish_review,
+    unpublish_review,
+)
 from tests.clock import clock_at
 from tests.factories import make_review, make_user
 from tests.sample_site import PublicSiteTestCase
@@ -86,6 +94,24 @@ class CachingTests(PageCacheTestCase):
         link.revoked_at = timezone.now()
         link.save()  # no commit callbacks: only a fresh page would notice
         self.assertEqual(self.get(url).status_code, 410)  # “this preview link has expired”
+
+    def test_a_preview_link_of_a_public_review_leaves_its_page_as_readers_see_it(self):
+        # The preview names the front page as its canonical address, never
+        # its secret one; the public page names its own, whichever is first.
+        link = PreviewLink.objects.create(
+            review=self.review, expires_at=timezone.now() + timedelta(days=1)
+        )
+        address = f"http://testserver{self.review.get_absolute_url()}"
+        own = (f'<link rel="canonical" href="{address}">', f'content="{address}"')
+        self.assertEqual(self.get(link.get_absolute_url()).status_code, 200)
+        public = self.get(self.review.get_absolute_url())
+        for tag in own:
+            self.assertContains(public, tag, html=False)
+        cache.clear()
+        self.get(self.review.get_absolute_url())
+        preview = self.get(link.get_absolute_url())
+        for tag in own:
+            self.assertNotContains(preview, tag, html=False)
 
     def test_the_newsletter_page_with_its_form_is_never_cached(self):
         first = self.get("/newsletter/")
@@ -201,6 +227,59 @@ class InvalidationTests(PageCacheTestCase):
             "A sharper headline",
         )
 
+    def test_the_sitemap_index_dates_each_section_by_its_newest_change(self):
+        def section_date(name):
+            index = self.get("/sitemap.xml").content.decode()
+            after = index.split(f"/sitemaps/{name}.xml</loc>")[1]
+            return after.split("<lastmod>")[1].split("</lastmod>")[0]
+
+        cases = [
+            (
+                "reviews",
+                lambda: add_correction(
+                    review=self.review, by=None, kind="update", text="Now streaming."
+                ),
+            ),
+            ("dramas", lambda: Drama.objects.get(pk=self.run_on.pk).save()),
+            ("characters", lambda: Drama.objects.get(pk=self.run_on.pk).save()),
+        ]
+        for name, change in cases:
+            with self.subTest(section=name):
+                before = section_date(name)
+                with clock_at(timezone.now() + timedelta(days=3)):
+                    self.change(change)
+                self.assertGreater(section_date(name), before)
+
+    def test_a_pinned_pick_sharing_nothing_follows_its_publishing(self):
+        # Up Next on a cached page: a pick taken down goes, comes back when
+        # published again, and a scheduled one appears at its moment.
+        pick = make_review("Pinned, nothing shared", author=self.author)
+        url = self.review.get_absolute_url()
+        pin = ReviewEdit(up_next_picks=[pick])
+        self.change(lambda: edit_review(review=self.review, edit=pin, by=None, via="a test"))
+        self.assertContains(self.get(url), "Pinned, nothing shared")
+        self.change(lambda: unpublish_review(review=pick, by=None))
+        self.assertNotContains(self.get(url), "Pinned, nothing shared")
+        self.change(lambda: publish_review(review=Review.objects.get(pk=pick.pk), by=None))
+        self.assertContains(self.get(url), "Pinned, nothing shared")
+        self.change(lambda: unpublish_review(review=Review.objects.get(pk=pick.pk), by=None))
+        at = timezone.now() + timedelta(minutes=2)  # well within the pages' 300 s
+        again = Review.objects.get(pk=pick.pk)
+        self.change(lambda: publish_review(review=again, by=None, at=at))
+        self.assertNotContains(self.get(url), "Pinned, nothing shared")
+        with clock_at(at + timedelta(seconds=1)):
+            self.assertContains(self.get(url), "Pinned, nothing shared")
+
+    def test_regenerating_the_bodies_makes_the_pages_again(self):
+        # After a change to the renderer, written in bulk: here the stored
+        # body is simply out of date with the text.
+        Review.objects.filter(pk=self.review.pk).update(body="Rendered by the new renderer.")
+        self.assert_changes(
+            [self.review.get_absolute_url()],
+            lambda: call_command("regenerate_reviews", "--bodies", stdout=io.StringIO()),
+            "Rendered by the new renderer.",
+        )
+
     def test_correcting(self):
         self.assert_changes(
             [self.review.get_absolute_url()],
@@ -239,7 +318,7 @@ class InvalidationTests(PageCacheTestCase):
                 Tag.objects.get(name="Run On").pk,
                 "name",
                 "Run On Forever",
-                ["/tags/run-on/", self.review.get_absolute_url()],
+                ["/tags/run-on/", self.review.get_absolute_url(), "/feeds/reviews/"],
             ),
         ]
         for model, pk, field, value, urls in cases:
