@@ -7,8 +7,8 @@
   status, publish time, dramas, people, tags, column or picks): its own
   list and those of the reviews it may appear in, which are the newest
   approved reviews of each drama, person, tag and column it has or had
-  (the only ones whose ranking considers it) and every list that offers it
-  now.
+  (the only ones whose ranking considers it), every list that offers it
+  now and every review pinning it.
 - :func:`rebuild_up_next`: every review's list, in batches, for
   ``manage.py regenerate_reviews``.
 
