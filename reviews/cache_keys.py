@@ -26,7 +26,14 @@ import hashlib
 from collections import defaultdict
 
 from django.contrib.flatpages.models import FlatPage
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_init,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.utils import timezone
 
 from kdrama_rewind.caching.dependencies import invalidate_on_commit, register_moments, track
@@ -142,14 +149,44 @@ def _review_saved(sender, instance, **kwargs):
     invalidate_on_commit(lambda: keys | review_lists([instance]))
 
 
+def _review_deleting(sender, instance, **kwargs):
+    """The lists a public review leaves, found while its links still exist
+    (the admin refuses to delete one; the shell or a script may)."""
+    if is_approved(instance.status):
+        instance._leaves_lists = review_lists([instance])
+
+
 def _review_deleted(sender, instance, **kwargs):
-    invalidate_on_commit([f"review:{instance.pk}", address_key(instance.slug), "search"])
+    keys = {f"review:{instance.pk}", address_key(instance.slug), "search"}
+    invalidate_on_commit(keys | instance.__dict__.pop("_leaves_lists", set()))
+
+
+# The link rows' two sides: (the review's, the other's), by relation.
+LINK_SIDES = {"tags": ("content_object", "tag")}
+
+
+def _linked_reviews(sender, instance) -> set[int]:
+    """The reviews linked to ``instance`` from the other side of ``sender``."""
+    relation = RELATION_OF_THROUGH[sender]
+    if relation in LINK_SIDES:
+        own, other = LINK_SIDES[relation]
+    else:
+        field = Review._meta.get_field(relation)
+        own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+    rows = sender.objects.filter(**{f"{other}_id": instance.pk})
+    return set(rows.values_list(f"{own}_id", flat=True))
 
 
 def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """A review's dramas, people, tags, pull quotes or picks changed."""
+    if action == "pre_clear" and reverse:
+        # ``drama.reviews.clear()`` names no review after it: found before.
+        instance._cache_keys_clearing = _linked_reviews(sender, instance)
+        return
     if not action.startswith("post_"):
         return
+    if action == "post_clear" and reverse:
+        pk_set = instance.__dict__.pop("_cache_keys_clearing", set())
     relation = RELATION_OF_THROUGH[sender]
     kind = JOINED_LISTS.get(relation)
     if reverse and isinstance(instance, Review):  # picked_by: the picking reviews changed
@@ -184,7 +221,12 @@ def _tagging_saved(sender, instance, **kwargs):
 
 
 def _genres_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if action.startswith("post_"):
+    if action == "pre_clear" and reverse:  # ``genre.dramas.clear()``: found before
+        rows = sender.objects.filter(genre_id=instance.pk)
+        instance._cache_keys_clearing = set(rows.values_list("drama_id", flat=True))
+    elif action.startswith("post_"):
+        if action == "post_clear" and reverse:
+            pk_set = instance.__dict__.pop("_cache_keys_clearing", set())
         dramas = (pk_set or ()) if reverse else [instance.pk]
         invalidate_on_commit([*(f"drama:{pk}" for pk in dramas), "list:dramas"])
 
@@ -291,6 +333,7 @@ def connect() -> None:
     uid = "cache-keys"
     post_init.connect(_review_loaded, sender=Review, dispatch_uid=f"{uid}-review-loaded")
     post_save.connect(_review_saved, sender=Review, dispatch_uid=f"{uid}-review")
+    pre_delete.connect(_review_deleting, sender=Review, dispatch_uid=f"{uid}-review")
     post_delete.connect(_review_deleted, sender=Review, dispatch_uid=f"{uid}-review")
     for through in RELATION_OF_THROUGH:
         m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"{uid}-{through}")

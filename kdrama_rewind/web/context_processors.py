@@ -12,11 +12,16 @@ SITE_DESCRIPTION = (
 def site(request):
     """What every page's head needs: the site's name and description, the
     page's canonical address and a default image for link previews. A view
-    whose address holds a secret sets ``request.canonical_path`` instead."""
+    whose address holds a secret sets ``request.canonical_path`` instead; a
+    list names the page it shows (``request.shown_page``), not the one asked
+    for (``?page=99``, ``?page=01``)."""
     canonical = request.build_absolute_uri(getattr(request, "canonical_path", request.path))
-    page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
-        canonical += f"?page={int(page)}"
+    page = getattr(request, "shown_page", None)
+    if page is None:
+        asked = request.GET.get("page", "")
+        page = int(asked) if asked.isdigit() else 1
+    if page > 1:
+        canonical += f"?page={page}"
     return {
         "site_name": settings.SITE_NAME,
         "site_description": SITE_DESCRIPTION,

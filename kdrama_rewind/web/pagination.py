@@ -60,6 +60,8 @@ class ForgivingPaginationMixin:
         )
         asked = self.request.GET.get(self.page_kwarg)
         page = paginator.get_page(asked)
+        # The page shown names itself as canonical, whatever was asked for.
+        self.request.shown_page = page.number
         if asked is not None and asked != str(page.number):
             # ?page=999999 or ?page=01 shows a real page, but is not kept
             # under its own address: made-up numbers cannot fill the cache.

@@ -16,7 +16,7 @@ from django.utils.text import compress_string
 from kdrama_rewind.caching import pages
 from kdrama_rewind.caching.dependencies import SEQUENCE_KEY, Lookup, forget_checked
 from people.models import Author, Person
-from reviews.models import Column, Correction, Drama, PreviewLink, Review, Tag
+from reviews.models import Column, Correction, Drama, Genre, PreviewLink, Review, Tag
 from reviews.services import (
     ReviewEdit,
     add_correction,
@@ -112,6 +112,18 @@ class CachingTests(PageCacheTestCase):
         preview = self.get(link.get_absolute_url())
         for tag in own:
             self.assertNotContains(preview, tag, html=False)
+
+    def test_each_page_of_a_persons_reviews_names_its_own_address(self):
+        for n in range(13):  # two pages of twelve
+            make_review(f"Featuring him, {n}", author=self.author, people=[self.im])
+        first = f"http://testserver{self.im.get_absolute_url()}"
+        second = f"{first}?page=2"
+        # Whichever is asked for first; a made-up number shows the last page.
+        for asked, named in (("?page=7", second), ("", first), ("?page=2", second), ("", first)):
+            with self.subTest(asked=asked):
+                response = self.get(self.im.get_absolute_url() + asked)
+                self.assertContains(response, f'<link rel="canonical" href="{named}">', html=False)
+                self.assertContains(response, f'content="{named}"', html=False)
 
     def test_the_newsletter_page_with_its_form_is_never_cached(self):
         first = self.get("/newsletter/")
@@ -279,6 +291,27 @@ class InvalidationTests(PageCacheTestCase):
             lambda: call_command("regenerate_reviews", "--bodies", stdout=io.StringIO()),
             "Rendered by the new renderer.",
         )
+
+    def test_links_cleared_from_the_other_side(self):
+        # ``drama.reviews.clear()`` names no review and ``genre.dramas.clear()``
+        # no drama once done: what they showed is found before.
+        drama_page = self.run_on.get_absolute_url()
+        self.assertContains(self.get(drama_page), self.review.get_absolute_url())
+        self.assertContains(self.get(drama_page), 'aria-label="Genres"')
+        self.change(lambda: Drama.objects.get(pk=self.run_on.pk).reviews.clear())
+        self.assertNotContains(self.get(drama_page), self.review.get_absolute_url())
+        self.assertNotContains(self.get(self.review.get_absolute_url()), drama_page)
+        self.change(lambda: Genre.objects.get(name="Romance").dramas.clear())
+        self.assertNotContains(self.get(drama_page), 'aria-label="Genres"')
+
+    def test_a_public_review_deleted_leaves_its_lists(self):
+        # Not from the admin, which refuses; from the shell or a script.
+        lonely = make_review("Alone with its tag", author=self.author, tags=["Only here"])
+        self.assertContains(self.get("/tags/"), "Only here")
+        self.assertContains(self.get("/reviews/"), "Alone with its tag")
+        self.change(lambda: Review.objects.filter(pk=lonely.pk).delete())
+        self.assertNotContains(self.get("/tags/"), "Only here")
+        self.assertNotContains(self.get("/reviews/"), "Alone with its tag")
 
     def test_correcting(self):
         self.assert_changes(
