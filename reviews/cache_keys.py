@@ -165,8 +165,9 @@ def _review_deleted(sender, instance, **kwargs):
 LINK_SIDES = {"tags": ("content_object", "tag")}
 
 
-def _linked_reviews(sender, instance) -> set[int]:
-    """The reviews linked to ``instance`` from the other side of ``sender``."""
+def linked_reviews(sender, instance) -> set[int]:
+    """The reviews linked to ``instance`` from the other side of ``sender``
+    (a review's links' table): what a clear from that side will unlink."""
     relation = RELATION_OF_THROUGH[sender]
     if relation in LINK_SIDES:
         own, other = LINK_SIDES[relation]
@@ -181,7 +182,7 @@ def _links_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     """A review's dramas, people, tags, pull quotes or picks changed."""
     if action == "pre_clear" and reverse:
         # ``drama.reviews.clear()`` names no review after it: found before.
-        instance._cache_keys_clearing = _linked_reviews(sender, instance)
+        instance._cache_keys_clearing = linked_reviews(sender, instance)
         return
     if not action.startswith("post_"):
         return

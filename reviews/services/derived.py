@@ -37,6 +37,7 @@ from django.tasks import task
 from kdrama_rewind.tasks import enqueue_on_commit
 from people.models import Author, Person
 
+from ..cache_keys import linked_reviews
 from ..cards import STORED_CARD_FIELDS, stored_cards
 from ..models import Character, Column, Correction, Drama, Quote, Review, Tag, TaggedReview
 from ..page_facts import collect
@@ -334,9 +335,7 @@ def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if _editing_links.get():
         return
     if action == "pre_clear" and reverse:
-        field = next(f for f in sender._meta.fields if f.related_model is type(instance))
-        rows = sender.objects.filter(**{field.name: instance})
-        instance._derived_clearing = list(rows.values_list("review_id", flat=True))
+        instance._derived_clearing = sorted(linked_reviews(sender, instance))
     elif action in ("post_add", "post_remove", "post_clear"):
         refresh_bodies(review_ids=_through_reviews(sender, instance, reverse, pk_set))
 
