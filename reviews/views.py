@@ -335,6 +335,8 @@ class SearchView(TemplateView):
         # What it shows depends on "search" and "search:names", as search()
         # declares: declared here first, every part would depend on both.
         results = search(self.request.GET.get("q"), page=self.request.GET.get("page"))
+        if results.reviews is not None:
+            self.request.shown_page = results.reviews.number
         return super().get_context_data(
             query=results.query,
             results=results,

@@ -14,12 +14,9 @@ def site(request):
     page's canonical address and a default image for link previews. A view
     whose address holds a secret sets ``request.canonical_path`` instead; a
     list names the page it shows (``request.shown_page``), not the one asked
-    for (``?page=99``, ``?page=01``)."""
+    for (``?page=99``, ``?page=01``, a number too long to read)."""
     canonical = request.build_absolute_uri(getattr(request, "canonical_path", request.path))
-    page = getattr(request, "shown_page", None)
-    if page is None:
-        asked = request.GET.get("page", "")
-        page = int(asked) if asked.isdigit() else 1
+    page = getattr(request, "shown_page", 1)
     if page > 1:
         canonical += f"?page={page}"
     return {

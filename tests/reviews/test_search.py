@@ -905,11 +905,15 @@ class SearchPageTests(SearchSite):
             [r.title for r in response.context["reviews"]], ["Marathon 10", "Marathon 11"]
         )
         self.assertContains(response, 'href="?q=marathon&amp;page=1"')
-        for page in ["999", "abc", "-1"]:
-            with self.subTest(page=page):
-                self.assertEqual(
-                    self.client.get("/search/", {"q": "marathon", "page": page}).status_code, 200
-                )
+        # Out of range, not a number, or too long to read as one: the
+        # nearest real page, which names itself as canonical.
+        shown = {"999": 2, "abc": 1, "-1": 2, "9" * 5_000: 1}
+        for page, number in shown.items():
+            with self.subTest(page=page[:10]):
+                response = self.client.get("/search/", {"q": "marathon", "page": page})
+                self.assertEqual(response.status_code, 200)
+                canonical = "http://testserver/search/" + ("?page=2" if number == 2 else "")
+                self.assertContains(response, f'<link rel="canonical" href="{canonical}">')
 
     def test_the_page_is_accessible_and_grouped(self):
         response = self.client.get("/search/", {"q": "run on"})
